@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "leakguard",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "leakguard", targets: ["leakguard"]),
+        .library(name: "LeakguardCore", targets: ["LeakguardCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "GitIgnore"),
+        .target(
+            name: "LeakguardCore",
+            dependencies: ["CPCRE2", "GitIgnore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .executableTarget(
+            name: "leakguard",
+            dependencies: ["LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "LeakguardCoreTests",
+            dependencies: ["LeakguardCore"]
+        ),
+    ]
+)

@@ -1,0 +1,290 @@
+/// Human-readable report: findings grouped by file, a redacted excerpt for each, a summary line.
+public struct TextReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: ScanReport, context: ReportContext) -> String {
+        let paint = Paint(enabled: context.color)
+        var out = ""
+        var currentPath: String?
+        for f in report.findings {
+            if f.path != currentPath {
+                if currentPath != nil { out += "\n" }
+                out += paint.bold(f.path) + "\n"
+                currentPath = f.path
+            }
+            let level: String
+            switch f.severity {
+            case .error: level = paint.red("error  ")
+            case .warning: level = paint.yellow("warning")
+            case .note: level = paint.blue("note   ")
+            }
+            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(f.ruleID))  \(f.message)\n"
+            if !f.lineText.isEmpty {
+                out += "      │ " + excerpt(f, context.redaction) + "\n"
+            }
+            if let c = f.commit {
+                out += "      " + paint.dim("commit \(c.commit.prefix(12)) by \(c.author) <\(c.email)> on \(c.date)") + "\n"
+            }
+            if let help = f.help {
+                out += "      " + paint.dim("fix: ") + help + "\n"
+            }
+        }
+        if !report.findings.isEmpty { out += "\n" }
+        out += summaryLine(report) + "\n"
+        return out
+    }
+
+    /// The finding's line, secret redacted, trimmed around the finding when very long.
+    func excerpt(_ f: Finding, _ redaction: Redaction) -> String {
+        var line = f.secret.isEmpty ? f.lineText : redaction.apply(f.secret, in: f.lineText)
+        line = line.replacingAll("\t", with: "  ")
+        let chars = Array(line)
+        if chars.count <= 160 { return line.trimmed() }
+        let start = max(0, min(f.column - 1 - 60, chars.count - 160))
+        let end = min(chars.count, start + 160)
+        return (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+    }
+
+    public func summaryLine(_ report: ScanReport) -> String {
+        let s = report.summary
+        var counts: [Severity: Int] = [:]
+        for f in report.findings { counts[f.severity, default: 0] += 1 }
+        var parts: [String] = []
+        for sev in [Severity.error, .warning, .note] where counts[sev, default: 0] > 0 {
+            let n = counts[sev]!
+            parts.append("\(n) \(sev.rawValue)\(n == 1 ? "" : "s")")
+        }
+        let n = report.findings.count
+        var line = n == 0 ? "No findings" : "\(n) finding\(n == 1 ? "" : "s") (\(parts.joined(separator: ", ")))"
+        line += " in \(s.files) file\(s.files == 1 ? "" : "s") (\(formatBytes(s.bytes)))"
+        if let commits = s.commits { line += ", \(commits) commit\(commits == 1 ? "" : "s")" }
+        if let blobs = s.blobs { line += ", \(blobs) distinct blob\(blobs == 1 ? "" : "s")" }
+        line += ", \(Int(s.durationMs.rounded())) ms"
+        if !s.skipped.isEmpty {
+            var reasons: [String: Int] = [:]
+            for k in s.skipped { reasons[k.reason.rawValue, default: 0] += 1 }
+            let detail = reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            line += "; \(s.skipped.count) skipped (\(detail))"
+        }
+        return line + "."
+    }
+}
+
+func formatBytes(_ n: Int) -> String {
+    if n < 1024 { return "\(n) B" }
+    if n < 1024 * 1024 { return String(format1(Double(n) / 1024)) + " KiB" }
+    if n < 1024 * 1024 * 1024 { return String(format1(Double(n) / 1048576)) + " MiB" }
+    return String(format1(Double(n) / 1073741824)) + " GiB"
+}
+
+func format1(_ d: Double) -> String {
+    let r = (d * 10).rounded() / 10
+    return r == r.rounded() ? String(Int(r)) : String(r)
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// ANSI colours, only when writing to a terminal.
+struct Paint {
+    var enabled: Bool
+    private func wrap(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { wrap(s, "1") }
+    func dim(_ s: String) -> String { wrap(s, "2") }
+    func red(_ s: String) -> String { wrap(s, "31") }
+    func yellow(_ s: String) -> String { wrap(s, "33") }
+    func blue(_ s: String) -> String { wrap(s, "34") }
+}
+
+/// leakguard's JSON document: `tool`, `findings`, `summary`, plus `skipped` and `warnings`.
+public struct JSONReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: ScanReport, context: ReportContext) -> String {
+        document(report, context: context).render()
+    }
+
+    public func document(_ report: ScanReport, context: ReportContext) -> JSONValue {
+        let findings: [JSONValue] = report.findings.map { f in
+            var members: [(String, JSONValue)] = [
+                ("rule", .string(f.ruleID)),
+                ("category", .string(f.category.rawValue)),
+                ("severity", .string(f.severity.rawValue)),
+                ("message", .string(f.message)),
+                ("file", .string(f.path)),
+                ("line", .int(f.line)),
+                ("column", .int(f.column)),
+                ("endLine", .int(f.endLine)),
+                ("endColumn", .int(f.endColumn)),
+                ("secret", f.secret.isEmpty ? .null : .string(context.redaction.apply(f.secret))),
+                ("entropy", .optional(f.entropy)),
+                ("fingerprint", .string(f.fingerprint)),
+            ]
+            if let c = f.commit {
+                members += [("commit", .string(c.commit)), ("author", .string(c.author)),
+                            ("email", .string(c.email)), ("date", .string(c.date))]
+            }
+            if let help = f.help { members.append(("help", .string(help))) }
+            return .object(members)
+        }
+        var summary: [(String, JSONValue)] = [
+            ("files", .int(report.summary.files)),
+            ("bytes", .int(report.summary.bytes)),
+            ("findings", .int(report.findings.count)),
+            ("skipped", .int(report.summary.skipped.count)),
+            ("durationMs", .double(report.summary.durationMs)),
+        ]
+        if let c = report.summary.commits { summary.append(("commits", .int(c))) }
+        if let b = report.summary.blobs { summary.append(("blobs", .int(b))) }
+        return .object([
+            ("tool", .object([("name", .string("leakguard")), ("version", .string(leakguardVersion))])),
+            ("findings", .array(findings)),
+            ("summary", .object(summary)),
+            ("skipped", .array(report.summary.skipped.map {
+                .object([("file", .string($0.path)), ("reason", .string($0.reason.rawValue))]
+                        + ($0.detail.isEmpty ? [] : [("detail", .string($0.detail))]))
+            })),
+            ("warnings", .array(report.warnings.map { .string($0) })),
+        ])
+    }
+}
+
+/// SARIF 2.1.0, for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+public struct SARIFReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: ScanReport, context: ReportContext) -> String {
+        var rules = context.rules
+        var known = Set(rules.map(\.id))
+        for f in report.findings where !known.contains(f.ruleID) {
+            rules.append(RuleMetadata(id: f.ruleID, category: f.category, severity: f.severity, description: f.message))
+            known.insert(f.ruleID)
+        }
+        var ruleIndex: [String: Int] = [:]
+        for (i, r) in rules.enumerated() { ruleIndex[r.id] = i }
+        let driverRules: [JSONValue] = rules.map { r in
+            .object([
+                ("id", .string(r.id)),
+                ("name", .string(camelName(r.id))),
+                ("shortDescription", .object([("text", .string(r.description.isEmpty ? r.id : r.description))])),
+                ("defaultConfiguration", .object([("level", .string(r.severity.rawValue))])),
+                ("properties", .object([("category", .string(r.category.rawValue)),
+                                        ("tags", .array(([r.category.rawValue] + r.tags).map { .string($0) }))])),
+            ])
+        }
+        let results: [JSONValue] = report.findings.map { f in
+            var region: [(String, JSONValue)] = [
+                ("startLine", .int(max(1, f.line))), ("startColumn", .int(max(1, f.column))),
+                ("endLine", .int(max(1, f.endLine))), ("endColumn", .int(max(1, f.endColumn))),
+            ]
+            if !f.lineText.isEmpty {
+                region.append(("snippet", .object([("text", .string(f.secret.isEmpty ? f.lineText : context.redaction.apply(f.secret, in: f.lineText)))])))
+            }
+            var properties: [(String, JSONValue)] = [("category", .string(f.category.rawValue))]
+            if !f.secret.isEmpty { properties.append(("secret", .string(context.redaction.apply(f.secret)))) }
+            if let e = f.entropy { properties.append(("entropy", .double(e))) }
+            if let c = f.commit {
+                properties += [("commit", .string(c.commit)), ("author", .string(c.author)),
+                               ("email", .string(c.email)), ("date", .string(c.date))]
+            }
+            var message = f.message
+            if let help = f.help { message += " Fix: \(help)" }
+            return .object([
+                ("ruleId", .string(f.ruleID)),
+                ("ruleIndex", .int(ruleIndex[f.ruleID] ?? 0)),
+                ("level", .string(f.severity.rawValue)),
+                ("message", .object([("text", .string(message))])),
+                ("locations", .array([.object([
+                    ("physicalLocation", .object([
+                        ("artifactLocation", .object([("uri", .string(uriEncode(f.path))), ("uriBaseId", .string("%SRCROOT%"))])),
+                        ("region", .object(region)),
+                    ])),
+                ])])),
+                ("partialFingerprints", .object([("leakguardFingerprint/v1", .string(f.fingerprint))])),
+                ("properties", .object(properties)),
+            ])
+        }
+        return JSONValue.object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([.object([
+                ("tool", .object([("driver", .object([
+                    ("name", .string("leakguard")),
+                    ("version", .string(leakguardVersion)),
+                    ("semanticVersion", .string(leakguardVersion)),
+                    ("rules", .array(driverRules)),
+                ]))])),
+                ("results", .array(results)),
+                ("columnKind", .string("unicodeCodePoints")),
+            ])])),
+        ]).render()
+    }
+
+    func camelName(_ id: String) -> String {
+        id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// A relative URI reference: path segments percent-encoded, `/` kept.
+    func uriEncode(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return out
+    }
+}
+
+/// JUnit XML, for CI systems that show test reports: one test case per file with findings.
+public struct JUnitReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: ScanReport, context: ReportContext) -> String {
+        var byFile: [(String, [Finding])] = []
+        for f in report.findings {
+            if let last = byFile.last, last.0 == f.path { byFile[byFile.count - 1].1.append(f) } else { byFile.append((f.path, [f])) }
+        }
+        let seconds = String(report.summary.durationMs / 1000)
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"leakguard\" tests=\"\(max(1, byFile.count))\" failures=\"\(byFile.count)\" time=\"\(seconds)\">\n"
+        out += "  <testsuite name=\"leakguard\" tests=\"\(max(1, byFile.count))\" failures=\"\(byFile.count)\" errors=\"0\" time=\"\(seconds)\">\n"
+        if byFile.isEmpty {
+            out += "    <testcase classname=\"leakguard\" name=\"scan (\(report.summary.files) files)\"/>\n"
+        }
+        for (path, findings) in byFile {
+            out += "    <testcase classname=\"leakguard\" name=\"\(xml(path))\">\n"
+            let text = findings.map { f in
+                "\(f.path):\(f.line):\(f.column) \(f.severity.rawValue) \(f.ruleID): \(f.message)"
+                    + (f.secret.isEmpty ? "" : " [\(context.redaction.apply(f.secret))]")
+            }.joined(separator: "\n")
+            out += "      <failure message=\"\(findings.count) finding\(findings.count == 1 ? "" : "s")\" type=\"leakguard\">\(xml(text))</failure>\n"
+            out += "    </testcase>\n"
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    func xml(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default:
+                if c.value < 0x20 && c != "\n" && c != "\t" { out += " " } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+}

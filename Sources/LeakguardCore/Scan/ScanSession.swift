@@ -1,0 +1,110 @@
+/// What to scan and how: the one description of a scan that the CLI, hooks and tests build.
+public struct ScanRequest: Sendable {
+    public enum Mode: Sendable, Equatable {
+        /// Files in the given paths (working tree or any directory).
+        case tree
+    }
+    public var paths: [String] = ["."]
+    public var configPath: String?
+    public var mode: Mode = .tree
+    public var options = ScanOptions()
+    public var baselinePath: String?
+    public init() {}
+}
+
+/// Runs a scan request end to end: configuration, checks, sources, suppressions.
+public enum ScanSession {
+    /// Loads the configuration that applies to `request`.
+    public static func configuration(for request: ScanRequest) throws(ConfigError) -> Configuration {
+        try ConfigLoader.load(explicitPath: request.configPath, root: request.paths.first ?? ".")
+    }
+
+    public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+        let configuration = try configuration(for: request)
+        let detector = try Detector(configuration: configuration)
+        let scanner = Scanner(checks: [detector], options: request.options)
+        var report = ScanReport()
+        let clock = ContinuousClock.now
+        let paths = request.paths.isEmpty ? ["."] : request.paths
+        for path in paths {
+            let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
+            let part = try scanner.scanTree(root: path, displayPrefix: isDirectory(path) ? prefix : (paths.count > 1 ? path : ""))
+            report.findings += part.findings
+            report.warnings += part.warnings
+            report.summary.files += part.summary.files
+            report.summary.bytes += part.summary.bytes
+            report.summary.skipped += part.summary.skipped
+        }
+        if let baselinePath = request.baselinePath {
+            let baseline = try Baseline.load(baselinePath)
+            report.findings.removeAll { baseline.contains($0) }
+        }
+        report.sortFindings()
+        let elapsed = ContinuousClock.now - clock
+        report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return (report, configuration)
+    }
+
+    /// Rule descriptions for reports: every configured secret rule.
+    public static func ruleMetadata(_ configuration: Configuration) -> [RuleMetadata] {
+        configuration.rules.map {
+            RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags)
+        }
+    }
+}
+
+/// Fingerprints of findings a team has accepted (`leakguard baseline create`); matching findings
+/// are not reported again. A gitleaks `.gitleaksignore` line (`[commit:]path:rule:line`) works too.
+public struct Baseline: Sendable {
+    public var fingerprints: Set<String>
+
+    public init(fingerprints: Set<String>) { self.fingerprints = fingerprints }
+
+    public func contains(_ f: Finding) -> Bool {
+        fingerprints.contains(f.fingerprint) || fingerprints.contains(f.gitleaksFingerprint)
+    }
+
+    public static func load(_ path: String) throws(ConfigError) -> Baseline {
+        guard let text = readTextFile(path) else {
+            throw ConfigError(file: path, message: "cannot read baseline (\(errnoDescription()))")
+        }
+        let trimmed = text.trimmed()
+        if trimmed.hasPrefix("{") {
+            // Our own format; parsed loosely: every "fingerprint": "…" value counts.
+            var set = Set<String>()
+            var rest = Substring(trimmed)
+            while let r = rest.range(of: "\"fingerprint\"") {
+                rest = rest[r.upperBound...]
+                guard let q1 = rest.firstIndex(of: "\"") else { break }
+                let after = rest[rest.index(after: q1)...]
+                guard let q2 = after.firstIndex(of: "\"") else { break }
+                set.insert(String(after[..<q2]))
+                rest = after[after.index(after: q2)...]
+            }
+            if set.isEmpty && !trimmed.contains("\"findings\"") {
+                throw ConfigError(file: path, message: "not a leakguard baseline (no \"findings\" list)")
+            }
+            return Baseline(fingerprints: set)
+        }
+        var set = Set<String>()
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let l = String(line).trimmed()
+            if l.isEmpty || l.hasPrefix("#") { continue }
+            set.insert(l)
+        }
+        return Baseline(fingerprints: set)
+    }
+
+    /// The baseline file for `findings`: fingerprints and where they were, never the secrets.
+    public static func document(for findings: [Finding]) -> String {
+        JSONValue.object([
+            ("tool", .string("leakguard")),
+            ("version", .int(1)),
+            ("findings", .array(findings.map { f in
+                .object([("fingerprint", .string(f.fingerprint)), ("rule", .string(f.ruleID)),
+                         ("file", .string(f.path)), ("line", .int(f.line))]
+                        + (f.commit.map { [("commit", JSONValue.string($0.commit))] } ?? []))
+            })),
+        ]).render()
+    }
+}

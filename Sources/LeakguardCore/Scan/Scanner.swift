@@ -1,0 +1,264 @@
+import GitIgnore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Scan settings. Their defaults are the CLI's defaults.
+public struct ScanOptions: Sendable {
+    public static let defaultMaxFileSize = 10 * 1024 * 1024
+    public var maxFileSize = ScanOptions.defaultMaxFileSize
+    public var followSymlinks = false
+    public var useGitIgnore = true
+    /// Worker threads; defaults to the number of online cores.
+    public var threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    public init() {}
+}
+
+/// A file the scan did not read, and why.
+public struct SkippedFile: Sendable, Equatable {
+    public enum Reason: String, Sendable { case binary, tooLarge = "too large", unreadable, symlink, special }
+    public var path: String
+    public var reason: Reason
+    public var detail: String
+    public init(path: String, reason: Reason, detail: String = "") { self.path = path; self.reason = reason; self.detail = detail }
+}
+
+public struct ScanSummary: Sendable {
+    public var files = 0
+    public var bytes = 0
+    public var skipped: [SkippedFile] = []
+    public var durationMs = 0.0
+    /// History scans: commits walked and distinct blobs read.
+    public var commits: Int?
+    public var blobs: Int?
+    public init() {}
+}
+
+/// Everything a scan produced.
+public struct ScanReport: Sendable {
+    public var findings: [Finding] = []
+    public var warnings: [String] = []
+    public var summary = ScanSummary()
+    public init() {}
+
+    public mutating func sortFindings() {
+        findings.sort {
+            ($0.path, $0.line, $0.column, $0.ruleID, $0.commit?.date ?? "") < ($1.path, $1.line, $1.column, $1.ruleID, $1.commit?.date ?? "")
+        }
+    }
+}
+
+/// A tool error: the scan could not be done as asked. Never reported as a clean result.
+public struct ScanError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A check that looks at one file's content (the secret rules, the AI-backoff check).
+public protocol ContentCheck: Sendable {
+    /// Whether this check reads files with this path at all.
+    func wants(path: String) -> Bool
+    func check(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult
+}
+
+extension Detector: ContentCheck {
+    public func wants(path: String) -> Bool { true }
+    public func check(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult { scan(fragment, scratch: scratch) }
+}
+
+/// Runs content checks over many files in parallel on all cores.
+public final class Scanner: Sendable {
+    public let checks: [any ContentCheck]
+    public let options: ScanOptions
+
+    public init(checks: [any ContentCheck], options: ScanOptions) {
+        self.checks = checks
+        self.options = options
+    }
+
+    /// Scans the files below `root` (a directory or a single file).
+    public func scanTree(root: String, displayPrefix: String = "") throws(ScanError) -> ScanReport {
+        let clock = ContinuousClock.now
+        var report = ScanReport()
+        var st = stat()
+        guard stat(root, &st) == 0 else {
+            throw ScanError("cannot scan '\(root)': \(errnoDescription())")
+        }
+        var inputs: [ScanInput] = []
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            guard access(root, R_OK | X_OK) == 0 else { throw ScanError("cannot read directory '\(root)': \(errnoDescription())") }
+            let walked: WalkResult
+            do {
+                walked = try Walker.walk(root: root, followSymlinks: options.followSymlinks, useGitIgnore: options.useGitIgnore)
+            } catch {
+                throw ScanError("cannot walk '\(root)': \(error)")
+            }
+            report.warnings += walked.warnings
+            for s in walked.skipped {
+                report.summary.skipped.append(SkippedFile(path: displayPrefix + s.path, reason: s.reason.hasPrefix("symlink") ? .symlink : .special, detail: s.reason))
+            }
+            inputs = walked.files.map { ScanInput(absolutePath: $0.absolutePath, displayPath: displayPrefix + $0.relativePath) }
+        } else {
+            let name = displayPrefix.isEmpty ? root : displayPrefix
+            inputs = [ScanInput(absolutePath: root, displayPath: name)]
+        }
+        let part = scanFiles(inputs)
+        report.findings += part.findings
+        report.warnings += part.warnings
+        report.summary.files += part.summary.files
+        report.summary.bytes += part.summary.bytes
+        report.summary.skipped += part.summary.skipped
+        report.summary.durationMs = Double((ContinuousClock.now - clock).components.attoseconds) / 1e15
+            + Double((ContinuousClock.now - clock).components.seconds) * 1000
+        return report
+    }
+
+    public struct ScanInput: Sendable {
+        public var absolutePath: String
+        public var displayPath: String
+        public init(absolutePath: String, displayPath: String) { self.absolutePath = absolutePath; self.displayPath = displayPath }
+    }
+
+    /// Reads and checks each file; the work is shared by `options.threads` workers.
+    public func scanFiles(_ inputs: [ScanInput]) -> ScanReport {
+        let next = Mutex(0)
+        let merged = Mutex(ScanReport())
+        let workers = max(1, min(options.threads, inputs.count))
+        let work: @Sendable (Int) -> Void = { _ in
+            var local = ScanReport()
+            let scratch = DetectorScratch()
+            var buffer = FileBuffer()
+            while true {
+                let i = next.withLock { v -> Int in let i = v; v += 1; return i }
+                if i >= inputs.count { break }
+                self.scanOne(inputs[i], buffer: &buffer, scratch: scratch, into: &local)
+            }
+            buffer.release()
+            merged.withLock { m in
+                m.findings += local.findings
+                m.warnings += local.warnings
+                m.summary.files += local.summary.files
+                m.summary.bytes += local.summary.bytes
+                m.summary.skipped += local.summary.skipped
+            }
+        }
+        if workers == 1 { work(0) } else { runParallel(workers, work) }
+        var report = merged.withLock { $0 }
+        report.summary.skipped.sort { $0.path < $1.path }
+        return report
+    }
+
+    private func scanOne(_ input: ScanInput, buffer: inout FileBuffer, scratch: DetectorScratch, into report: inout ScanReport) {
+        let wanted = checks.filter { $0.wants(path: input.displayPath) }
+        if wanted.isEmpty { return }
+        switch buffer.load(input.absolutePath, maxSize: options.maxFileSize) {
+        case .failed(let why):
+            report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .unreadable, detail: why))
+            report.warnings.append("\(input.displayPath): skipped, cannot read (\(why))")
+        case .tooLarge(let size):
+            report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .tooLarge, detail: "\(size) bytes"))
+        case .loaded(let bytes):
+            if looksBinary(bytes) {
+                report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .binary))
+                return
+            }
+            report.summary.files += 1
+            report.summary.bytes += bytes.count
+            let fragment = Fragment(bytes: bytes, path: input.displayPath)
+            for check in wanted {
+                let r = check.check(fragment, scratch: scratch)
+                report.findings += r.findings
+                report.warnings += r.warnings
+            }
+        }
+    }
+}
+
+/// Runs `body(worker)` on `count` threads and waits for all of them.
+func runParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    final class Box: @unchecked Sendable { let body: @Sendable (Int) -> Void; let index: Int
+        init(_ b: @escaping @Sendable (Int) -> Void, _ i: Int) { body = b; index = i } }
+    var threads: [pthread_t] = []
+    for i in 1..<count {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(Box(body, i)).toOpaque()
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        pthread_attr_setstacksize(&attr, 8 << 20)
+        let rc = pthread_create(&thread, &attr, { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            box.body(box.index)
+            return nil
+        }, box)
+        pthread_attr_destroy(&attr)
+        if rc == 0 { threads.append(thread) } else { Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body(i) }
+    }
+    body(0)
+    for t in threads { pthread_join(t, nil) }
+}
+
+/// A file is binary when its first 8 KiB hold a NUL byte (git's own test).
+func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return false }
+    return memchr(base, 0, min(bytes.count, 8000)) != nil
+}
+
+/// One worker's reusable read buffer: files are read into it, never into fresh arrays.
+struct FileBuffer {
+    private var storage: UnsafeMutablePointer<UInt8>?
+    private var capacity = 0
+
+    enum Load { case loaded(UnsafeBufferPointer<UInt8>), tooLarge(Int), failed(String) }
+
+    mutating func load(_ path: String, maxSize: Int) -> Load {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return .failed(errnoDescription()) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failed(errnoDescription()) }
+        let size = Int(st.st_size)
+        if size > maxSize { return .tooLarge(size) }
+        return read(fd: fd, expected: size, maxSize: maxSize)
+    }
+
+    /// Reads until EOF (sizes can change under us), never past `maxSize`.
+    mutating func read(fd: Int32, expected: Int, maxSize: Int) -> Load {
+        ensure(max(expected + 1, 4096))
+        var total = 0
+        while true {
+            if total == capacity {
+                if total > maxSize { return .tooLarge(total) }
+                ensure(capacity * 2)
+            }
+            let n = Glibc.read(fd, storage! + total, capacity - total)
+            if n < 0 { if errno == EINTR { continue }; return .failed(errnoDescription()) }
+            if n == 0 { break }
+            total += n
+        }
+        if total > maxSize { return .tooLarge(total) }
+        return .loaded(UnsafeBufferPointer(start: storage, count: total))
+    }
+
+    /// Wraps bytes that are already in memory (git blobs) in the same interface.
+    mutating func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeBufferPointer<UInt8> {
+        ensure(max(bytes.count, 1))
+        if bytes.count > 0 { storage!.update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        return UnsafeBufferPointer(start: storage, count: bytes.count)
+    }
+
+    private mutating func ensure(_ size: Int) {
+        if size <= capacity { return }
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        if let storage {
+            newStorage.update(from: storage, count: capacity)
+            storage.deallocate()
+        }
+        storage = newStorage
+        capacity = size
+    }
+
+    mutating func release() { storage?.deallocate(); storage = nil; capacity = 0 }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit codes are part of leakguard's interface: 0 clean, 1 findings, 2 any tool error. Argument
+/// parser's own codes (64 for a usage error) are folded into 2 so CI can tell errors apart.
+@main
+enum Entrypoint {
+    static func main() {
+        do {
+            var command = try LeakguardCommand.parseAsRoot()
+            try command.run()
+            exit(0)
+        } catch {
+            let code = LeakguardCommand.exitCode(for: error)
+            if code == .success {
+                LeakguardCommand.exit(withError: error)
+            }
+            if let exitCode = error as? ExitCode {
+                exit(exitCode.rawValue)
+            }
+            let message = LeakguardCommand.fullMessage(for: error)
+            FileHandleOutput.stderr("leakguard: " + message.trimmingTrailingNewlines() + "\n")
+            exit(2)
+        }
+    }
+}
+
+enum FileHandleOutput {
+    static func stderr(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+    static func stdout(_ s: String) {
+        var bytes = Array(s.utf8)
+        var offset = 0
+        bytes.withUnsafeMutableBytes { buf in
+            while offset < buf.count {
+                let n = write(1, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { if errno == EINTR { continue }; break }
+                offset += n
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = Substring(self)
+        while s.last == "\n" { s.removeLast() }
+        return String(s)
+    }
+}

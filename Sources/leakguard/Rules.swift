@@ -1,0 +1,62 @@
+import ArgumentParser
+import LeakguardCore
+
+extension LeakguardCommand {
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List or check rules.",
+            subcommands: [List.self, Check.self])
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print the rules in effect.")
+
+            @Option(name: [.short, .long], help: "Rule/config file (default: the built-in rules).")
+            var config: String?
+
+            func run() throws {
+                let config = try loadConfig(self.config)
+                for rule in config.rules {
+                    let line = rule.id.padding(toWidth: 34) + rule.severity.rawValue.padding(toWidth: 9) + rule.description
+                    FileHandleOutput.stdout(line + "\n")
+                }
+                FileHandleOutput.stdout("\(config.rules.count) rules\n")
+            }
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Check that every rule compiles and its examples behave.",
+                discussion: "Each example must produce a finding of its rule; each negative example must not.")
+
+            @Argument(help: "Rule file to check (default: the built-in rules).")
+            var file: String?
+
+            func run() throws {
+                let config = try loadConfig(file)
+                let failures: [RuleExampleFailure]
+                do { failures = try RuleExamples.check(config) } catch {
+                    throw ToolError("config error: \(error)")
+                }
+                for f in failures { FileHandleOutput.stdout("FAIL \(f)\n") }
+                let checked = config.rules.filter { file == nil || $0.origin == file }
+                FileHandleOutput.stdout("\(checked.count) rules checked, \(failures.count) failure\(failures.count == 1 ? "" : "s")\n")
+                if !failures.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+func loadConfig(_ path: String?) throws -> Configuration {
+    do {
+        if let path { return try ConfigLoader.loadFile(path, depth: 0) }
+        return try ConfigLoader.builtIn()
+    } catch {
+        throw ToolError("config error: \(error)")
+    }
+}
+
+extension String {
+    func padding(toWidth width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import LeakguardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Flags shared by every command that produces a report.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Output format: text, json, sarif or junit.")
+    var format: ReportFormat = .text
+
+    @Option(name: .long, help: "Write the report to this file instead of standard output.")
+    var reportPath: String?
+
+    @Option(name: .long, help: "Percentage of each secret to hide (1-100; 100 hides it all). Default: a short prefix only.")
+    var redact: Int?
+
+    @Flag(name: .long, help: "Print secrets in full.")
+    var noRedact = false
+
+    @Flag(name: .long, help: "Never colour the text report (also: NO_COLOR).")
+    var noColor = false
+
+    func validate() throws {
+        if let redact, !(0...100).contains(redact) {
+            throw ValidationError("--redact takes a percentage from 0 to 100")
+        }
+        if noRedact && redact != nil { throw ValidationError("--no-redact and --redact cannot be used together") }
+    }
+
+    var redaction: Redaction {
+        if noRedact { return .none }
+        if let redact { return redact == 0 ? .none : .percent(redact) }
+        return .prefix
+    }
+
+    /// Writes the report where asked; colour only for a terminal.
+    func emit(_ report: ScanReport, rules: [RuleMetadata]) throws {
+        var context = ReportContext()
+        context.redaction = redaction
+        context.rules = rules
+        context.color = reportPath == nil && format == .text && !noColor && isatty(1) == 1 && getenv("NO_COLOR") == nil
+        let text = format.reporter.render(report, context: context)
+        if let reportPath {
+            guard writeText(text, to: reportPath) else {
+                throw ToolError("cannot write report to '\(reportPath)': \(String(cString: strerror(errno)))")
+            }
+            if format != .text { FileHandleOutput.stderr(TextReporter().summaryLine(report) + "\n") }
+        } else {
+            FileHandleOutput.stdout(text)
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+extension Severity: ExpressibleByArgument {}
+
+func writeText(_ text: String, to path: String) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var bytes = Array(text.utf8)
+    var offset = 0
+    return bytes.withUnsafeMutableBytes { buf in
+        while offset < buf.count {
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
+}
+
+/// Flags that choose what is scanned and how.
+struct ScanInputOptions: ParsableArguments {
+    @Argument(help: "Files or directories to scan.")
+    var paths: [String] = ["."]
+
+    @Option(name: [.short, .long], help: "Rule/config file (default: .leakguard.toml or .gitleaks.toml at the scan root, else the built-in rules).")
+    var config: String?
+
+    @Option(name: .long, help: "Skip files larger than this many bytes (suffixes K, M, G allowed).")
+    var maxFileSize: String = String(ScanOptions.defaultMaxFileSize)
+
+    @Flag(name: .long, help: "Follow symbolic links (cycles are detected).")
+    var followSymlinks = false
+
+    @Flag(name: .long, help: "Scan files even when .gitignore ignores them.")
+    var noGitignore = false
+
+    @Option(name: .long, help: "Worker threads (default: one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        if parseSize(maxFileSize) == nil { throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size like 10M") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func request() -> ScanRequest {
+        var request = ScanRequest()
+        request.paths = paths
+        request.configPath = config
+        request.options.maxFileSize = parseSize(maxFileSize) ?? ScanOptions.defaultMaxFileSize
+        request.options.followSymlinks = followSymlinks
+        request.options.useGitIgnore = !noGitignore
+        if let threads { request.options.threads = threads }
+        return request
+    }
+}
+
+func parseSize(_ text: String) -> Int? {
+    var digits = text.uppercased()
+    var multiplier = 1
+    if digits.hasSuffix("B") { digits.removeLast() }
+    switch digits.last {
+    case "K": multiplier = 1 << 10; digits.removeLast()
+    case "M": multiplier = 1 << 20; digits.removeLast()
+    case "G": multiplier = 1 << 30; digits.removeLast()
+    default: break
+    }
+    guard let n = Int(digits), n >= 0 else { return nil }
+    return n * multiplier
+}
+
+extension LeakguardCommand {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scan files for secrets, .env mistakes and AI calls without backoff.")
+
+        @OptionGroup var input: ScanInputOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(name: .long, help: "Lowest severity that makes the scan fail (error, warning or note).")
+        var failOn: Severity = .warning
+
+        @Option(name: .long, help: "Suppress findings listed in this baseline (.leakguard-baseline.json or .gitleaksignore).")
+        var baseline: String?
+
+        func run() throws {
+            var request = input.request()
+            request.baselinePath = baseline
+            let (report, configuration) = try runScan(request)
+            for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(warning)\n") }
+            try output.emit(report, rules: ScanSession.ruleMetadata(configuration))
+            if report.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Runs a scan, turning library errors into tool errors (exit 2) with their cause.
+func runScan(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+    do {
+        return try ScanSession.run(request)
+    } catch let error as ConfigError {
+        throw ToolError("config error: \(error)\nFix the file or pass another with --config.")
+    } catch let error as ScanError {
+        throw ToolError(error.description)
+    }
+}
