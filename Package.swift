@@ -29,7 +29,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["LeakguardCore"]
+            dependencies: ["LeakguardCore", "leakguard"]
         ),
     ]
 )

@@ -22,6 +22,9 @@ public struct TextReporter: Reporter {
             if !f.lineText.isEmpty {
                 out += "      │ " + excerpt(f, context.redaction) + "\n"
             }
+            if context.redaction == .none && !f.secret.isEmpty {
+                out += "      " + paint.dim("secret: ") + f.secret + "\n"
+            }
             if let c = f.commit {
                 out += "      " + paint.dim("commit \(c.commit.prefix(12)) by \(c.author) <\(c.email)> on \(c.date)") + "\n"
             }

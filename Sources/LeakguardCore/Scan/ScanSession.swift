@@ -22,7 +22,8 @@ public enum ScanSession {
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
         let configuration = try configuration(for: request)
         let detector = try Detector(configuration: configuration)
-        let scanner = Scanner(checks: [detector], options: request.options)
+        let scanner = Scanner(checks: [detector], options: request.options,
+                              ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? []))
         var report = ScanReport()
         let clock = ContinuousClock.now
         let paths = request.paths.isEmpty ? ["."] : request.paths

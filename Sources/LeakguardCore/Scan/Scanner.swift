@@ -73,10 +73,21 @@ extension Detector: ContentCheck {
 public final class Scanner: Sendable {
     public let checks: [any ContentCheck]
     public let options: ScanOptions
+    /// leakguard's own files (the config and baseline in use): never scanned, since they hold
+    /// patterns and fingerprints, not secrets. Real paths.
+    public let ownFiles: Set<String>
 
-    public init(checks: [any ContentCheck], options: ScanOptions) {
+    public init(checks: [any ContentCheck], options: ScanOptions, ownFiles: [String] = []) {
         self.checks = checks
         self.options = options
+        self.ownFiles = Set(ownFiles.compactMap(realPath))
+    }
+
+    func isOwnFile(_ path: String) -> Bool {
+        guard !ownFiles.isEmpty else { return false }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard ownFiles.contains(where: { $0.hasSuffix("/" + name) }) else { return false }
+        return realPath(path).map { ownFiles.contains($0) } ?? false
     }
 
     /// Scans the files below `root` (a directory or a single file).
@@ -153,7 +164,7 @@ public final class Scanner: Sendable {
 
     private func scanOne(_ input: ScanInput, buffer: inout FileBuffer, scratch: DetectorScratch, into report: inout ScanReport) {
         let wanted = checks.filter { $0.wants(path: input.displayPath) }
-        if wanted.isEmpty { return }
+        if wanted.isEmpty || isOwnFile(input.absolutePath) { return }
         switch buffer.load(input.absolutePath, maxSize: options.maxFileSize) {
         case .failed(let why):
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .unreadable, detail: why))
@@ -261,4 +272,10 @@ struct FileBuffer {
     }
 
     mutating func release() { storage?.deallocate(); storage = nil; capacity = 0 }
+}
+
+func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import LeakguardCore
+
+@Suite struct DetectorTests {
+    /// A detector holding one rule: a made-up token format with a keyword.
+    func detector(_ rules: [Rule], allowlists: [Allowlist] = []) throws -> Detector {
+        var c = Configuration()
+        c.rules = rules
+        c.allowlists = allowlists
+        return try Detector(configuration: c)
+    }
+
+    func scan(_ d: Detector, _ text: String, path: String = "f.txt", lines: LineSet? = nil) -> FragmentResult {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { d.scan(Fragment(bytes: $0, path: path, lines: lines), scratch: DetectorScratch()) }
+    }
+
+    let tok = Rule(id: "tok", description: "Test token", regex: #"tok_([a-z0-9]{16})"#, secretGroup: 1, keywords: ["tok_"])
+
+    @Test func lineAndCharacterColumns() throws {
+        let d = try detector([tok])
+        let text = "first line\n  é😀 x = \"tok_abcdef0123456789\"\nlast"
+        let f = try #require(scan(d, text).findings.first)
+        #expect(f.line == 2)
+        // Two spaces, é, 😀, space, x, space, =, space, quote, "tok_": the secret starts at character 15.
+        #expect(f.column == 15)
+        #expect(f.endLine == 2)
+        #expect(f.endColumn == 31)
+        #expect(f.secret == "abcdef0123456789")
+        #expect(f.lineText == "  é😀 x = \"tok_abcdef0123456789\"")
+    }
+
+    @Test func crlfAndNoFinalNewline() throws {
+        let d = try detector([tok])
+        let f = try #require(scan(d, "a\r\nb\r\nk=tok_abcdef0123456789\r\n").findings.first)
+        #expect(f.line == 3)
+        #expect(f.column == 7)
+        #expect(f.lineText == "k=tok_abcdef0123456789")
+        #expect(scan(d, "tok_abcdef0123456789").findings.count == 1)
+    }
+
+    @Test func keywordsAreCaseInsensitiveAndGateTheRule() throws {
+        let rule = Rule(id: "r", regex: #"(?i)magic-([0-9]{6})"#, secretGroup: 1, keywords: ["MAGIC-"])
+        let d = try detector([rule])
+        #expect(scan(d, "Magic-123456").findings.count == 1)
+        // Without its keyword the rule never runs, even when its regex alone would match.
+        let gated = Rule(id: "g", regex: #"[0-9]{6}"#, keywords: ["zzz"])
+        #expect(scan(try detector([gated]), "123456").findings.isEmpty)
+        #expect(scan(try detector([gated]), "zzz 123456").findings.count == 1)
+    }
+
+    @Test func manyHitsOnOneLongLine() throws {
+        let d = try detector([tok])
+        let filler = String(repeating: "tok_ no ", count: 50_000)
+        let text = filler + "tok_abcdef0123456789" + filler
+        let found = scan(d, text).findings
+        #expect(found.count == 1)
+        #expect(found.first?.column == filler.count + 5)
+    }
+
+    @Test func suppressionMarkers() throws {
+        let d = try detector([tok])
+        for marker in ["# leakguard:allow", "// gitleaks:allow", "# pragma: allowlist secret"] {
+            #expect(scan(d, "k = 'tok_abcdef0123456789' \(marker)").findings.isEmpty, "\(marker) did not suppress")
+        }
+        #expect(scan(d, "k = 'tok_abcdef0123456789' # leakguard:allowed-not").findings.isEmpty)
+        #expect(scan(d, "# leakguard:allow\nk = 'tok_abcdef0123456789'").findings.count == 1, "marker applies to its own line only")
+    }
+
+    @Test func entropyThreshold() throws {
+        var rule = tok
+        rule.entropy = 3.0
+        let d = try detector([rule])
+        #expect(scan(d, "tok_aaaaaaaaaaaaaaaa").findings.isEmpty)
+        let f = try #require(scan(d, "tok_a8f3k29dm4x7q1zp").findings.first)
+        #expect((f.entropy ?? 0) > 3.0)
+        #expect(abs(shannonEntropy("aabb") - 1.0) < 1e-9)
+        #expect(abs(shannonEntropy("abcd") - 2.0) < 1e-9)
+    }
+
+    @Test func ruleAllowlists() throws {
+        var rule = tok
+        rule.allowlists = [
+            Allowlist(regexTarget: .secret, regexes: ["^0{16}$"]),
+            Allowlist(stopwords: ["example"]),
+            Allowlist(regexTarget: .line, regexes: ["#\\s*fixture"]),
+            Allowlist(paths: [#"^docs/"#]),
+        ]
+        let d = try detector([rule])
+        #expect(scan(d, "tok_0000000000000000").findings.isEmpty)
+        #expect(scan(d, "tok_exampleabcdefghi").findings.isEmpty)
+        #expect(scan(d, "tok_abcdef0123456789 # fixture").findings.isEmpty)
+        #expect(scan(d, "tok_abcdef0123456789", path: "docs/a.md").findings.isEmpty)
+        #expect(scan(d, "tok_abcdef0123456789", path: "src/a.md").findings.count == 1)
+    }
+
+    @Test func andConditionNeedsEveryPart() throws {
+        let allow = Allowlist(condition: .and, regexTarget: .secret, regexes: ["^abc"], paths: [#"\.md$"#])
+        let d = try detector([tok], allowlists: [allow])
+        #expect(scan(d, "tok_abcdef0123456789", path: "a.md").findings.isEmpty)
+        #expect(scan(d, "tok_abcdef0123456789", path: "a.py").findings.count == 1)
+        #expect(scan(d, "tok_zbcdef0123456789", path: "a.md").findings.count == 1)
+    }
+
+    @Test func globalAllowlistTargetRules() throws {
+        let other = Rule(id: "other", regex: #"oth_([a-z]{8})"#, secretGroup: 1, keywords: ["oth_"])
+        let allow = Allowlist(regexTarget: .secret, regexes: [".*"], targetRules: ["tok"])
+        let d = try detector([tok, other], allowlists: [allow])
+        let found = scan(d, "tok_abcdef0123456789 oth_abcdefgh").findings
+        #expect(found.map(\.ruleID) == ["other"])
+    }
+
+    @Test func genericYieldsToSpecific() throws {
+        let generic = Rule(id: "generic-secret", regex: #"token\s*=\s*"([^"]+)""#, secretGroup: 1, keywords: ["token"])
+        let d = try detector([generic, tok])
+        let found = scan(d, #"token = "tok_abcdef0123456789""#).findings
+        #expect(found.map(\.ruleID) == ["tok"])
+        #expect(scan(d, #"token = "zzzz""#).findings.map(\.ruleID) == ["generic-secret"])
+    }
+
+    @Test func lineFilterKeepsOnlyChosenLines() throws {
+        let d = try detector([tok])
+        let text = "tok_abcdef0123456789\nx\ntok_bbcdef0123456789\n"
+        let found = scan(d, text, lines: LineSet([3...3])).findings
+        #expect(found.map(\.line) == [3])
+    }
+
+    @Test func multilineRuleSeesWholeBlock() throws {
+        let pem = Rule(id: "pem", regex: #"-----BEGIN TEST KEY-----[\s\S]{10,}?-----END TEST KEY-----"#, keywords: ["-----BEGIN TEST KEY"])
+        #expect(pem.multiline)
+        let d = try detector([pem])
+        let text = "x\n-----BEGIN TEST KEY-----\nQUJDREVGR0hJSktMTU5PUA==\n-----END TEST KEY-----\n"
+        let f = try #require(scan(d, text).findings.first)
+        #expect(f.line == 2 && f.endLine == 4)
+    }
+
+    @Test func catastrophicPatternEndsWithWarning() throws {
+        let evil = Rule(id: "evil", regex: #"(a+)+$"#, keywords: ["a"])
+        let d = try detector([evil])
+        let line = String(repeating: "a", count: 5_000) + "!"
+        let start = ContinuousClock.now
+        let result = scan(d, line)
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(result.warnings.contains { $0.contains("evil") && $0.contains("match limit") })
+    }
+
+    @Test func fingerprintIgnoresLineNumbers() throws {
+        let d = try detector([tok])
+        let a = try #require(scan(d, "tok_abcdef0123456789").findings.first)
+        let b = try #require(scan(d, "\n\n\n  tok_abcdef0123456789").findings.first)
+        #expect(a.fingerprint == b.fingerprint)
+        let c = try #require(scan(d, "tok_abcdef0123456789", path: "other.txt").findings.first)
+        #expect(a.fingerprint != c.fingerprint)
+    }
+
+    @Test func badRegexNamesRuleFileAndOffset() {
+        var rule = Rule(id: "broken", regex: #"abc(def"#, keywords: ["abc"])
+        rule.origin = "custom.toml"
+        #expect {
+            try detector([rule])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("broken") && text.contains("custom.toml") && text.contains("offset 7")
+        }
+    }
+
+    /// The Aho-Corasick prefilter must report exactly what a naive search finds.
+    @Test func keywordMatcherAgreesWithNaiveSearch() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abAB_-")
+        for _ in 0..<200 {
+            let words = (0..<Int.random(in: 1...6, using: &rng)).map { _ in String((0..<Int.random(in: 1...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
+            let text = String((0..<200).map { _ in alphabet.randomElement(using: &rng)! })
+            let matcher = KeywordMatcher(keywords: words)
+            var got: [String] = []
+            Array(text.utf8).withUnsafeBufferPointer { buf in matcher.scan(buf) { k, end in got.append("\(k)@\(end)") } }
+            var want: [String] = []
+            let lowered = Array(text.lowercased().utf8)
+            for (k, w) in words.enumerated() {
+                let wb = Array(w.lowercased().utf8)
+                if wb.count > lowered.count { continue }
+                for start in 0...(lowered.count - wb.count) where Array(lowered[start..<start + wb.count]) == wb {
+                    want.append("\(k)@\(start + wb.count)")
+                }
+            }
+            #expect(Set(got) == Set(want), "words \(words) text \(text)")
+            #expect(got.count == want.count)
+        }
+    }
+
+    @Test func redaction() {
+        #expect(Redaction.prefix.apply("sk-abcdefghijklmnop") == "sk-a…")
+        #expect(Redaction.prefix.apply("abc") == "…")
+        #expect(Redaction.percent(100).apply("secretvalue") == "REDACTED")
+        #expect(Redaction.percent(50).apply("abcdefgh") == "abcd…")
+        #expect(Redaction.none.apply("abc") == "abc")
+        #expect(Redaction.prefix.apply("abcdefghijklmnop", in: "x=abcdefghijklmnop;") == "x=abcd…;")
+    }
+}

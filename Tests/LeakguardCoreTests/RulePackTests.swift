@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import LeakguardCore
+
+/// The built-in rules test themselves: every example must be found, every look-alike must not.
+@Suite struct RulePackTests {
+    static let pack: Configuration = try! ConfigLoader.builtIn()
+    static let ruleIDs: [String] = pack.rules.map(\.id)
+
+    @Test(arguments: ruleIDs)
+    func examplesBehave(ruleID: String) throws {
+        var single = Self.pack
+        single.rules = Self.pack.rules.filter { $0.id == ruleID }
+        let failures = try RuleExamples.check(single)
+        for failure in failures {
+            Issue.record(Comment(rawValue: failure.description))
+        }
+    }
+
+    @Test func everyRuleHasKeywordsExamplesAndNegatives() {
+        for rule in Self.pack.rules {
+            #expect(!rule.keywords.isEmpty, "rule \(rule.id) has no keywords, so it runs on every file")
+            #expect(!rule.examples.isEmpty, "rule \(rule.id) has no example")
+            #expect(!rule.negativeExamples.isEmpty, "rule \(rule.id) has no negative example")
+            #expect(!rule.description.isEmpty, "rule \(rule.id) has no description")
+        }
+    }
+
+    @Test func packIsBigEnoughAndAIFirst() {
+        #expect(Self.pack.rules.count >= 40)
+        let aiRules = Self.pack.rules.filter { $0.tags.contains("ai") }
+        #expect(aiRules.count >= 15)
+        for id in ["aws-access-key-id", "github-pat-classic", "private-key", "generic-secret"] {
+            #expect(Self.pack.rules.contains { $0.id == id || $0.id.hasPrefix(id) }, "missing rule family \(id)")
+        }
+    }
+
+    /// A rule's example must also be found by the whole pack, so prefilter and dedupe don't hide it.
+    @Test func wholePackFindsEveryExample() throws {
+        let detector = try Detector(configuration: Self.pack)
+        let scratch = DetectorScratch()
+        for rule in Self.pack.rules {
+            for (i, example) in rule.examples.enumerated() {
+                let text = ExampleTemplate.expand(example, seed: "\(rule.id)#\(i)")
+                let bytes = Array(text.utf8)
+                let found = bytes.withUnsafeBufferPointer { detector.scan(Fragment(bytes: $0, path: "x.txt"), scratch: scratch).findings }
+                #expect(!found.isEmpty, "full pack found nothing in \(rule.id) example \(i): \(text)")
+            }
+        }
+    }
+
+    @Test func generatedFileIsFresh() throws {
+        let rulesDir = TestSupport.packageRoot.appendingPathComponent("rules")
+        let names = try FileManager.default.contentsOfDirectory(atPath: rulesDir.path).filter { $0.hasSuffix(".toml") }.sorted()
+        #expect(names == BuiltInRules.files.map(\.name),
+                "rules/*.toml and the built-in copy differ: run scripts/generate-builtin-rules")
+        for (name, text) in BuiltInRules.files {
+            let onDisk = try String(contentsOf: rulesDir.appendingPathComponent(name), encoding: .utf8)
+            #expect(onDisk == text, "rules/\(name) changed since it was embedded: run scripts/generate-builtin-rules")
+        }
+    }
+
+    @Test func templatesExpandDeterministically() {
+        let a = ExampleTemplate.expand("k={{hex:32}} {{alnum:5}}", seed: "s")
+        let b = ExampleTemplate.expand("k={{hex:32}} {{alnum:5}}", seed: "s")
+        #expect(a == b)
+        #expect(a.count == "k=".count + 32 + 1 + 5)
+        #expect(a.dropFirst(2).prefix(32).allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(ExampleTemplate.expand("{{hex:8}}", seed: "t") != ExampleTemplate.expand("{{hex:8}}", seed: "u"))
+        #expect(ExampleTemplate.expand("{{nope:3}}", seed: "s") == "{{nope:3}}")
+    }
+}
