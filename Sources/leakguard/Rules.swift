@@ -5,7 +5,7 @@ extension LeakguardCommand {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List or check rules.",
-            subcommands: [List.self, Check.self])
+            subcommands: [List.self, Check.self, Examples.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print the rules in effect.")
@@ -20,6 +20,29 @@ extension LeakguardCommand {
                     FileHandleOutput.stdout(line + "\n")
                 }
                 FileHandleOutput.stdout("\(config.rules.count) rules\n")
+            }
+        }
+
+        struct Examples: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print each rule's examples with their templates filled in, one JSON object a line.",
+                discussion: "Each {{CLASS:N}} becomes N pseudo-random characters; the same --seed gives the same text. Useful to see what a rule catches and to plant fake secrets in tests and benchmarks.")
+
+            @Option(name: [.short, .long], help: "Rule/config file (default: the built-in rules).")
+            var config: String?
+
+            @Option(name: .long, help: "Seed for the random parts.")
+            var seed: String = "example"
+
+            func run() throws {
+                let config = try loadConfig(self.config)
+                for rule in config.rules {
+                    for (i, example) in rule.examples.enumerated() {
+                        let text = ExampleTemplate.expand(example, seed: "\(seed)/\(rule.id)#\(i)")
+                        let line = JSONValue.object([("rule", .string(rule.id)), ("index", .int(i)), ("text", .string(text))])
+                        FileHandleOutput.stdout(line.render(pretty: false) + "\n")
+                    }
+                }
             }
         }
 

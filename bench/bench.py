@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""leakguard benchmark: throughput, memory, start-up, and planted-secret recall.
+
+Builds nothing itself (scripts/bench does). Generates a deterministic corpus of code-like text
+(or scans a directory you name), plants fake secrets from the rules' own examples at known
+places, runs the release binary and prints the figures.
+"""
+import json, os, random, resource, shutil, statistics, subprocess, sys, time
+
+BIN = os.environ.get("LEAKGUARD", ".build/release/leakguard")
+
+WORDS = ("self request response client config value result data items index count name path "
+         "token key secret password auth user session handler error message status offset "
+         "buffer stream reader writer parser options context manager factory service api "
+         "cache timeout retry limit page query params headers payload model engine").split()
+TEMPLATES = [
+    "def {a}_{b}(self, {c}, {d}=None):",
+    "    {a} = self.{b}.get('{c}', {d})",
+    "    if {a} is None or not {b}:",
+    "        raise ValueError(f\"invalid {a}: {{{b}!r}}\")",
+    "    for {a} in {b}.{c}():",
+    "        {a}[{b}] = {c}({d}, timeout={n})",
+    "    return {a}.{b}({c}={d})",
+    "# {a} the {b} before {c} so the {d} stays consistent",
+    "const {a} = await {b}.{c}({{ {d}: {n} }});",
+    "  {a}.{b} = os.environ.get(\"{c}_{d}\".upper())",
+    "    log.debug(\"{a} %s {b} %d\", {c}, {n})",
+    "{a}_{b}_TIMEOUT = {n}",
+    "func {a}{b}(_ {c}: Int) -> {d} {{ return {c} }}",
+    "    headers[\"Authorization\"] = f\"Bearer {{{a}.{b}}}\"",
+    "    password_hash = hashlib.sha256({a}.encode()).hexdigest()",
+    "",
+]
+
+def gen_corpus(root, total_mb, seed=1):
+    rng = random.Random(seed)
+    os.makedirs(root, exist_ok=True)
+    target = total_mb * 1024 * 1024
+    written, files = 0, []
+    i = 0
+    while written < target:
+        lines = []
+        size = rng.randint(4_000, 60_000)
+        n = 0
+        while n < size:
+            t = rng.choice(TEMPLATES)
+            line = t.format(a=rng.choice(WORDS), b=rng.choice(WORDS), c=rng.choice(WORDS), d=rng.choice(WORDS), n=rng.randint(0, 9999))
+            lines.append(line)
+            n += len(line) + 1
+        sub = os.path.join(root, f"pkg{i % 97:02d}")
+        os.makedirs(sub, exist_ok=True)
+        path = os.path.join(sub, f"module_{i:05d}.py")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        files.append(path)
+        written += n
+        i += 1
+    return files
+
+def plant(root, files, seed=7):
+    """Puts one expanded example of every rule into a corpus file at a known line."""
+    out = subprocess.run([BIN, "rules", "examples", "--seed", f"bench{seed}"], capture_output=True, text=True, check=True)
+    rng = random.Random(seed)
+    planted = []
+    first = {}
+    for line in out.stdout.splitlines():
+        ex = json.loads(line)
+        first.setdefault(ex["rule"], ex)
+    for rule, ex in sorted(first.items()):
+        path = rng.choice(files)
+        with open(path) as f:
+            lines = f.read().split("\n")
+        at = rng.randint(0, max(0, len(lines) - 2))
+        lines.insert(at, ex["text"])
+        with open(path, "w") as f:
+            f.write("\n".join(lines))
+        rel = os.path.relpath(path, root)
+        # Lines shift when two plants share a file; track by (rule, file) only.
+        planted.append((rule, rel))
+    return planted
+
+def run_scan(root, extra=()):
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    p = subprocess.run([BIN, "scan", "--format", "json", *extra, root], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if p.returncode == 2:
+        sys.exit("scan failed: " + p.stderr)
+    return json.loads(p.stdout), wall, max(peak_kib, before)
+
+def main():
+    corpus = sys.argv[1] if len(sys.argv) > 1 else None
+    mb = int(os.environ.get("BENCH_MB", "256"))
+    generated = corpus is None
+    planted = []
+    if generated:
+        corpus = os.path.abspath("bench-corpus")
+        shutil.rmtree(corpus, ignore_errors=True)
+        t = time.perf_counter()
+        files = gen_corpus(corpus, mb)
+        planted = plant(corpus, files)
+        print(f"corpus: {len(files)} files, {mb} MB generated in {time.perf_counter() - t:.1f}s, {len(planted)} planted secrets")
+    # Warm the page cache so we measure leakguard, not the disk.
+    run_scan(corpus)
+    runs = []
+    for _ in range(3):
+        doc, wall, peak = run_scan(corpus)
+        runs.append((wall, doc, peak))
+    wall, doc, peak = sorted(runs, key=lambda r: r[0])[1]
+    s = doc["summary"]
+    mbs = s["bytes"] / 1048576 / wall
+    print(f"scan: {s['files']} files, {s['bytes'] / 1048576:.1f} MiB, {s['findings']} findings, median wall {wall * 1000:.0f} ms")
+    print(f"throughput: {mbs:.0f} MB/s, {s['files'] / wall:.0f} files/s")
+    print(f"peak memory: {peak / 1024:.1f} MiB")
+    empty = os.path.abspath("bench-empty")
+    os.makedirs(empty, exist_ok=True)
+    times = []
+    for _ in range(30):
+        t = time.perf_counter()
+        subprocess.run([BIN, "scan", empty], capture_output=True, check=True)
+        times.append((time.perf_counter() - t) * 1000)
+    print(f"startup (rules compiled, nothing scanned): median {statistics.median(times):.1f} ms, p90 {sorted(times)[26]:.1f} ms")
+    if planted:
+        found = {(f["rule"], f["file"]) for f in doc["findings"]}
+        missing = [p for p in planted if p not in found]
+        print(f"planted secrets found: {len(planted) - len(missing)}/{len(planted)}" + ("" if not missing else f"; missing: {missing}"))
+        shutil.rmtree(corpus, ignore_errors=True)
+        if missing:
+            sys.exit(1)
+
+if __name__ == "__main__":
+    main()
