@@ -377,9 +377,3 @@ extension String {
     }
 }
 
-extension KeywordMatcher {
-    /// Appends `keywordIndex << 40 | endOffset` for every occurrence.
-    func collect(_ bytes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]) {
-        scan(bytes) { k, end in hits.append(UInt64(k) << 40 | UInt64(end)) }
-    }
-}

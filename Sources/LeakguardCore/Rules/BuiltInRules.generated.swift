@@ -701,5 +701,1617 @@ negativeExamples = [
   '''TAVILY_API_KEY=tvly-{{alnum:16}}''',
 ]
 """####),
+        ("cloud.toml", ####"""
+# Cloud platforms: AWS, Azure, Alibaba, DigitalOcean, Heroku, Cloudflare, HashiCorp, Databricks.
+# (Google Cloud keys live in ai.toml, because Gemini uses them.)
+
+# --- AWS ----------------------------------------------------------------------------------------
+
+[[rules]]
+id = "aws-access-key-id"
+description = "AWS access key ID (AKIA long-term, ASIA temporary, ABIA/ACCA service-specific)"
+# Key IDs are base32 (A-Z, 2-7) after the four-letter prefix. Unique IDs of users and roles
+# (AIDA, AROA, …) are not credentials and are left out.
+regex = '''(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])'''
+entropy = 3.0
+keywords = ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]
+severity = "error"
+tags = ["cloud", "aws"]
+examples = [
+  '''aws_access_key_id = AKIA{{upper:14}}7Q''',
+  '''export AWS_ACCESS_KEY_ID="ASIA{{upper:16}}"''',
+]
+negativeExamples = [
+  '''aws_access_key_id = AKIAIOSFODNN7EXAMPLE''',
+  '''timezone = "Asia/Kolkata"''',
+  '''AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX''',
+]
+  [[rules.allowlists]]
+  description = "AWS documentation example keys end in EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE$''']
+
+[[rules]]
+id = "aws-secret-access-key"
+description = "AWS secret access key (40 base64 characters) after an aws_secret_access_key / SecretAccessKey name"
+# The separator between the words is captured once and reused, so the keyword list stays exact.
+regex = '''(?i)(?:secret([_.-]?)access\1key|aws([_.-]?)secret\2key).{0,30}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])'''
+secretGroup = 3
+entropy = 4.0
+keywords = ["secretaccesskey", "secret_access_key", "secret-access-key", "secret.access.key", "awssecretkey", "aws_secret_key", "aws-secret-key", "aws.secret.key"]
+severity = "error"
+tags = ["cloud", "aws"]
+examples = [
+  '''aws_secret_access_key = {{base64:40}}''',
+  '''  "SecretAccessKey": "{{base64:40}}",''',
+  '''AWS_SECRET_KEY='{{alnum:38}}/+\'''',
+]
+negativeExamples = [
+  '''aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY''',
+  '''aws_secret_access_key = os.environ["AWS_SECRET_ACCESS_KEY"]''',
+  '''AWS_SECRET_ACCESS_KEY=${{ secrets.AWS_SECRET_ACCESS_KEY }}''',
+]
+  [[rules.allowlists]]
+  description = "AWS documentation example secret"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLEKEY$''']
+
+[[rules]]
+id = "aws-session-token"
+description = "AWS temporary session token after an aws_session_token / SessionToken name"
+regex = '''(?i)session([_.-]?)token.{0,30}?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])'''
+secretGroup = 2
+entropy = 4.5
+keywords = ["sessiontoken", "session_token", "session-token", "session.token"]
+severity = "error"
+tags = ["cloud", "aws"]
+examples = [
+  '''aws_session_token = IQoJb3JpZ2luX2VjE{{base64:300}}''',
+  '''  "SessionToken": "FwoGZXIvYXdzE{{base64:200}}==",''',
+]
+negativeExamples = [
+  '''aws_session_token = os.environ.get("AWS_SESSION_TOKEN")''',
+  '''session_token = "{{base64:40}}"''',
+]
+  [[rules.allowlists]]
+  description = "AWS and moto documentation samples carry EXAMPLE inside the token"
+  regexTarget = "secret"
+  stopwords = ["example"]
+
+# --- Azure --------------------------------------------------------------------------------------
+
+[[rules]]
+id = "azure-storage-account-key"
+description = "Azure Storage account key in a connection string (AccountKey=)"
+regex = '''(?i)AccountKey=([A-Za-z0-9+/]{86}==)'''
+secretGroup = 1
+entropy = 4.5
+keywords = ["AccountKey="]
+severity = "error"
+tags = ["cloud", "azure", "storage"]
+examples = [
+  '''AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=demostore;AccountKey={{base64:86}}==;EndpointSuffix=core.windows.net"''',
+  '''conn = "AccountName=demostore;AccountKey={{base64:86}}=="''',
+]
+negativeExamples = [
+  '''AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"''',
+  '''conn = "AccountName=demostore;AccountKey=<account-key>"''',
+]
+  [[rules.allowlists]]
+  description = "the public Azurite / storage-emulator development key"
+  regexTarget = "secret"
+  regexes = ['''^Eby8vdM02xNOcqFl''']
+
+[[rules]]
+id = "azure-shared-access-key"
+description = "Azure Service Bus / Event Hubs / IoT Hub shared access key in a connection string (SharedAccessKey=)"
+regex = '''(?i)SharedAccessKey=([A-Za-z0-9+/]{42,43}=)'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["SharedAccessKey="]
+severity = "error"
+tags = ["cloud", "azure"]
+examples = [
+  '''SERVICEBUS_CONN="Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={{base64:43}}="''',
+  '''"connectionString": "HostName=demo.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey={{base64:43}}="''',
+]
+negativeExamples = [
+  '''SERVICEBUS_CONN="Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<key>"''',
+  '''SharedAccessKey=${SERVICEBUS_KEY}''',
+]
+
+[[rules]]
+id = "azure-ad-client-secret"
+description = "Microsoft Entra ID (Azure AD) application client secret (40 characters with Q~ at the fourth position)"
+regex = '''(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])'''
+entropy = 3.5
+keywords = ["7Q~", "8Q~"]
+severity = "error"
+tags = ["cloud", "azure", "oauth"]
+examples = [
+  '''AZURE_CLIENT_SECRET={{alnum:3}}8Q~{{alnum:19}}.{{alnum:8}}_{{alnum:5}}''',
+  '''credential = ClientSecretCredential(tenant_id, client_id, "{{alnum:3}}7Q~{{alnum:31}}")''',
+]
+negativeExamples = [
+  '''AZURE_CLIENT_SECRET=<client-secret>''',
+  '''AZURE_CLIENT_SECRET=abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+]
+
+[[rules]]
+id = "azure-identifiable-key"
+description = "Azure key in the 84-character identifiable format for services other than AI services and DevOps (e.g. Web PubSub)"
+regex = '''(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[0-9][A-Za-z0-9]{18}(?!ACOG|AZDO)[A-Z]{4}[A-Za-z0-9]{4}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["JQQJ9"]
+severity = "error"
+tags = ["cloud", "azure"]
+examples = [
+  '''WEBPUBSUB_CONN="Endpoint=https://demo.webpubsub.azure.com;AccessKey={{alnum:52}}JQQJ99BAAC{{alnum:5}}XJ3w3AAAAAWPS{{alnum:4}};Version=1.0;"''',
+]
+negativeExamples = [
+  '''AccessKey={{alnum:52}}JQQJ99BAAC{{alnum:5}}XJ3w3AAAAACOG{{alnum:4}}''',
+  '''AccessKey=<access-key>''',
+]
+
+# --- Other clouds -------------------------------------------------------------------------------
+
+[[rules]]
+id = "alibaba-access-key-id"
+description = "Alibaba Cloud AccessKey ID (LTAI)"
+regex = '''(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])'''
+entropy = 3.0
+keywords = ["LTAI"]
+severity = "error"
+tags = ["cloud", "alibaba"]
+examples = [
+  '''ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5t{{alnum:18}}''',
+  '''auth = oss2.Auth("LTAI{{alnum:16}}", secret)''',
+]
+negativeExamples = [
+  '''ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIxxxxxxxxxxxxxxxx''',
+  '''ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI_your_id''',
+]
+
+[[rules]]
+id = "digitalocean-personal-access-token"
+description = "DigitalOcean personal access token (dop_v1_)"
+regex = '''(?<![A-Za-z0-9_-])dop_v1_[0-9a-f]{64}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["dop_v1_"]
+severity = "error"
+tags = ["cloud", "digitalocean"]
+examples = [
+  '''DIGITALOCEAN_TOKEN=dop_v1_{{hex:64}}''',
+  '''client = pydo.Client(token="dop_v1_{{hex:64}}")''',
+]
+negativeExamples = [
+  '''DIGITALOCEAN_TOKEN=dop_v1_...''',
+  '''DIGITALOCEAN_TOKEN=dop_v1_{{hex:32}}''',
+]
+
+[[rules]]
+id = "digitalocean-oauth-token"
+description = "DigitalOcean OAuth access or refresh token (doo_v1_, dor_v1_)"
+regex = '''(?<![A-Za-z0-9_-])do[or]_v1_[0-9a-f]{64}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["doo_v1_", "dor_v1_"]
+severity = "error"
+tags = ["cloud", "digitalocean", "oauth"]
+examples = [
+  '''"access_token": "doo_v1_{{hex:64}}",''',
+  '''refresh_token: dor_v1_{{hex:64}}''',
+]
+negativeExamples = [
+  '''"access_token": "doo_v1_<token>",''',
+  '''refresh_token: dor_v1_0000000000000000000000000000000000000000000000000000000000000000''',
+]
+
+[[rules]]
+id = "heroku-api-key"
+description = "Heroku platform API key in the prefixed format (HRKU-)"
+regex = '''(?<![A-Za-z0-9_-])HRKU-[A-Za-z0-9_-]{40,80}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["HRKU-"]
+severity = "error"
+tags = ["cloud", "heroku"]
+examples = [
+  '''HEROKU_API_KEY=HRKU-AA{{base64url:58}}''',
+  '''heroku_token: "HRKU-{{alnum:60}}"''',
+]
+negativeExamples = [
+  '''HEROKU_API_KEY=HRKU-...''',
+  '''HEROKU_API_KEY=HRKU-{{alnum:20}}''',
+]
+
+[[rules]]
+id = "heroku-legacy-api-key"
+description = "Heroku API key or OAuth token in the UUID form, after a Heroku key/token name"
+regex = '''(?i)(?:heroku[_.-]?(?:api[_.-]?)?(?:key|token)|api\.heroku\.com).{0,60}?(?<![0-9A-Fa-f-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Fa-f-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["heroku"]
+severity = "error"
+tags = ["cloud", "heroku"]
+examples = [
+  '''HEROKU_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''machine api.heroku.com login me@example.org password {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+]
+negativeExamples = [
+  '''HEROKU_API_KEY=${HEROKU_API_KEY}''',
+  '''heroku_app_id = "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+
+[[rules]]
+id = "cloudflare-api-token"
+description = "Cloudflare API token (40 characters) or global API key (37 hex) after a Cloudflare key/token name"
+regex = '''(?i)(?:cloudflare[\w.-]{0,20}?(?:token|key)|cf[_.-]api[_.-](?:token|key)).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{40}|[0-9a-f]{37}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["cloudflare", "cf_api_", "cf-api-", "cf.api."]
+severity = "error"
+tags = ["cloud", "cloudflare"]
+examples = [
+  '''CLOUDFLARE_API_TOKEN={{base64url:39}}7''',
+  '''CF_API_KEY="{{hex:37}}"''',
+]
+negativeExamples = [
+  '''CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}''',
+  '''cloudflare_api_token = var.cloudflare_api_token''',
+]
+
+[[rules]]
+id = "hashicorp-vault-token"
+description = "HashiCorp Vault service or batch token (hvs., hvb.)"
+regex = '''(?<![A-Za-z0-9_.-])hv[sb]\.[A-Za-z0-9_-]{90,250}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["hvs.", "hvb."]
+severity = "error"
+tags = ["cloud", "hashicorp", "vault"]
+examples = [
+  '''VAULT_TOKEN=hvs.{{base64url:91}}''',
+  '''client = hvac.Client(url="https://vault.internal:8200", token="hvb.{{alnum:120}}")''',
+]
+negativeExamples = [
+  '''VAULT_TOKEN=hvs.XXXXXXXX''',
+  '''client = hvac.Client(url=VAULT_ADDR, token=os.environ["VAULT_TOKEN"])''',
+]
+
+[[rules]]
+id = "terraform-cloud-token"
+description = "HCP Terraform / Terraform Enterprise API token (….atlasv1.…)"
+regex = '''(?<![A-Za-z0-9])[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])'''
+entropy = 3.5
+keywords = ["atlasv1"]
+severity = "error"
+tags = ["cloud", "hashicorp", "terraform"]
+examples = [
+  '''credentials "app.terraform.io" { token = "{{alnum:14}}.atlasv1.{{base64url:67}}" }''',
+  '''TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:67}}''',
+]
+negativeExamples = [
+  '''TF_TOKEN_app_terraform_io=xxxxxxxxxxxxxx.atlasv1.xxxx''',
+  '''token = var.tfc_token  # something.atlasv1.something''',
+]
+
+[[rules]]
+id = "databricks-token"
+description = "Databricks personal access token (dapi + 32 hex)"
+regex = '''(?<![A-Za-z0-9])dapi[0-9a-f]{32}(?:-[0-9])?(?![A-Za-z0-9-])'''
+entropy = 3.0
+keywords = ["dapi"]
+severity = "error"
+tags = ["cloud", "databricks"]
+examples = [
+  '''DATABRICKS_TOKEN=dapi{{hex:32}}''',
+  '''token = "dapi{{hex:32}}-2"''',
+]
+negativeExamples = [
+  '''DATABRICKS_TOKEN=dapiXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX''',
+  '''from dapi import dapi_client''',
+]
+"""####),
+        ("databases.toml", ####"""
+# Databases: connection URLs with an inline password, and database-platform tokens.
+#
+# URL rules put the password in group 1 and share one allowlist for placeholders (${VAR}, <…>,
+# ***, %(x)s, changeme, …) and famous sample pairs (scott/tiger, guest/guest). No entropy floor:
+# real database passwords are often short and low-entropy, and those are exactly the ones to report.
+
+[[rules]]
+id = "postgres-connection-string"
+description = "PostgreSQL connection URL with an inline password (postgres://, postgresql://, postgresql+driver://)"
+regex = '''(?i)(?<![A-Za-z0-9+.-])postgres(?:ql)?(?:\+[a-z0-9_]+)?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+keywords = ["postgres"]
+severity = "error"
+tags = ["database", "postgres", "connection-string"]
+examples = [
+  '''DATABASE_URL=postgres://app:{{alnum:24}}@db.internal:5432/app''',
+  '''engine = create_engine("postgresql+psycopg2://svc_reporting:{{alnum:16}}@10.0.3.7/warehouse")''',
+]
+negativeExamples = [
+  '''DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal:5432/app''',
+  '''engine = create_engine("postgresql://scott:tiger@localhost/test")''',
+  '''DATABASE_URL=postgresql://user:<password>@localhost:5432/db''',
+  '''DATABASE_URL=postgres://localhost:5432/app''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "mysql-connection-string"
+description = "MySQL / MariaDB connection URL with an inline password (mysql://, mysql+driver://, mariadb://)"
+regex = '''(?i)(?<![A-Za-z0-9+.-])(?:mysql|mariadb)(?:\+[a-z0-9_]+)?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+keywords = ["mysql", "mariadb"]
+severity = "error"
+tags = ["database", "mysql", "connection-string"]
+examples = [
+  '''SQLALCHEMY_DATABASE_URI = "mysql+pymysql://shop:{{alnum:20}}@mysql.prod.internal/shop"''',
+  '''DATABASE_URL=mariadb://root:{{base64url:18}}@127.0.0.1:3306/app''',
+]
+negativeExamples = [
+  '''SQLALCHEMY_DATABASE_URI = "mysql://user:password@localhost/db"''',
+  '''DATABASE_URL=mysql://root:***@127.0.0.1:3306/app''',
+  '''DATABASE_URL=mysql://app:%(password)s@db/app''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "mongodb-connection-string"
+description = "MongoDB connection URL with an inline password (mongodb://, mongodb+srv://)"
+regex = '''(?i)(?<![A-Za-z0-9+.-])mongodb(?:\+srv)?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+keywords = ["mongodb"]
+severity = "error"
+tags = ["database", "mongodb", "connection-string"]
+examples = [
+  '''MONGO_URI=mongodb+srv://api:{{alnum:16}}@cluster0.abcde.mongodb.net/?retryWrites=true''',
+  '''client = MongoClient("mongodb://admin:{{alnum:24}}@mongo-0.internal:27017/admin")''',
+]
+negativeExamples = [
+  '''MONGO_URI=mongodb+srv://<username>:<password>@cluster0.abcde.mongodb.net/''',
+  '''client = MongoClient("mongodb://localhost:27017/")''',
+  '''MONGO_URI=mongodb://admin:{{ mongo_password }}@mongo:27017''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "redis-connection-string"
+description = "Redis connection URL with an inline password (redis://, rediss://)"
+regex = '''(?i)(?<![A-Za-z0-9+.-])rediss?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+keywords = ["redis"]
+severity = "error"
+tags = ["database", "redis", "connection-string"]
+examples = [
+  '''REDIS_URL=rediss://default:{{alnum:32}}@cache.internal:6380/0''',
+  '''CELERY_BROKER_URL = "redis://:{{alnum:24}}@redis:6379/0"''',
+]
+negativeExamples = [
+  '''REDIS_URL=redis://:password@localhost:6379/0''',
+  '''REDIS_URL=redis://localhost:6379/0''',
+  '''REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "amqp-connection-string"
+description = "AMQP (RabbitMQ) connection URL with an inline password (amqp://, amqps://)"
+regex = '''(?i)(?<![A-Za-z0-9+.-])amqps?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+keywords = ["amqp"]
+severity = "error"
+tags = ["database", "rabbitmq", "connection-string"]
+examples = [
+  '''CELERY_BROKER_URL=amqp://worker:{{alnum:20}}@rabbitmq.internal:5672/prod''',
+  '''params = pika.URLParameters("amqps://svc:{{alnum:24}}@b-1234.mq.us-east-1.amazonaws.com:5671")''',
+]
+negativeExamples = [
+  '''CELERY_BROKER_URL=amqp://guest:guest@localhost:5672//''',
+  '''CELERY_BROKER_URL=amqp://localhost''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "database-connection-string"
+description = "Other database URL with an inline password (SQL Server, Oracle, CockroachDB, ClickHouse, CouchDB, Neo4j, Cassandra, Snowflake, Redshift)"
+regex = '''(?i)(?<![A-Za-z0-9+.-])(?:mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdbs?|neo4j(?:\+s)?|bolt|cassandra|snowflake|redshift)(?:\+[a-z0-9_]+)?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+keywords = ["mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "bolt", "cassandra", "snowflake", "redshift"]
+severity = "error"
+tags = ["database", "sql", "connection-string"]
+examples = [
+  '''DB_URL = "mssql+pyodbc://sa_app:{{alnum:18}}@sql.internal/app?driver=ODBC+Driver+18+for+SQL+Server"''',
+  '''NEO4J_URI=neo4j+s://neo4j:{{alnum:43}}@abcd1234.databases.neo4j.io''',
+]
+negativeExamples = [
+  '''DB_URL = "oracle://scott:tiger@127.0.0.1:1521/sidname"''',
+  '''DB_URL = "mssql+pyodbc://@my_dsn"''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "jdbc-connection-password"
+description = "JDBC URL carrying a password parameter (;password= or ?password= / &password=)"
+regex = '''(?i)jdbc:[a-z0-9]+:[^\s"'`]{0,300}?[;?&]password=([^;&\s"'`]{3,128})'''
+secretGroup = 1
+keywords = ["jdbc:"]
+severity = "error"
+tags = ["database", "jdbc", "connection-string"]
+examples = [
+  '''spring.datasource.url=jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password={{alnum:20}}''',
+  '''url = "jdbc:postgresql://db.internal/app?user=app&password={{alnum:16}}&ssl=true"''',
+]
+negativeExamples = [
+  '''spring.datasource.url=jdbc:postgresql://db.internal/app?user=app&password=${DB_PASSWORD}''',
+  '''url = "jdbc:postgresql://db.internal/app"''',
+]
+  [[rules.allowlists]]
+  description = "placeholder, templated and well-known sample passwords"
+  regexTarget = "secret"
+  regexes = [
+    '''^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|%\(\w+\)s|%s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+|_+|-+|\?+)$''',
+    '''(?i)^(?:pass|passw0rd|passwd|pwd|pw|secret|root|admin|postgres|mysql|redis|mongo|guest|test|user|username|dbpass|db_?pass(?:word)?|my_?pass(?:word)?|your_?pass(?:word)?|tiger|scott|foo|bar|foobar|hunter2|123456|12345678|qwerty|letmein|default|none|null|sa|pgpass)$''',
+  ]
+  stopwords = ["password", "changeme", "change_me", "example", "placeholder", "dummy", "fake", "secret", "your"]
+
+[[rules]]
+id = "supabase-access-token"
+description = "Supabase personal access token for the Management API (sbp_ + 40 hex)"
+regex = '''(?<![A-Za-z0-9_])sbp_[0-9a-f]{40}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["sbp_"]
+severity = "error"
+tags = ["database", "supabase"]
+examples = [
+  '''SUPABASE_ACCESS_TOKEN=sbp_{{hex:40}}''',
+  '''supabase login --token sbp_{{hex:40}}''',
+]
+negativeExamples = [
+  '''SUPABASE_ACCESS_TOKEN=sbp_...''',
+  '''SUPABASE_ACCESS_TOKEN=sbp_{{hex:20}}''',
+]
+
+[[rules]]
+id = "supabase-secret-key"
+description = "Supabase secret API key (sb_secret_), a server-side key that bypasses row-level security"
+regex = '''(?<![A-Za-z0-9_])sb_secret_[A-Za-z0-9_-]{20,80}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["sb_secret_"]
+severity = "error"
+tags = ["database", "supabase"]
+examples = [
+  '''SUPABASE_SECRET_KEY=sb_secret_{{base64url:32}}''',
+  '''supabase = create_client(url, "sb_secret_{{alnum:40}}")''',
+]
+negativeExamples = [
+  '''SUPABASE_SECRET_KEY=sb_secret_...''',
+  '''SUPABASE_SECRET_KEY=sb_secret_xxxxxxxxxxxxxxxxxxxxxxxx''',
+]
+
+[[rules]]
+id = "planetscale-token"
+description = "PlanetScale database password or service token (pscale_pw_, pscale_tkn_, pscale_oauth_)"
+regex = '''(?<![A-Za-z0-9_])pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["pscale_pw_", "pscale_tkn_", "pscale_oauth_"]
+severity = "error"
+tags = ["database", "planetscale"]
+examples = [
+  '''DATABASE_PASSWORD=pscale_pw_{{base64url:43}}''',
+  '''PLANETSCALE_SERVICE_TOKEN=pscale_tkn_{{alnum:43}}''',
+]
+negativeExamples = [
+  '''DATABASE_PASSWORD=pscale_pw_...''',
+  '''DATABASE_PASSWORD=pscale_pw_{{alnum:10}}''',
+]
+"""####),
+        ("keys.toml", ####"""
+# Private keys and signed tokens.
+#
+# PEM rules are multiline: each matches one whole block, BEGIN line to END line, with the body in
+# group 1. The body class has no "-", so a match can never run past its own END line; it allows
+# whitespace, indentation and backslashes (keys pasted into strings with \n escapes).
+
+[[rules]]
+id = "private-key-rsa"
+description = "RSA private key (PKCS#1 PEM block)"
+regex = '''-----BEGIN RSA PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,16384}?)-----END RSA PRIVATE KEY-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN RSA PRIVATE KEY"]
+severity = "error"
+tags = ["private-key", "rsa"]
+multiline = true
+examples = ['''
+-----BEGIN RSA PRIVATE KEY-----
+MIIEpAIBAAKCAQEA{{base64:48}}
+{{base64:64}}
+{{base64:64}}
+{{base64:64}}
+{{base64:32}}==
+-----END RSA PRIVATE KEY-----
+''', '''key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA{{base64:48}}\n{{base64:64}}\n{{base64:64}}\n-----END RSA PRIVATE KEY-----\n"''']
+negativeExamples = ['''
+-----BEGIN RSA PRIVATE KEY-----
+...
+-----END RSA PRIVATE KEY-----
+''', '''
+-----BEGIN RSA PRIVATE KEY-----
+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+-----END RSA PRIVATE KEY-----
+''', '''if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):''']
+
+[[rules]]
+id = "private-key-ec"
+description = "Elliptic-curve private key (SEC1 PEM block)"
+regex = '''-----BEGIN EC PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,8192}?)-----END EC PRIVATE KEY-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN EC PRIVATE KEY"]
+severity = "error"
+tags = ["private-key", "ec"]
+multiline = true
+examples = ['''
+-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEI{{base64:55}}
+{{base64:64}}
+{{base64:40}}==
+-----END EC PRIVATE KEY-----
+''', '''    ec_key: |
+      -----BEGIN EC PRIVATE KEY-----
+      MHcCAQEEI{{base64:55}}
+      {{base64:64}}
+      {{base64:40}}==
+      -----END EC PRIVATE KEY-----
+''']
+negativeExamples = ['''
+-----BEGIN EC PRIVATE KEY-----
+<your key here>
+-----END EC PRIVATE KEY-----
+''', '''PEM_HEADER = "-----BEGIN EC PRIVATE KEY-----"''']
+
+[[rules]]
+id = "private-key-dsa"
+description = "DSA private key (PEM block)"
+regex = '''-----BEGIN DSA PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,16384}?)-----END DSA PRIVATE KEY-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN DSA PRIVATE KEY"]
+severity = "error"
+tags = ["private-key", "dsa"]
+multiline = true
+examples = ['''
+-----BEGIN DSA PRIVATE KEY-----
+MIIBuwIBAAKBgQ{{base64:50}}
+{{base64:64}}
+{{base64:64}}
+{{base64:20}}=
+-----END DSA PRIVATE KEY-----
+''']
+negativeExamples = ['''
+-----BEGIN DSA PRIVATE KEY-----
+-----END DSA PRIVATE KEY-----
+''']
+
+[[rules]]
+id = "private-key-openssh"
+description = "OpenSSH private key (openssh-key-v1 PEM block)"
+regex = '''-----BEGIN OPENSSH PRIVATE KEY-----[ \t]*\r?\n?([A-Za-z0-9+/=\s\\]{64,32768}?)-----END OPENSSH PRIVATE KEY-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN OPENSSH PRIVATE KEY"]
+severity = "error"
+tags = ["private-key", "ssh"]
+multiline = true
+examples = ['''
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACA{{base64:57}}
+{{base64:70}}
+{{base64:70}}
+{{base64:30}}=
+-----END OPENSSH PRIVATE KEY-----
+''', '''deploy_key = """-----BEGIN OPENSSH PRIVATE KEY-----
+{{base64:70}}
+{{base64:70}}
+-----END OPENSSH PRIVATE KEY-----"""''']
+negativeExamples = ['''
+-----BEGIN OPENSSH PRIVATE KEY-----
+[redacted]
+-----END OPENSSH PRIVATE KEY-----
+''', '''ssh_key_header = b"-----BEGIN OPENSSH PRIVATE KEY-----"''']
+
+[[rules]]
+id = "private-key-pkcs8"
+description = "Unencrypted PKCS#8 private key (BEGIN PRIVATE KEY), any algorithm"
+# "(?!\\n)" leaves the JSON-escaped form to gcp-service-account-key, so one key gives one finding.
+regex = '''-----BEGIN PRIVATE KEY-----(?!\\n)[ \t]*\r?\n?([A-Za-z0-9+/=\s\\]{40,16384}?)-----END PRIVATE KEY-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN PRIVATE KEY"]
+severity = "error"
+tags = ["private-key", "pkcs8"]
+multiline = true
+examples = ['''
+-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASC{{base64:32}}
+{{base64:64}}
+{{base64:64}}
+{{base64:64}}
+-----END PRIVATE KEY-----
+''', '''
+-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEI{{base64:27}}
+-----END PRIVATE KEY-----
+''']
+negativeExamples = ['''
+-----BEGIN PRIVATE KEY-----
+YOUR-PRIVATE-KEY
+-----END PRIVATE KEY-----
+''', '''  "private_key": "-----BEGIN PRIVATE KEY-----\n{{base64:64}}\n{{base64:64}}\n-----END PRIVATE KEY-----\n",''']
+
+[[rules]]
+id = "private-key-pkcs8-encrypted"
+description = "Passphrase-encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); only as strong as its passphrase"
+regex = '''-----BEGIN ENCRYPTED PRIVATE KEY-----[ \t]*\r?\n?([A-Za-z0-9+/=\s\\]{64,16384}?)-----END ENCRYPTED PRIVATE KEY-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN ENCRYPTED PRIVATE KEY"]
+severity = "warning"
+tags = ["private-key", "pkcs8", "encrypted"]
+multiline = true
+examples = ['''
+-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI{{base64:16}}
+{{base64:64}}
+{{base64:64}}
+-----END ENCRYPTED PRIVATE KEY-----
+''']
+negativeExamples = ['''
+-----BEGIN ENCRYPTED PRIVATE KEY-----
+...
+-----END ENCRYPTED PRIVATE KEY-----
+''']
+
+[[rules]]
+id = "private-key-pgp"
+description = "OpenPGP secret key block (BEGIN PGP PRIVATE KEY BLOCK)"
+regex = '''-----BEGIN PGP PRIVATE KEY BLOCK-----[ \t]*\r?\n?(?:[A-Za-z-]+: ?[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,60000}?)-----END PGP PRIVATE KEY BLOCK-----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN PGP PRIVATE KEY BLOCK"]
+severity = "error"
+tags = ["private-key", "pgp"]
+multiline = true
+examples = ['''
+-----BEGIN PGP PRIVATE KEY BLOCK-----
+Comment: exported for CI signing
+
+lQOYBF{{base64:58}}
+{{base64:64}}
+{{base64:64}}
+{{base64:30}}
+={{base64:4}}
+-----END PGP PRIVATE KEY BLOCK-----
+''']
+negativeExamples = ['''
+-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mQINBF{{base64:58}}
+{{base64:64}}
+-----END PGP PUBLIC KEY BLOCK-----
+''', '''
+-----BEGIN PGP PRIVATE KEY BLOCK-----
+(paste your key here)
+-----END PGP PRIVATE KEY BLOCK-----
+''']
+
+[[rules]]
+id = "private-key-putty"
+description = "PuTTY private key file (PuTTY-User-Key-File-2/3), private part"
+regex = '''PuTTY-User-Key-File-[23]:[^\n]*\n[\s\S]{0,4000}?Private-Lines: *[0-9]+\r?\n([A-Za-z0-9+/=\r\n]{20,8192}?)\r?\nPrivate-MAC:'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["PuTTY-User-Key-File-"]
+severity = "error"
+tags = ["private-key", "ssh", "putty"]
+multiline = true
+examples = ['''
+PuTTY-User-Key-File-3: ssh-ed25519
+Encryption: none
+Comment: deploy@ci
+Public-Lines: 2
+AAAAC3NzaC1lZDI1NTE5AAAAI{{base64:43}}
+{{base64:20}}
+Private-Lines: 1
+AAAAI{{base64:43}}
+Private-MAC: {{hex:64}}
+''']
+negativeExamples = ['''
+PuTTY-User-Key-File-3: ssh-ed25519
+Encryption: none
+Private-Lines: 1
+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+Private-MAC: 0000
+''']
+
+[[rules]]
+id = "age-secret-key"
+description = "age encryption secret key (AGE-SECRET-KEY-1, Bech32)"
+# The key is Bech32 (no 1, B, I, O after the separator); any upper-case alphanumeric is accepted
+# so a near-miss still reports.
+regex = '''AGE-SECRET-KEY-1[A-Z0-9]{58}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["AGE-SECRET-KEY-1"]
+severity = "error"
+tags = ["private-key", "age"]
+examples = [
+  '''AGE-SECRET-KEY-1{{alnumupper:58}}''',
+  '''SOPS_AGE_KEY=AGE-SECRET-KEY-1{{alnumupper:58}}''',
+]
+negativeExamples = [
+  '''SOPS_AGE_KEY=AGE-SECRET-KEY-1...''',
+  '''SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ''',
+]
+
+[[rules]]
+id = "jwt"
+description = "JSON Web Token (header.payload.signature, both JSON parts base64url starting eyJ); may be expired"
+regex = '''(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,1000}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["eyJ"]
+severity = "warning"
+tags = ["jwt", "token"]
+examples = [
+  '''Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ{{base64url:80}}.{{base64url:43}}''',
+  '''SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ{{base64url:120}}.{{base64url:43}}''',
+]
+negativeExamples = [
+  '''token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"''',
+  '''token = "eyJhbGciOiJIUzI1NiJ9.eyJ...signature"''',
+  '''prefix = "eyJhbGciOi"''',
+]
+  [[rules.allowlists]]
+  description = "the jwt.io sample token used throughout documentation"
+  regexTarget = "secret"
+  regexes = ['''\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$''']
+"""####),
+        ("packages.toml", ####"""
+# Package registries: npm, PyPI, RubyGems, NuGet, Docker Hub, and registry auth in .npmrc/.yarnrc.
+
+[[rules]]
+id = "npm-access-token"
+description = "npm access token (npm_ + 36 alphanumerics)"
+regex = '''(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["npm_"]
+severity = "error"
+tags = ["packages", "npm"]
+examples = [
+  '''//registry.npmjs.org/:_authToken=npm_{{alnum:36}}''',
+  '''NPM_TOKEN=npm_{{alnum:36}}''',
+]
+negativeExamples = [
+  '''NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''npm_config_registry = "https://registry.npmjs.org/"''',
+]
+
+[[rules]]
+id = "npm-registry-auth-token"
+description = "Registry auth token in .npmrc (_authToken=) or .yarnrc.yml (npmAuthToken:) for any registry"
+# The value class leaves out $ { } so ${NPM_TOKEN} style references never match.
+regex = '''(?i)(?:_authToken|npmAuthToken)["']?\s*[=:]\s*["']?([^\s"'${}]{20,500})'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["_authToken", "npmAuthToken"]
+severity = "error"
+tags = ["packages", "npm"]
+examples = [
+  '''//npm.pkg.example.com/:_authToken={{base64:48}}''',
+  '''  npmAuthToken: "{{base64url:40}}"''',
+]
+negativeExamples = [
+  '''//registry.npmjs.org/:_authToken=${NPM_TOKEN}''',
+  '''  npmAuthToken: "${NPM_AUTH_TOKEN}"''',
+]
+
+[[rules]]
+id = "pypi-upload-token"
+description = "PyPI API token (pypi-AgEIcHlwaS5vcmc…, a macaroon issued by pypi.org)"
+regex = '''(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["pypi-AgEIcHlwaS5vcmc"]
+severity = "error"
+tags = ["packages", "pypi", "python"]
+examples = [
+  '''password = pypi-AgEIcHlwaS5vcmc{{base64url:160}}''',
+  '''TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmcCJ{{base64url:150}}''',
+]
+negativeExamples = [
+  '''password = pypi-AgEIcHlwaS5vcmc...''',
+  '''TWINE_PASSWORD=${{ secrets.PYPI_API_TOKEN }}''',
+]
+
+[[rules]]
+id = "testpypi-upload-token"
+description = "TestPyPI API token (pypi-AgENdGVzdC5weXBpLm9yZw…)"
+regex = '''(?<![A-Za-z0-9_-])pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["pypi-AgENdGVzdC5weXBpLm9yZw"]
+severity = "warning"
+tags = ["packages", "pypi", "python"]
+examples = [
+  '''password = pypi-AgENdGVzdC5weXBpLm9yZw{{base64url:160}}''',
+  '''TWINE_PASSWORD="pypi-AgENdGVzdC5weXBpLm9yZwIk{{base64url:140}}"''',
+]
+negativeExamples = [
+  '''password = pypi-AgENdGVzdC5weXBpLm9yZw<rest-of-token>''',
+  '''TWINE_PASSWORD="pypi-AgENdGVzdC5weXBpLm9yZw"''',
+]
+
+[[rules]]
+id = "rubygems-api-key"
+description = "RubyGems API key (rubygems_ + 48 hex)"
+regex = '''(?<![A-Za-z0-9_])rubygems_[0-9a-f]{48}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["rubygems_"]
+severity = "error"
+tags = ["packages", "rubygems", "ruby"]
+examples = [
+  ''':rubygems_api_key: rubygems_{{hex:48}}''',
+  '''GEM_HOST_API_KEY=rubygems_{{hex:48}}''',
+]
+negativeExamples = [
+  '''GEM_HOST_API_KEY=rubygems_...''',
+  '''GEM_HOST_API_KEY=rubygems_{{hex:24}}''',
+]
+
+[[rules]]
+id = "nuget-api-key"
+description = "NuGet.org API key (oy2 + 43 lowercase base32-like characters)"
+regex = '''(?<![A-Za-z0-9])oy2[a-z0-9]{43}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["oy2"]
+severity = "error"
+tags = ["packages", "nuget", "dotnet"]
+examples = [
+  '''dotnet nuget push app.nupkg --api-key oy2{{alnumlower:43}} --source https://api.nuget.org/v3/index.json''',
+  '''NUGET_API_KEY=oy2{{alnumlower:43}}''',
+]
+negativeExamples = [
+  '''NUGET_API_KEY=oy2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''NUGET_API_KEY=oy2{{alnumlower:20}}''',
+]
+
+[[rules]]
+id = "dockerhub-access-token"
+description = "Docker Hub personal or organization access token (dckr_pat_, dckr_oat_)"
+regex = '''(?<![A-Za-z0-9_-])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["dckr_pat_", "dckr_oat_"]
+severity = "error"
+tags = ["packages", "docker"]
+examples = [
+  '''echo dckr_pat_{{base64url:27}} | docker login -u acme --password-stdin''',
+  '''DOCKERHUB_TOKEN=dckr_oat_{{alnum:32}}''',
+]
+negativeExamples = [
+  '''DOCKERHUB_TOKEN=dckr_pat_...''',
+  '''DOCKERHUB_TOKEN=dckr_pat_{{alnum:10}}''',
+]
+"""####),
+        ("payments-messaging.toml", ####"""
+# Payments and commerce (Stripe, Square, Braintree, Shopify) and messaging (Slack, Twilio,
+# SendGrid, Mailgun, Mailchimp, Discord, Telegram).
+
+# --- Stripe -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "stripe-live-secret-key"
+description = "Stripe live-mode secret API key (sk_live_)"
+regex = '''(?<![A-Za-z0-9_])sk_live_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["sk_live_"]
+severity = "error"
+tags = ["payments", "stripe"]
+examples = [
+  '''stripe.api_key = "sk_live_{{alnum:99}}"''',
+  '''STRIPE_SECRET_KEY=sk_live_51{{alnum:24}}''',
+]
+negativeExamples = [
+  '''STRIPE_SECRET_KEY=sk_live_...''',
+  '''STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''stripe.api_key = os.environ["STRIPE_SECRET_KEY"]''',
+]
+
+[[rules]]
+id = "stripe-live-restricted-key"
+description = "Stripe live-mode restricted API key (rk_live_)"
+regex = '''(?<![A-Za-z0-9_])rk_live_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["rk_live_"]
+severity = "error"
+tags = ["payments", "stripe"]
+examples = [
+  '''STRIPE_RESTRICTED_KEY=rk_live_{{alnum:99}}''',
+  '''client = StripeClient("rk_live_51{{alnum:30}}")''',
+]
+negativeExamples = [
+  '''STRIPE_RESTRICTED_KEY=rk_live_<key>''',
+  '''STRIPE_RESTRICTED_KEY=rk_live_{{alnum:10}}''',
+]
+
+[[rules]]
+id = "stripe-test-secret-key"
+description = "Stripe test-mode secret or restricted key (sk_test_, rk_test_): no live money, but account access"
+regex = '''(?<![A-Za-z0-9_])[rs]k_test_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["sk_test_", "rk_test_"]
+severity = "note"
+tags = ["payments", "stripe", "test-mode"]
+examples = [
+  '''STRIPE_SECRET_KEY=sk_test_51{{alnum:96}}''',
+  '''stripe.api_key = "rk_test_{{alnum:24}}"''',
+]
+negativeExamples = [
+  '''STRIPE_SECRET_KEY=sk_test_...''',
+  '''STRIPE_SECRET_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx''',
+]
+
+[[rules]]
+id = "stripe-webhook-secret"
+description = "Stripe webhook signing secret (whsec_), lets anyone forge webhook events"
+regex = '''(?<![A-Za-z0-9_])whsec_[A-Za-z0-9]{32,64}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["whsec_"]
+severity = "error"
+tags = ["payments", "stripe", "webhook"]
+examples = [
+  '''STRIPE_WEBHOOK_SECRET=whsec_{{alnum:32}}''',
+  '''endpoint_secret = "whsec_{{alnum:64}}"''',
+]
+negativeExamples = [
+  '''STRIPE_WEBHOOK_SECRET=whsec_...''',
+  '''STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+]
+
+# --- Other payment and commerce -----------------------------------------------------------------
+
+[[rules]]
+id = "square-access-token"
+description = "Square access token (EAAA…, or the older sq0atp-)"
+regex = '''(?<![A-Za-z0-9_-])(?:EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["EAAA", "sq0atp-"]
+severity = "error"
+tags = ["payments", "square"]
+examples = [
+  '''SQUARE_ACCESS_TOKEN=EAAA{{base64url:60}}''',
+  '''client = Client(access_token="sq0atp-{{base64url:22}}", environment="production")''',
+]
+negativeExamples = [
+  '''SQUARE_ACCESS_TOKEN=EAAAxxxxxxxx''',
+  '''SQUARE_ACCESS_TOKEN=sq0atp-{{alnum:10}}''',
+]
+
+[[rules]]
+id = "square-oauth-secret"
+description = "Square OAuth application secret (sq0csp-)"
+regex = '''(?<![A-Za-z0-9_-])sq0csp-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["sq0csp-"]
+severity = "error"
+tags = ["payments", "square", "oauth"]
+examples = [
+  '''SQUARE_APPLICATION_SECRET=sq0csp-{{base64url:43}}''',
+  '''"client_secret": "sq0csp-{{alnum:43}}"''',
+]
+negativeExamples = [
+  '''SQUARE_APPLICATION_SECRET=sq0csp-...''',
+  '''SQUARE_APPLICATION_SECRET=sq0csp-{{alnum:20}}''',
+]
+
+[[rules]]
+id = "braintree-access-token"
+description = "Braintree / PayPal production access token (access_token$production$…)"
+regex = '''access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}'''
+entropy = 3.0
+keywords = ["access_token$production$"]
+severity = "error"
+tags = ["payments", "paypal", "braintree"]
+examples = [
+  '''BRAINTREE_ACCESS_TOKEN=access_token$production${{alnumlower:16}}${{hex:32}}''',
+  '''gateway = braintree.BraintreeGateway(access_token="access_token$production${{alnumlower:16}}${{hex:32}}")''',
+]
+negativeExamples = [
+  '''BRAINTREE_ACCESS_TOKEN=access_token$sandbox${{alnumlower:16}}${{hex:32}}''',
+  '''BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>''',
+]
+
+[[rules]]
+id = "shopify-access-token"
+description = "Shopify Admin API access token (shpat_ app, shpca_ custom app, shppa_ private app)"
+regex = '''(?<![A-Za-z0-9_])shp(?:at|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["shpat_", "shpca_", "shppa_"]
+severity = "error"
+tags = ["commerce", "shopify"]
+examples = [
+  '''SHOPIFY_ACCESS_TOKEN=shpat_{{hex:32}}''',
+  '''headers = {"X-Shopify-Access-Token": "shppa_{{hex:32}}"}''',
+]
+negativeExamples = [
+  '''SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''SHOPIFY_ACCESS_TOKEN=shpat_{{hex:16}}''',
+]
+
+[[rules]]
+id = "shopify-shared-secret"
+description = "Shopify app shared secret (shpss_)"
+regex = '''(?<![A-Za-z0-9_])shpss_[a-fA-F0-9]{32}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["shpss_"]
+severity = "error"
+tags = ["commerce", "shopify"]
+examples = [
+  '''SHOPIFY_API_SECRET=shpss_{{hex:32}}''',
+  '''api_secret: "shpss_{{hex:32}}"''',
+]
+negativeExamples = [
+  '''SHOPIFY_API_SECRET=shpss_<secret>''',
+  '''SHOPIFY_API_SECRET=shpss_{{hex:20}}''',
+]
+
+# --- Slack --------------------------------------------------------------------------------------
+
+[[rules]]
+id = "slack-bot-token"
+description = "Slack bot user OAuth token (xoxb-)"
+regex = '''(?<![A-Za-z0-9_-])xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{24,34}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["xoxb-"]
+severity = "error"
+tags = ["messaging", "slack"]
+examples = [
+  '''SLACK_BOT_TOKEN=xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}''',
+  '''client = WebClient(token="xoxb-{{digits:11}}-{{digits:12}}-{{alnum:24}}")''',
+]
+negativeExamples = [
+  '''SLACK_BOT_TOKEN=xoxb-your-bot-token''',
+  '''SLACK_BOT_TOKEN=xoxb-000000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx''',
+]
+
+[[rules]]
+id = "slack-user-token"
+description = "Slack user OAuth token (xoxp-)"
+regex = '''(?<![A-Za-z0-9_-])xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[0-9a-f]{32}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["xoxp-"]
+severity = "error"
+tags = ["messaging", "slack"]
+examples = [
+  '''SLACK_USER_TOKEN=xoxp-{{digits:12}}-{{digits:12}}-{{digits:13}}-{{hex:32}}''',
+  '''slack_token: "xoxp-{{digits:10}}-{{digits:11}}-{{digits:12}}-{{hex:32}}"''',
+]
+negativeExamples = [
+  '''SLACK_USER_TOKEN=xoxp-...''',
+  '''SLACK_USER_TOKEN=xoxp-{{digits:12}}-{{hex:32}}''',
+]
+
+[[rules]]
+id = "slack-app-token"
+description = "Slack app-level token (xapp-), used for Socket Mode"
+regex = '''(?<![A-Za-z0-9_-])xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,14}-[0-9a-f]{64}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["xapp-"]
+severity = "error"
+tags = ["messaging", "slack"]
+examples = [
+  '''SLACK_APP_TOKEN=xapp-1-A{{alnumupper:10}}-{{digits:13}}-{{hex:64}}''',
+  '''handler = SocketModeHandler(app, "xapp-1-A{{alnumupper:9}}-{{digits:12}}-{{hex:64}}")''',
+]
+negativeExamples = [
+  '''SLACK_APP_TOKEN=xapp-1-...''',
+  '''SLACK_APP_TOKEN=xapp-1-A{{alnumupper:10}}-{{digits:13}}''',
+]
+
+[[rules]]
+id = "slack-config-token"
+description = "Slack configuration or rotating refresh token (xoxe.xoxp-1-, xoxe.xoxb-1-, xoxe-1-)"
+regex = '''(?<![A-Za-z0-9_-])xoxe(?:\.xox[bp])?-1-[A-Za-z0-9]{140,250}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["xoxe"]
+severity = "error"
+tags = ["messaging", "slack"]
+examples = [
+  '''SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{{alnum:166}}''',
+  '''"refresh_token": "xoxe-1-{{alnum:146}}"''',
+]
+negativeExamples = [
+  '''SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...''',
+  '''"refresh_token": "xoxe-1-{{alnum:40}}"''',
+]
+
+[[rules]]
+id = "slack-legacy-token"
+description = "Slack legacy, workspace, refresh or session token (xoxa-, xoxo-, xoxr-, xoxs-)"
+regex = '''(?<![A-Za-z0-9_-])xox[aors]-(?=[A-Za-z-]*[0-9])[A-Za-z0-9-]{20,150}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["xoxa-", "xoxo-", "xoxr-", "xoxs-"]
+severity = "error"
+tags = ["messaging", "slack"]
+examples = [
+  '''SLACK_TOKEN=xoxs-{{digits:11}}-{{digits:12}}-{{digits:13}}-{{hex:64}}''',
+  '''token = "xoxa-2-{{digits:12}}-{{digits:13}}-{{hex:32}}"''',
+]
+negativeExamples = [
+  '''SLACK_TOKEN=xoxs-your-token-here''',
+  '''SLACK_TOKEN=xoxs-1234''',
+]
+
+[[rules]]
+id = "slack-webhook-url"
+description = "Slack incoming-webhook or workflow-trigger URL (anyone holding it can post to the channel)"
+regex = '''hooks\.slack\.com/(?|services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/([A-Za-z0-9]{23,32})|(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/([0-9a-f]{32}))'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["hooks.slack.com"]
+severity = "error"
+tags = ["messaging", "slack", "webhook"]
+examples = [
+  '''SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T{{alnumupper:10}}/B{{alnumupper:10}}/{{alnum:24}}''',
+  '''requests.post("https://hooks.slack.com/triggers/T{{alnumupper:9}}/A{{alnumupper:10}}/{{digits:16}}/{{hex:32}}", json=payload)''',
+]
+negativeExamples = [
+  '''SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX''',
+  '''SLACK_WEBHOOK_URL=https://hooks.slack.com/services/...''',
+]
+
+# --- Twilio, SendGrid, Mailgun, Mailchimp ---------------------------------------------------------
+
+[[rules]]
+id = "twilio-api-key"
+description = "Twilio API key SID (SK + 32 hex) near a Twilio name; its secret is usually on a neighbouring line"
+# The SID alone has no literal longer than "SK", so a Twilio word before or after it is required.
+regex = '''(?i)(?|twilio.{0,60}?(?<![A-Za-z0-9])((?-i:SK[0-9a-f]{32}))(?![A-Za-z0-9])|(?<![A-Za-z0-9])((?-i:SK[0-9a-f]{32}))(?![A-Za-z0-9]).{0,60}?twilio)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["twilio"]
+severity = "error"
+tags = ["messaging", "twilio"]
+examples = [
+  '''TWILIO_API_KEY=SK{{hex:32}}''',
+  '''client = Client("SK{{hex:32}}", api_secret, account_sid)  # twilio''',
+]
+negativeExamples = [
+  '''TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''TWILIO_API_KEY=os.environ["TWILIO_API_KEY"]''',
+]
+
+[[rules]]
+id = "twilio-auth-token"
+description = "Twilio auth token or API key secret (32 hex) after a Twilio token/secret name"
+regex = '''(?i)twilio[\w.-]{0,30}?(?:auth[_.-]?token|secret)["']?.{0,20}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["twilio"]
+severity = "error"
+tags = ["messaging", "twilio"]
+examples = [
+  '''TWILIO_AUTH_TOKEN={{hex:32}}''',
+  '''twilio_api_secret: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''TWILIO_AUTH_TOKEN=your_auth_token''',
+  '''twilio_auth_token = os.getenv("TWILIO_AUTH_TOKEN")''',
+]
+
+[[rules]]
+id = "twilio-account-credentials"
+description = "Twilio account SID and auth token passed together to a client constructor"
+regex = '''Client\(\s*(?:username\s*=\s*|account_sid\s*=\s*)?["'](AC[0-9a-f]{32})["']\s*,\s*(?:password\s*=\s*|auth_token\s*=\s*)?["']([0-9a-f]{32})["']'''
+secretGroup = 2
+entropy = 3.0
+keywords = ["Client("]
+severity = "error"
+tags = ["messaging", "twilio"]
+examples = [
+  '''client = Client("AC{{hex:32}}", "{{hex:32}}")''',
+  '''client = twilio.rest.Client(account_sid="AC{{hex:32}}", auth_token='{{hex:32}}')''',
+]
+negativeExamples = [
+  '''client = Client(account_sid, auth_token)''',
+  '''client = Client("AC{{hex:32}}", os.environ["TWILIO_AUTH_TOKEN"])''',
+]
+
+[[rules]]
+id = "sendgrid-api-key"
+description = "Twilio SendGrid API key (SG.<22>.<43>)"
+regex = '''(?<![A-Za-z0-9_.-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["SG."]
+severity = "error"
+tags = ["messaging", "email", "sendgrid"]
+examples = [
+  '''SENDGRID_API_KEY=SG.{{base64url:22}}.{{base64url:43}}''',
+  '''sg = SendGridAPIClient("SG.{{alnum:22}}.{{alnum:43}}")''',
+]
+negativeExamples = [
+  '''SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''sg = SendGridAPIClient(os.environ.get("SENDGRID_API_KEY"))''',
+  '''msg.{{alnum:22}}.{{alnum:43}}''',
+]
+
+[[rules]]
+id = "mailgun-api-key"
+description = "Mailgun private API key (key- + 32 hex)"
+regex = '''(?<![A-Za-z0-9_-])key-[0-9a-f]{32}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["key-"]
+severity = "error"
+tags = ["messaging", "email", "mailgun"]
+examples = [
+  '''MAILGUN_API_KEY=key-{{hex:32}}''',
+  '''requests.post(url, auth=("api", "key-{{hex:32}}"), data=message)''',
+]
+negativeExamples = [
+  '''MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''cache_key = "key-" + hashlib.md5(name).hexdigest()''',
+]
+
+[[rules]]
+id = "mailgun-api-key-v2"
+description = "Mailgun API key in the newer form (32 hex - 8 hex - 8 hex) near a Mailgun name"
+regex = '''(?i)mailgun.{0,60}?(?<![A-Za-z0-9_-])((?-i:[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["mailgun"]
+severity = "error"
+tags = ["messaging", "email", "mailgun"]
+examples = [
+  '''MAILGUN_API_KEY={{hex:32}}-{{hex:8}}-{{hex:8}}''',
+  '''mailgun_key: "{{hex:32}}-{{hex:8}}-{{hex:8}}"''',
+]
+negativeExamples = [
+  '''MAILGUN_API_KEY=${MAILGUN_API_KEY}''',
+  '''MAILGUN_DOMAIN=mg.example.org''',
+]
+
+[[rules]]
+id = "mailchimp-api-key"
+description = "Mailchimp Marketing API key (32 hex + data-center suffix such as -us21)"
+regex = '''(?<![A-Za-z0-9_-])[0-9a-f]{32}-us[0-9]{1,2}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["-us"]
+severity = "error"
+tags = ["messaging", "email", "mailchimp"]
+examples = [
+  '''MAILCHIMP_API_KEY={{hex:32}}-us21''',
+  '''client.set_config({"api_key": "{{hex:32}}-us6", "server": "us6"})''',
+]
+negativeExamples = [
+  '''MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us21''',
+  '''locale = "en-us"''',
+]
+
+# --- Discord, Telegram --------------------------------------------------------------------------
+
+[[rules]]
+id = "discord-bot-token"
+description = "Discord bot token (base64 user id . timestamp . HMAC) near a Discord/bot-token name or .run()"
+regex = '''(?i)(?:discord|bot[_.-]?token|\.run\().{0,40}?(?<![A-Za-z0-9_-])((?-i:[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["discord", "bot_token", "bot-token", "bottoken", "bot.token", ".run("]
+severity = "error"
+tags = ["messaging", "discord"]
+examples = [
+  '''DISCORD_BOT_TOKEN=MT{{alnum:24}}.G{{base64url:5}}.{{base64url:38}}''',
+  '''client.run("OT{{alnum:22}}.{{base64url:6}}.{{base64url:27}}")''',
+]
+negativeExamples = [
+  '''client.run(os.environ["DISCORD_TOKEN"])''',
+  '''DISCORD_BOT_TOKEN=your.bot.token''',
+]
+
+[[rules]]
+id = "discord-webhook-url"
+description = "Discord webhook URL (id and token)"
+regex = '''discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}'''
+entropy = 3.5
+keywords = ["discord.com/api/webhooks", "discordapp.com/api/webhooks"]
+severity = "error"
+tags = ["messaging", "discord", "webhook"]
+examples = [
+  '''DISCORD_WEBHOOK=https://discord.com/api/webhooks/{{digits:19}}/{{base64url:68}}''',
+  '''webhook = DiscordWebhook(url="https://discordapp.com/api/webhooks/{{digits:18}}/{{base64url:64}}")''',
+]
+negativeExamples = [
+  '''DISCORD_WEBHOOK=https://discord.com/api/webhooks/<id>/<token>''',
+  '''DISCORD_WEBHOOK=https://discord.com/api/webhooks/{{digits:19}}/''',
+]
+
+[[rules]]
+id = "telegram-bot-token"
+description = "Telegram Bot API token (bot id : 35 characters) near a Telegram/bot-token name or in an api.telegram.org URL"
+regex = '''(?i)(?:(?:telegram|tg[_.-]?bot|bot[_.-]?token).{0,40}?(?<![A-Za-z0-9_-])|telegram\.org/bot)([0-9]{8,10}:(?-i:[A-Za-z0-9_-]{35}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["telegram", "tg_bot", "tg-bot", "tgbot", "tg.bot", "bot_token", "bot-token", "bottoken", "bot.token"]
+severity = "error"
+tags = ["messaging", "telegram"]
+examples = [
+  '''TELEGRAM_BOT_TOKEN={{digits:10}}:AA{{base64url:33}}''',
+  '''requests.get(f"https://api.telegram.org/bot{{digits:9}}:AA{{alnum:33}}/getMe")''',
+]
+negativeExamples = [
+  '''TELEGRAM_BOT_TOKEN=123456789:your-telegram-bot-token-here''',
+  '''TELEGRAM_BOT_TOKEN=os.environ["TELEGRAM_BOT_TOKEN"]''',
+]
+"""####),
+        ("vcs.toml", ####"""
+# Source hosting and CI: GitHub, GitLab, Bitbucket / Atlassian, Azure DevOps.
+
+# --- GitHub -------------------------------------------------------------------------------------
+# Classic tokens are a three-letter prefix, "_", and 36 alphanumerics (the last six a checksum).
+
+[[rules]]
+id = "github-personal-access-token"
+description = "GitHub classic personal access token (ghp_)"
+regex = '''(?<![A-Za-z0-9_])ghp_[A-Za-z0-9]{36}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["ghp_"]
+severity = "error"
+tags = ["vcs", "github"]
+examples = [
+  '''GITHUB_TOKEN=ghp_{{alnum:36}}''',
+  '''git clone https://x-access-token:ghp_{{alnum:36}}@github.com/acme/app.git''',
+]
+negativeExamples = [
+  '''GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''GITHUB_TOKEN=ghp_{{alnum:20}}''',
+  '''token = os.environ["GITHUB_TOKEN"]  # ghp_...''',
+]
+
+[[rules]]
+id = "github-fine-grained-pat"
+description = "GitHub fine-grained personal access token (github_pat_)"
+regex = '''(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["github_pat_"]
+severity = "error"
+tags = ["vcs", "github"]
+examples = [
+  '''GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:59}}''',
+  '''Authorization: Bearer github_pat_{{alnum:22}}_{{alnum:59}}''',
+]
+negativeExamples = [
+  '''GH_TOKEN=github_pat_...''',
+  '''GH_TOKEN=github_pat_{{alnum:22}}''',
+]
+
+[[rules]]
+id = "github-oauth-token"
+description = "GitHub OAuth access token (gho_)"
+regex = '''(?<![A-Za-z0-9_])gho_[A-Za-z0-9]{36}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["gho_"]
+severity = "error"
+tags = ["vcs", "github", "oauth"]
+examples = [
+  '''    oauth_token: gho_{{alnum:36}}''',
+  '''{"access_token": "gho_{{alnum:36}}", "token_type": "bearer"}''',
+]
+negativeExamples = [
+  '''    oauth_token: gho_<token>''',
+  '''    oauth_token: gho_{{alnum:30}}''',
+]
+
+[[rules]]
+id = "github-app-token"
+description = "GitHub App user-to-server (ghu_) or installation / server-to-server (ghs_) token"
+regex = '''(?<![A-Za-z0-9_])gh[us]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["ghu_", "ghs_"]
+severity = "error"
+tags = ["vcs", "github"]
+examples = [
+  '''GITHUB_TOKEN=ghs_{{alnum:36}}''',
+  '''headers = {"Authorization": "token ghu_{{alnum:36}}"}''',
+]
+negativeExamples = [
+  '''GITHUB_TOKEN=ghs_...''',
+  '''GITHUB_TOKEN=ghs_000000000000000000000000000000000000''',
+]
+
+[[rules]]
+id = "github-refresh-token"
+description = "GitHub App refresh token (ghr_)"
+regex = '''(?<![A-Za-z0-9_])ghr_[A-Za-z0-9]{36,76}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["ghr_"]
+severity = "error"
+tags = ["vcs", "github", "oauth"]
+examples = [
+  '''{"refresh_token": "ghr_{{alnum:76}}"}''',
+  '''GITHUB_REFRESH_TOKEN=ghr_{{alnum:36}}''',
+]
+negativeExamples = [
+  '''{"refresh_token": "ghr_..."}''',
+  '''GITHUB_REFRESH_TOKEN=ghr_{{alnum:16}}''',
+]
+
+# --- GitLab -------------------------------------------------------------------------------------
+# Classic tokens: prefix + 20 URL-safe characters. Routable tokens (GitLab 17.x+): prefix + a longer
+# base64 payload + ".<2-char version>.<length and CRC32 in base36>".
+
+[[rules]]
+id = "gitlab-personal-access-token"
+description = "GitLab personal, project or group access token (glpat-), classic or routable"
+regex = '''(?<![A-Za-z0-9_-])glpat-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,10}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glpat-"]
+severity = "error"
+tags = ["vcs", "gitlab"]
+examples = [
+  '''GITLAB_TOKEN=glpat-{{base64url:20}}''',
+  '''gl = gitlab.Gitlab("https://gitlab.com", private_token="glpat-{{base64url:38}}.01.{{alnumlower:9}}")''',
+]
+negativeExamples = [
+  '''GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx''',
+  '''GITLAB_TOKEN=glpat-{{alnum:12}}''',
+]
+
+[[rules]]
+id = "gitlab-runner-token"
+description = "GitLab runner authentication token (glrt-)"
+regex = '''(?<![A-Za-z0-9_-])glrt-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glrt-"]
+severity = "error"
+tags = ["vcs", "gitlab", "ci"]
+examples = [
+  '''  token = "glrt-{{base64url:20}}"''',
+  '''gitlab-runner register --token glrt-t1_{{base64url:27}}.01.{{alnumlower:9}}''',
+]
+negativeExamples = [
+  '''  token = "glrt-REPLACE_ME"''',
+  '''  token = "glrt-{{alnum:10}}"''',
+]
+
+[[rules]]
+id = "gitlab-token"
+description = "Other GitLab tokens: deploy (gldt-), pipeline trigger (glptt-), CI job (glcbt-), feed (glft-), OAuth app secret (gloas-), SCIM (glsoat-), agent (glagent-), incoming mail (glimt-), feature flags client (glffct-)"
+regex = '''(?<![A-Za-z0-9_-])(?:gldt|glptt|glcbt|glft|gloas|glsoat|glagent|glimt|glffct)-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["gldt-", "glptt-", "glcbt-", "glft-", "gloas-", "glsoat-", "glagent-", "glimt-", "glffct-"]
+severity = "error"
+tags = ["vcs", "gitlab"]
+examples = [
+  '''curl -X POST -F token=glptt-{{hex:40}} -F ref=main https://gitlab.com/api/v4/projects/1/trigger/pipeline''',
+  '''DEPLOY_TOKEN=gldt-{{base64url:20}}''',
+]
+negativeExamples = [
+  '''DEPLOY_TOKEN=gldt-<token>''',
+  '''DEPLOY_TOKEN=gldt-{{alnum:8}}''',
+]
+
+# --- Atlassian / Bitbucket ------------------------------------------------------------------------
+
+[[rules]]
+id = "atlassian-api-token"
+description = "Atlassian (Jira, Confluence, Bitbucket) API token (ATATT)"
+regex = '''(?<![A-Za-z0-9_-])ATATT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])'''
+entropy = 3.5
+keywords = ["ATATT3"]
+severity = "error"
+tags = ["vcs", "atlassian", "jira"]
+examples = [
+  '''JIRA_API_TOKEN=ATATT3xFfGF0{{base64url:170}}={{hexupper:8}}''',
+  '''jira = JIRA(server, basic_auth=("me@example.org", "ATATT3xFfGF0{{base64url:170}}={{hexupper:8}}"))''',
+]
+negativeExamples = [
+  '''JIRA_API_TOKEN=ATATT3xFfGF0...''',
+  '''JIRA_API_TOKEN=ATATT3{{alnum:40}}''',
+]
+
+[[rules]]
+id = "bitbucket-app-password"
+description = "Bitbucket app password (ATBB)"
+regex = '''(?<![A-Za-z0-9_.-])ATBB[A-Za-z0-9_=.-]{28,40}(?![A-Za-z0-9_=.-])'''
+entropy = 3.5
+keywords = ["ATBB"]
+severity = "error"
+tags = ["vcs", "bitbucket", "atlassian"]
+examples = [
+  '''BITBUCKET_APP_PASSWORD=ATBB{{alnum:24}}{{hexupper:8}}''',
+  '''git clone https://me:ATBB{{alnum:24}}{{hexupper:8}}@bitbucket.org/acme/app.git''',
+]
+negativeExamples = [
+  '''BITBUCKET_APP_PASSWORD=ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''BITBUCKET_APP_PASSWORD=ATBB{{alnum:10}}''',
+]
+
+# --- Azure DevOps -------------------------------------------------------------------------------
+
+[[rules]]
+id = "azure-devops-pat"
+description = "Azure DevOps personal access token in the 84-character identifiable format (JQQJ99 … AZDO)"
+regex = '''(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}AZDO[A-Za-z0-9]{4}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["JQQJ99"]
+severity = "error"
+tags = ["vcs", "azure", "azure-devops"]
+examples = [
+  '''AZURE_DEVOPS_EXT_PAT={{alnum:52}}JQQJ99BCACAAAAA{{alnum:5}}AAASAZDO{{alnum:4}}''',
+  '''token = "{{alnum:52}}JQQJ99BCAC{{alnum:14}}AZDO{{alnum:4}}"''',
+]
+negativeExamples = [
+  '''AZURE_DEVOPS_EXT_PAT={{alnum:52}}JQQJ99BCAC{{alnum:14}}ACOG{{alnum:4}}''',
+  '''AZURE_DEVOPS_EXT_PAT=$(System.AccessToken)''',
+]
+
+[[rules]]
+id = "azure-devops-legacy-pat"
+description = "Azure DevOps personal access token in the older 52-character base32 form, near an Azure DevOps name"
+regex = '''(?i)(?|(?:azure[_.-]?devops|dev\.azure\.com|visualstudio\.com|ado[_.-]pat|vsts).{0,60}?(?<![A-Za-z0-9])((?-i:(?=[a-z]*[2-7])[a-z2-7]{52}))(?![A-Za-z0-9])|(?<![A-Za-z0-9])((?-i:(?=[a-z]*[2-7])[a-z2-7]{52}))(?![A-Za-z0-9]).{0,60}?(?:azure[_.-]?devops|dev\.azure\.com|visualstudio\.com|ado[_.-]pat|vsts))'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["devops", "dev.azure.com", "visualstudio.com", "ado_pat", "ado-pat", "ado.pat", "vsts"]
+severity = "error"
+tags = ["vcs", "azure", "azure-devops"]
+examples = [
+  '''AZURE_DEVOPS_EXT_PAT={{lower:48}}q4zd''',
+  '''git clone https://pat:{{lower:50}}7x@dev.azure.com/acme/app/_git/app''',
+]
+negativeExamples = [
+  '''AZURE_DEVOPS_EXT_PAT=$(System.AccessToken)''',
+  '''AZURE_DEVOPS_EXT_PAT=your_personal_access_token_here''',
+]
+"""####),
     ]
 }
