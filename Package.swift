@@ -19,9 +19,10 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"])]
         ),
         .target(name: "GitIgnore"),
+        .target(name: "PythonCheck"),
         .target(
             name: "LeakguardCore",
-            dependencies: ["CPCRE2", "GitIgnore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CPCRE2", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .executableTarget(
             name: "leakguard",
@@ -30,6 +31,14 @@ let package = Package(
         .testTarget(
             name: "LeakguardCoreTests",
             dependencies: ["LeakguardCore", "leakguard"]
+        ),
+        .testTarget(
+            name: "GitIgnoreTests",
+            dependencies: ["GitIgnore"]
+        ),
+        .testTarget(
+            name: "PythonCheckTests",
+            dependencies: ["PythonCheck"]
         ),
     ]
 )

@@ -19,7 +19,11 @@ extension LeakguardCommand {
                     let line = rule.id.padding(toWidth: 34) + rule.severity.rawValue.padding(toWidth: 9) + rule.description
                     FileHandleOutput.stdout(line + "\n")
                 }
-                FileHandleOutput.stdout("\(config.rules.count) rules\n")
+                let others = DotenvCheck.rules + AIBackoffCheck.rules
+                for rule in others {
+                    FileHandleOutput.stdout(rule.id.padding(toWidth: 34) + rule.severity.rawValue.padding(toWidth: 9) + rule.description + "\n")
+                }
+                FileHandleOutput.stdout("\(config.rules.count) secret rules, \(DotenvCheck.rules.count) .env rules, \(AIBackoffCheck.rules.count) AI-backoff rules\n")
             }
         }
 

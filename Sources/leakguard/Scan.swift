@@ -92,9 +92,34 @@ struct ScanInputOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: one per core).")
     var threads: Int?
 
+    @Flag(name: .long, help: "Scan what is about to be committed (the git index, not the working tree); report only lines the staged changes add. LEAKGUARD_SKIP=1 skips it.")
+    var staged = false
+
+    @Flag(name: .long, help: "With --staged: report findings anywhere in the staged files, not only on added lines.")
+    var wholeFiles = false
+
+    @Flag(name: .long, help: "Scan the git history reachable from HEAD, each distinct file version once; findings name the commit that added them.")
+    var git = false
+
+    @Flag(name: .long, help: "With --git: scan the commits of every ref, not only HEAD.")
+    var all = false
+
+    @Option(name: .long, help: ArgumentHelp("Scan only the commits of a range such as origin/main..HEAD (implies --git). Repeatable; values combine as in git rev-list (B, ^A, A..B).", valueName: "range"))
+    var range: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Scan only the commits after this one, up to HEAD (implies --git).", valueName: "commit"))
+    var sinceCommit: String?
+
     func validate() throws {
         if parseSize(maxFileSize) == nil { throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size like 10M") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let history = git || all || !range.isEmpty || sinceCommit != nil
+        if staged && history { throw ValidationError("--staged scans the index; it cannot be combined with --git, --all, --range or --since-commit") }
+        if wholeFiles && !staged { throw ValidationError("--whole-files only applies to --staged") }
+        if (staged || history) && paths.count > 1 { throw ValidationError("--staged and --git take at most one path: the repository") }
+        for r in range + [sinceCommit].compactMap({ $0 }) where r.isEmpty || r.hasPrefix("-") {
+            throw ValidationError("'\(r)' is not a revision or range (expected something like origin/main..HEAD)")
+        }
     }
 
     func request() -> ScanRequest {
@@ -105,6 +130,11 @@ struct ScanInputOptions: ParsableArguments {
         request.options.followSymlinks = followSymlinks
         request.options.useGitIgnore = !noGitignore
         if let threads { request.options.threads = threads }
+        if staged {
+            request.mode = .staged(wholeFiles: wholeFiles)
+        } else if git || all || !range.isEmpty || sinceCommit != nil {
+            request.mode = .history(GitRevisions(allRefs: all, ranges: range, sinceCommit: sinceCommit))
+        }
         return request
     }
 }
@@ -137,10 +167,20 @@ extension LeakguardCommand {
         @Option(name: .long, help: "Suppress findings listed in this baseline (.leakguard-baseline.json or .gitleaksignore).")
         var baseline: String?
 
+        @Flag(name: .long, help: "Repair what is safe to repair: add .env entries to the right .gitignore. Never untracks files or rewrites history.")
+        var fix = false
+
         func run() throws {
             var request = input.request()
             request.baselinePath = baseline
+            request.fix = fix
+            if case .staged = request.mode, let skip = getenv("LEAKGUARD_SKIP"), ["1", "true", "yes"].contains(String(cString: skip).lowercased()) {
+                FileHandleOutput.stderr("leakguard: LEAKGUARD_SKIP is set: staged changes were not scanned\n")
+                return
+            }
             let (report, configuration) = try runScan(request)
+            for change in report.fixes { FileHandleOutput.stderr("leakguard: fixed: \(change)\n") }
+            if fix && report.fixes.isEmpty { FileHandleOutput.stderr("leakguard: --fix: nothing to change\n") }
             for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(warning)\n") }
             try output.emit(report, rules: ScanSession.ruleMetadata(configuration))
             if report.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }

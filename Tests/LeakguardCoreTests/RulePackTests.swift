@@ -30,7 +30,7 @@ import Testing
         #expect(Self.pack.rules.count >= 40)
         let aiRules = Self.pack.rules.filter { $0.tags.contains("ai") }
         #expect(aiRules.count >= 15)
-        for id in ["aws-access-key-id", "github-pat-classic", "private-key", "generic-secret"] {
+        for id in ["aws-access-key-id", "github-personal-access-token", "private-key", "generic-secret"] {
             #expect(Self.pack.rules.contains { $0.id == id || $0.id.hasPrefix(id) }, "missing rule family \(id)")
         }
     }

@@ -175,7 +175,7 @@ public struct SARIFReporter: Reporter {
                 ("shortDescription", .object([("text", .string(r.description.isEmpty ? r.id : r.description))])),
                 ("defaultConfiguration", .object([("level", .string(r.severity.rawValue))])),
                 ("properties", .object([("category", .string(r.category.rawValue)),
-                                        ("tags", .array(([r.category.rawValue] + r.tags).map { .string($0) }))])),
+                                        ("tags", .array(uniqueTags([r.category.rawValue] + r.tags).map { .string($0) }))])),
             ])
         }
         let results: [JSONValue] = report.findings.map { f in
@@ -224,6 +224,12 @@ public struct SARIFReporter: Reporter {
                 ("columnKind", .string("unicodeCodePoints")),
             ])])),
         ]).render()
+    }
+
+    /// SARIF requires property-bag tags to be unique.
+    func uniqueTags(_ tags: [String]) -> [String] {
+        var seen = Set<String>()
+        return tags.filter { seen.insert($0).inserted }
     }
 
     func camelName(_ id: String) -> String {

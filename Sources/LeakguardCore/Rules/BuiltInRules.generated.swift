@@ -700,6 +700,7 @@ negativeExamples = [
   '''TAVILY_API_KEY=tvly-YOUR_API_KEY''',
   '''TAVILY_API_KEY=tvly-{{alnum:16}}''',
 ]
+
 """####),
         ("cloud.toml", ####"""
 # Cloud platforms: AWS, Azure, Alibaba, DigitalOcean, Heroku, Cloudflare, HashiCorp, Databricks.
@@ -727,9 +728,9 @@ negativeExamples = [
   '''AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX''',
 ]
   [[rules.allowlists]]
-  description = "AWS documentation example keys end in EXAMPLE"
+  description = "AWS documentation example keys contain EXAMPLE"
   regexTarget = "secret"
-  regexes = ['''EXAMPLE$''']
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "aws-secret-access-key"
@@ -1009,6 +1010,7 @@ negativeExamples = [
   '''DATABRICKS_TOKEN=dapiXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX''',
   '''from dapi import dapi_client''',
 ]
+
 """####),
         ("databases.toml", ####"""
 # Databases: connection URLs with an inline password, and database-platform tokens.
@@ -1247,6 +1249,139 @@ negativeExamples = [
   '''DATABASE_PASSWORD=pscale_pw_...''',
   '''DATABASE_PASSWORD=pscale_pw_{{alnum:10}}''',
 ]
+
+"""####),
+        ("generic.toml", ####"""
+# Generic assignments: a secret-looking name given a literal value.
+#
+# Shape: NAME, optional closing quote, optional type annotation, an operator (= : := =>), optional
+# opening quote, then the VALUE in group 1. The name is any identifier-ish run (letters, digits,
+# _ . -) that contains a stem (api_key, secret, token, password, pwd, auth, credential, …), so
+# OPENAI_API_KEY, db_password, spring.datasource.password and clientSecret all qualify. Names that
+# end in url/path/file/name/type/… hold metadata, not secrets, and are cut by a look-behind.
+#
+# The value needs 12 to 200 characters, no whitespace, quotes, brackets, braces, parentheses or
+# backslashes: that alone drops ${VAR}, {{ var }}, %(x)s, <token>, function calls and prose.
+#
+# Entropy 3.5 bits/char: a 12-character string tops out at log2(12) = 3.58, so short values must be
+# nearly all distinct characters, while random keys of 16+ characters sit at 3.7 to 5; words,
+# identifiers and repeated patterns (passwordpassword, aaaa…, 123456789012) fall below.
+# Severity is warning: the rule is a net, and the provider rules above give the exact findings.
+
+[[rules]]
+id = "generic-secret"
+description = "Secret-looking name (api_key, secret, token, password, pwd, auth, credential, …) assigned a high-entropy literal"
+regex = '''(?i)(?<![\w./-])(?<!::)(?<![\w]:)[\w.-]{0,40}?(?:api[_.-]?key|apikey|(?:access|private|secret|encryption|signing|master|client|app|auth)[_.-]?key|secret|token(?!iz)|passw(?:or)?d|passphrase|pwd|auth(?!or)|credentials?)[\w.-]{0,20}?(?<!url|uri|endpoint|path|file|files|dir|name|names|type|types|method|prefix|suffix|length|len|size|count|_id|-id|hash|hasher|format|header|field|fields|param|env|var|mode|provider|class|scheme|policy|expiry|expires|expiration|timeout|ttl|index|idx|regex|pattern|template|version|source|location|arn|ref|enabled|required|cls)["'`]?\s{0,3}(?::\s{0,3}[A-Za-z_][\w.\[\]|, ]{0,30}?\s{0,3}(?==))?(?::=|=>|=(?![=~])|:(?=[\s"'`]))\s{0,5}(?:[bru]{0,2}["'`])?([^\s"'`;,(){}<>\[\]\\]{12,200})(?=["'`;,)}\]\s\\]|$)'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["key", "secret", "token", "passw", "pwd", "auth", "credential", "passphrase"]
+severity = "warning"
+tags = ["generic"]
+examples = [
+  '''OPENAI_API_KEY="{{alnum:40}}"''',
+  '''db_password: {{alnum:14}}9!Q''',
+  '''{"client_secret": "{{base64url:32}}", "client_id": "web-app"}''',
+  '''apiKey := "{{alnum:32}}"''',
+  ''':auth_token => '{{hex:40}}',''',
+  '''password: str = "{{alnum:20}}"''',
+  '''spring.datasource.password={{alnum:18}}''',
+  '''export SERVICE_TOKEN={{base64:44}}''',
+]
+negativeExamples = [
+  '''api_key = "your-api-key-here"''',
+  '''API_KEY=xxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''token: <token>''',
+  '''password = "${DB_PASSWORD}"''',
+  '''password: "{{ vault_db_password }}"''',
+  '''password = "%(db_password)s"''',
+  '''api_key = os.getenv("OPENAI_API_KEY")''',
+  '''api_key = os.environ["OPENAI_API_KEY"]''',
+  '''const token = process.env.GITHUB_TOKEN;''',
+  '''secret = ENV["SECRET_KEY_BASE"]''',
+  '''password = "aaaaaaaaaaaaaaaa"''',
+  '''password = "changeme12345"''',
+  '''api_key = "example-key-12345678"''',
+  '''auth_token = "dummy_token_1234567"''',
+  '''secret_key = "fake-secret-0123456789"''',
+  '''token = "test-token-abcdef123"''',
+  '''client_secret = "sample_secret_987654"''',
+  '''api_key = settings.API_KEY_PRODUCTION''',
+  '''password = get_password(user)''',
+  '''api_key: Optional[str] = None''',
+  '''credentials_file = "/etc/app/credentials.json"''',
+  '''token_url = "https://oauth2.googleapis.com/token"''',
+  '''author = "Jonathan Appleseed 2019"''',
+  '''tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")''',
+  '''password = "password123456"''',
+  '''SECRET_KEY = env("DJANGO_SECRET_KEY")''',
+  '''GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}''',
+  '''auth_backend = "django.contrib.auth.backends.ModelBackend"''',
+  '''token = self.tokenizer.encode_plus''',
+  '''private_key_path = "~/.ssh/id_ed25519"''',
+]
+  [[rules.allowlists]]
+  description = "values that are code, references, paths or URLs rather than literals"
+  regexTarget = "secret"
+  regexes = [
+    '''^\$[\w{(]''',                                         # $VAR, ${VAR}, $(cmd)
+    '''^%\w*%?$''',                                          # %VAR%
+    '''^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$''',        # attribute access: settings.API_KEY
+    '''^\D*$''',                                               # no digit at all: words, identifiers, slugs, globs
+    '''^[A-Z0-9_]+$''',                                       # CONSTANT_NAMES
+    '''^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$''',                    # snake_case_names_v2
+    '''^#''',                                                 # colours, anchors, comments
+    '''^arn:''',                                              # AWS resource names
+    '''^(.)\1+$''',                                           # one repeated character
+    '''(?i)x{5,}|\*{3,}|\.{3,}|_{4,}|-{4,}''',                # masked or elided values
+    '''(?i)^(?:your|my|some|enter|insert|replace|put|add|the)[_-]''',
+    '''(?i)^[a-z][a-z0-9+.-]*://[^:@]*$''',                  # URLs without userinfo
+    '''^(?:~|\.{1,2})?/[\w./-]*$''',                          # absolute / home / relative paths
+    '''(?i)\.(?:json|ya?ml|toml|ini|cfg|conf|txt|pem|key|crt|cer|p12|pfx|jks|env|py|js|ts|sh)$''',
+    '''^(?:[A-Z]{1,5}[a-z]{2,}[0-9]?)+$''',                    # CamelCase type or class names: OAuth2AuthorizationCodeGrant
+    '''^\d{4}-\d{2}-\d{2}''',                                  # dates and timestamps
+    '''(?i)abcd|bcde|cdef|defg|efgh|fghi|ghij|hijk|ijkl|jklm|klmn|lmno|mnop|nopq|opqr|pqrs|qrst|rstu|stuv|tuvw|uvwx|vwxy|wxyz|1234|2345|3456|4567|5678|6789|7890|qwert|asdf''',  # keyboard and alphabet runs of hand-made samples
+  ]
+  [[rules.allowlists]]
+  description = "placeholder and test words inside the value"
+  regexTarget = "secret"
+  # RFC 6749 sample code, access token and refresh token, quoted in OAuth libraries and docs
+  regexes = ['''^(?:SplxlOBeZQQYbYS6WxSbIA|2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA)$''']
+  stopwords = ["example", "placeholder", "changeme", "change_me", "dummy", "fake", "test", "sample", "redacted", "replace", "insert", "todo", "lorem", "foobar", "notreal", "not_real", "not-real", "mock", "invalid", "demo", "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "your"]
+  [[rules.allowlists]]
+  description = "lines that read the value from the environment or a secret store"
+  regexTarget = "line"
+  regexes = [
+    '''(?i)os\.environ|os\.getenv|getenv\(|process\.env|\bENV\[|ENV\.fetch|System\.getenv|GetEnvironmentVariable|\$\{\{\s*secrets\.''',
+    # pagination, idempotency and concurrency tokens are opaque handles, not credentials
+    '''(?i)(?:next|page|continuation|change|idempotency|request|update|action|sync|cancel|csrf|xsrf|pagination|resume|marker|etag|lock|client)[_.-]?token["'`]?\s*[:=]''',
+    # vendor documentation marks sample credentials with an upper-case EXAMPLE on the same line
+    '''(?-i)EXAMPLE''',
+  ]
+
+[[rules]]
+id = "url-credentials"
+description = "HTTP(S)/FTP URL with a password in its userinfo (https://user:password@host)"
+regex = '''(?i)\b(?:https?|ftps?|sftp)://[^:@/\s"'`<>]{1,64}:([^@/\s"'`<>]{6,128})@[A-Za-z0-9\[._-]'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["http://", "https://", "ftp://", "ftps://", "sftp://"]
+severity = "warning"
+tags = ["generic", "url"]
+examples = [
+  '''pip install --index-url https://ci-bot:{{alnum:24}}@pypi.internal.example.org/simple app''',
+  '''git remote add origin https://deploy:{{base64url:32}}@git.internal.net/acme/app.git''',
+]
+negativeExamples = [
+  '''proxies = {"https": "http://user:password@proxy:3128"}''',
+  '''url = "https://user:${TOKEN}@example.com/repo.git"''',
+  '''url = "https://example.com:8443/path"''',
+]
+  [[rules.allowlists]]
+  description = "placeholder passwords"
+  regexTarget = "secret"
+  regexes = ['''^(?:\$\{.*|\$[A-Za-z_]\w*|%\(\w+\)s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+)$''']
+  stopwords = ["password", "passwd", "changeme", "example", "placeholder", "secret", "token", "your", "pass"]
+
 """####),
         ("keys.toml", ####"""
 # Private keys and signed tokens.
@@ -1284,6 +1419,10 @@ AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 -----END RSA PRIVATE KEY-----
 ''', '''if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-ec"
@@ -1313,6 +1452,10 @@ negativeExamples = ['''
 <your key here>
 -----END EC PRIVATE KEY-----
 ''', '''PEM_HEADER = "-----BEGIN EC PRIVATE KEY-----"''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-dsa"
@@ -1336,6 +1479,10 @@ negativeExamples = ['''
 -----BEGIN DSA PRIVATE KEY-----
 -----END DSA PRIVATE KEY-----
 ''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-openssh"
@@ -1364,6 +1511,10 @@ negativeExamples = ['''
 [redacted]
 -----END OPENSSH PRIVATE KEY-----
 ''', '''ssh_key_header = b"-----BEGIN OPENSSH PRIVATE KEY-----"''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-pkcs8"
@@ -1393,6 +1544,10 @@ negativeExamples = ['''
 YOUR-PRIVATE-KEY
 -----END PRIVATE KEY-----
 ''', '''  "private_key": "-----BEGIN PRIVATE KEY-----\n{{base64:64}}\n{{base64:64}}\n-----END PRIVATE KEY-----\n",''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-pkcs8-encrypted"
@@ -1416,6 +1571,10 @@ negativeExamples = ['''
 ...
 -----END ENCRYPTED PRIVATE KEY-----
 ''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-pgp"
@@ -1449,6 +1608,10 @@ mQINBF{{base64:58}}
 (paste your key here)
 -----END PGP PRIVATE KEY BLOCK-----
 ''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
 
 [[rules]]
 id = "private-key-putty"
@@ -1516,9 +1679,10 @@ negativeExamples = [
   '''prefix = "eyJhbGciOi"''',
 ]
   [[rules.allowlists]]
-  description = "the jwt.io sample token used throughout documentation"
+  description = "sample tokens from jwt.io and the PyJWT documentation ({\"some\": \"payload\"})"
   regexTarget = "secret"
-  regexes = ['''\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$''']
+  regexes = ['''\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$''', '''\.eyJzb21lIjoicGF5bG9hZCJ9\.''']
+
 """####),
         ("packages.toml", ####"""
 # Package registries: npm, PyPI, RubyGems, NuGet, Docker Hub, and registry auth in .npmrc/.yarnrc.
@@ -1643,6 +1807,7 @@ negativeExamples = [
   '''DOCKERHUB_TOKEN=dckr_pat_...''',
   '''DOCKERHUB_TOKEN=dckr_pat_{{alnum:10}}''',
 ]
+
 """####),
         ("payments-messaging.toml", ####"""
 # Payments and commerce (Stripe, Square, Braintree, Shopify) and messaging (Slack, Twilio,
@@ -2092,6 +2257,201 @@ negativeExamples = [
   '''TELEGRAM_BOT_TOKEN=123456789:your-telegram-bot-token-here''',
   '''TELEGRAM_BOT_TOKEN=os.environ["TELEGRAM_BOT_TOKEN"]''',
 ]
+
+"""####),
+        ("saas.toml", ####"""
+# Observability and developer SaaS: Datadog, Sentry, Grafana, New Relic, Linear, Notion, Postman,
+# Doppler, Airtable.
+
+[[rules]]
+id = "datadog-api-key"
+description = "Datadog API key (32 hex) after a Datadog API-key name (DD_API_KEY, datadog_api_key, DD-API-KEY header)"
+regex = '''(?i)(?:dd|datadog)[_.-]?api[_.-]?key.{0,30}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["dd_api", "dd-api", "dd.api", "ddapi", "datadog"]
+severity = "error"
+tags = ["saas", "datadog", "observability"]
+examples = [
+  '''DD_API_KEY={{hex:32}}''',
+  '''headers = {"DD-API-KEY": "{{hex:32}}", "Content-Type": "application/json"}''',
+]
+negativeExamples = [
+  '''DD_API_KEY=<DATADOG_API_KEY>''',
+  '''DD_API_KEY=${DD_API_KEY}''',
+]
+
+[[rules]]
+id = "datadog-app-key"
+description = "Datadog application key (40 hex) after a Datadog app-key name (DD_APP_KEY, DD-APPLICATION-KEY header)"
+regex = '''(?i)(?:dd|datadog)[_.-]?app(?:lication)?[_.-]?key.{0,30}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{40}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["dd_app", "dd-app", "dd.app", "ddapp", "datadog"]
+severity = "error"
+tags = ["saas", "datadog", "observability"]
+examples = [
+  '''DD_APP_KEY={{hex:40}}''',
+  '''headers = {"DD-APPLICATION-KEY": "{{hex:40}}"}''',
+]
+negativeExamples = [
+  '''DD_APP_KEY=<DATADOG_APP_KEY>''',
+  '''DD_APP_KEY=os.environ["DD_APP_KEY"]''',
+]
+
+[[rules]]
+id = "sentry-auth-token"
+description = "Sentry organization auth token (sntrys_) or user auth token (sntryu_)"
+regex = '''(?<![A-Za-z0-9_])(?:sntrys_eyJ[A-Za-z0-9_=+/-]{60,400}|sntryu_[0-9a-f]{64})(?![A-Za-z0-9_=+/-])'''
+entropy = 3.5
+keywords = ["sntrys_", "sntryu_"]
+severity = "error"
+tags = ["saas", "sentry", "observability"]
+examples = [
+  '''SENTRY_AUTH_TOKEN=sntrys_eyJ{{base64:120}}_{{base64url:43}}''',
+  '''sentry-cli --auth-token sntryu_{{hex:64}} releases new 1.2.3''',
+]
+negativeExamples = [
+  '''SENTRY_AUTH_TOKEN=sntrys_...''',
+  '''SENTRY_AUTH_TOKEN=sntryu_{{hex:20}}''',
+]
+
+[[rules]]
+id = "grafana-service-account-token"
+description = "Grafana service account token (glsa_)"
+regex = '''(?<![A-Za-z0-9_])glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["glsa_"]
+severity = "error"
+tags = ["saas", "grafana", "observability"]
+examples = [
+  '''GRAFANA_TOKEN=glsa_{{alnum:32}}_{{hex:8}}''',
+  '''headers = {"Authorization": "Bearer glsa_{{alnum:32}}_{{hex:8}}"}''',
+]
+negativeExamples = [
+  '''GRAFANA_TOKEN=glsa_...''',
+  '''GRAFANA_TOKEN=glsa_{{alnum:32}}''',
+]
+
+[[rules]]
+id = "grafana-cloud-token"
+description = "Grafana Cloud access-policy or API token (glc_ + base64 JSON)"
+regex = '''(?<![A-Za-z0-9_])glc_eyJ[A-Za-z0-9+/]{40,400}={0,2}(?![A-Za-z0-9+/=])'''
+entropy = 3.5
+keywords = ["glc_eyJ"]
+severity = "error"
+tags = ["saas", "grafana", "observability"]
+examples = [
+  '''GRAFANA_CLOUD_TOKEN=glc_eyJ{{base64:120}}==''',
+  '''password: glc_eyJ{{base64:160}}''',
+]
+negativeExamples = [
+  '''GRAFANA_CLOUD_TOKEN=glc_eyJ...''',
+  '''GRAFANA_CLOUD_TOKEN=glc_{{base64:40}}''',
+]
+
+[[rules]]
+id = "newrelic-user-api-key"
+description = "New Relic user API key (NRAK-)"
+regex = '''(?<![A-Za-z0-9_-])NRAK-[A-Z0-9]{27}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["NRAK-"]
+severity = "error"
+tags = ["saas", "newrelic", "observability"]
+examples = [
+  '''NEW_RELIC_API_KEY=NRAK-{{alnumupper:27}}''',
+  '''headers = {"API-Key": "NRAK-{{alnumupper:27}}"}''',
+]
+negativeExamples = [
+  '''NEW_RELIC_API_KEY=NRAK-XXXXXXXXXXXXXXXXXXXXXXXXXXX''',
+  '''NEW_RELIC_API_KEY=NRAK-{{alnumupper:10}}''',
+]
+
+[[rules]]
+id = "linear-api-key"
+description = "Linear personal API key (lin_api_)"
+regex = '''(?<![A-Za-z0-9_])lin_api_[A-Za-z0-9]{40}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["lin_api_"]
+severity = "error"
+tags = ["saas", "linear"]
+examples = [
+  '''LINEAR_API_KEY=lin_api_{{alnum:40}}''',
+  '''headers = {"Authorization": "lin_api_{{alnum:40}}"}''',
+]
+negativeExamples = [
+  '''LINEAR_API_KEY=lin_api_...''',
+  '''LINEAR_API_KEY=lin_api_{{alnum:16}}''',
+]
+
+[[rules]]
+id = "notion-integration-token"
+description = "Notion integration token (ntn_, or the older secret_ + 43 alphanumerics)"
+regex = '''(?<![A-Za-z0-9_])(?:ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_(?=[A-Za-z]*[0-9])[A-Za-z0-9]{43})(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["ntn_", "secret_"]
+severity = "error"
+tags = ["saas", "notion"]
+examples = [
+  '''NOTION_TOKEN=ntn_{{digits:11}}{{alnum:35}}''',
+  '''notion = Client(auth="secret_{{alnum:41}}7k")''',
+]
+negativeExamples = [
+  '''NOTION_TOKEN=secret_...''',
+  '''def secret_{{lower:43}}(self):''',
+]
+
+[[rules]]
+id = "postman-api-key"
+description = "Postman API key (PMAK-)"
+regex = '''(?<![A-Za-z0-9_-])PMAK-[0-9a-f]{24}-[0-9a-f]{34}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["PMAK-"]
+severity = "error"
+tags = ["saas", "postman"]
+examples = [
+  '''POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:34}}''',
+  '''headers = {"X-Api-Key": "PMAK-{{hex:24}}-{{hex:34}}"}''',
+]
+negativeExamples = [
+  '''POSTMAN_API_KEY=PMAK-...''',
+  '''POSTMAN_API_KEY=PMAK-{{hex:24}}''',
+]
+
+[[rules]]
+id = "doppler-token"
+description = "Doppler token (dp.pt. personal, dp.st. service, dp.sa. service account, dp.ct. CLI, dp.scim., dp.audit.)"
+regex = '''(?<![A-Za-z0-9_.-])dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9_.-]{40,64}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."]
+severity = "error"
+tags = ["saas", "doppler", "secrets-manager"]
+examples = [
+  '''DOPPLER_TOKEN=dp.st.prd.{{alnum:40}}''',
+  '''doppler configure set token dp.pt.{{alnum:43}}''',
+]
+negativeExamples = [
+  '''DOPPLER_TOKEN=dp.st.xxxx''',
+  '''DOPPLER_TOKEN=${DOPPLER_TOKEN}''',
+]
+
+[[rules]]
+id = "airtable-personal-access-token"
+description = "Airtable personal access token (pat + 14 characters . 64 hex)"
+regex = '''(?<![A-Za-z0-9_])pat[A-Za-z0-9]{14}\.[0-9a-f]{64}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["pat"]
+severity = "error"
+tags = ["saas", "airtable"]
+examples = [
+  '''AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:64}}''',
+  '''api = Api("pat{{alnum:14}}.{{hex:64}}")''',
+]
+negativeExamples = [
+  '''AIRTABLE_API_KEY=patXXXXXXXXXXXXXX.xxxx''',
+  '''AIRTABLE_API_KEY=pat{{alnum:14}}''',
+]
+
 """####),
         ("vcs.toml", ####"""
 # Source hosting and CI: GitHub, GitLab, Bitbucket / Atlassian, Azure DevOps.
@@ -2312,6 +2672,7 @@ negativeExamples = [
   '''AZURE_DEVOPS_EXT_PAT=$(System.AccessToken)''',
   '''AZURE_DEVOPS_EXT_PAT=your_personal_access_token_here''',
 ]
+
 """####),
     ]
 }

@@ -1,14 +1,23 @@
+import GitIgnore
+
 /// What to scan and how: the one description of a scan that the CLI, hooks and tests build.
 public struct ScanRequest: Sendable {
     public enum Mode: Sendable, Equatable {
         /// Files in the given paths (working tree or any directory).
         case tree
+        /// What `git commit` would record: the index's blobs, only lines the staged diff adds
+        /// unless `wholeFiles` (`--staged`). The first path names the repository.
+        case staged(wholeFiles: Bool)
+        /// Commits of a git history (`--git`, `--all`, `--range`, `--since-commit`).
+        case history(GitRevisions)
     }
     public var paths: [String] = ["."]
     public var configPath: String?
     public var mode: Mode = .tree
     public var options = ScanOptions()
     public var baselinePath: String?
+    /// Repair what is safe to repair (.gitignore entries for .env files) before reporting.
+    public var fix = false
     public init() {}
 }
 
@@ -20,21 +29,41 @@ public enum ScanSession {
     }
 
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+        if request.mode != .tree { return try GitScanSession.run(request) }
         let configuration = try configuration(for: request)
-        let detector = try Detector(configuration: configuration)
-        let scanner = Scanner(checks: [detector], options: request.options,
+        let scanner = Scanner(checks: try contentChecks(configuration), options: request.options,
                               ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? []))
         var report = ScanReport()
         let clock = ContinuousClock.now
         let paths = request.paths.isEmpty ? ["."] : request.paths
         for path in paths {
             let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
-            let part = try scanner.scanTree(root: path, displayPrefix: isDirectory(path) ? prefix : (paths.count > 1 ? path : ""))
-            report.findings += part.findings
-            report.warnings += part.warnings
-            report.summary.files += part.summary.files
-            report.summary.bytes += part.summary.bytes
-            report.summary.skipped += part.summary.skipped
+            // One ignore stack per root serves the walk and the .env check alike.
+            let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
+            let part = try scanner.scanTree(root: path, displayPrefix: isDirectory(path) ? prefix : (paths.count > 1 ? path : ""),
+                                            stack: request.options.useGitIgnore ? stack : nil)
+            var probes: [Finding] = []
+            for f in part.report.findings {
+                if f.ruleID == DotenvUsageProbe.ruleID { probes.append(f) } else { report.findings.append(f) }
+            }
+            probes = probes.map { var p = $0; p.path = String(p.path.dropFirst(prefix.count)); return p }
+            report.warnings += part.report.warnings
+            report.summary.files += part.report.summary.files
+            report.summary.bytes += part.report.summary.bytes
+            report.summary.skipped += part.report.summary.skipped
+            if let stack, part.isDirectory, configuration.dotenv.enabled {
+                var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
+                if request.fix && !dotenv.isEmpty {
+                    let changes = try DotenvFix.apply(findings: dotenv, files: part.files, scanRoot: path, stack: IgnoreStack.forDirectory(path))
+                    report.fixes += changes.map { prefix + $0.description }
+                    // Judge again with the repaired ignore files.
+                    dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: IgnoreStack.forDirectory(path), settings: configuration.dotenv, probes: probes)
+                }
+                for var f in dotenv {
+                    f.path = prefix + f.path
+                    report.findings.append(f)
+                }
+            }
         }
         if let baselinePath = request.baselinePath {
             let baseline = try Baseline.load(baselinePath)
@@ -46,11 +75,19 @@ public enum ScanSession {
         return (report, configuration)
     }
 
-    /// Rule descriptions for reports: every configured secret rule.
+    /// The checks that read file contents, in report order: secret rules, then AI backoff.
+    public static func contentChecks(_ configuration: Configuration) throws(ConfigError) -> [any ContentCheck] {
+        var checks: [any ContentCheck] = [try Detector(configuration: configuration)]
+        if configuration.ai.enabled { checks.append(AIBackoffCheck(settings: configuration.ai)) }
+        if configuration.dotenv.enabled { checks.append(DotenvUsageProbe()) }
+        return checks
+    }
+
+    /// Rule descriptions for reports: every configured secret rule, then the .env and AI rules.
     public static func ruleMetadata(_ configuration: Configuration) -> [RuleMetadata] {
         configuration.rules.map {
             RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags)
-        }
+        } + DotenvCheck.rules + AIBackoffCheck.rules
     }
 }
 

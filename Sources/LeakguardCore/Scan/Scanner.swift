@@ -42,6 +42,8 @@ public struct ScanReport: Sendable {
     public var findings: [Finding] = []
     public var warnings: [String] = []
     public var summary = ScanSummary()
+    /// What `--fix` changed, one line each.
+    public var fixes: [String] = []
     public init() {}
 
     public mutating func sortFindings() {
@@ -90,28 +92,51 @@ public final class Scanner: Sendable {
         return realPath(path).map { ownFiles.contains($0) } ?? false
     }
 
-    /// Scans the files below `root` (a directory or a single file).
-    public func scanTree(root: String, displayPrefix: String = "") throws(ScanError) -> ScanReport {
-        let clock = ContinuousClock.now
+    /// What a tree scan saw: the report, and the files the walk listed (relative to the root)
+    /// for checks that judge the tree as a whole, such as the .env check.
+    public struct TreeScan {
+        public var report: ScanReport
+        public var files: [String]
+        public var isDirectory: Bool
+    }
+
+    /// Scans the files below `root` (a directory or a single file). `stack` supplies git's
+    /// ignore rules for the walk; nil walks everything but `.git`.
+    public func scanTree(root: String, displayPrefix: String = "", stack: IgnoreStack?) throws(ScanError) -> TreeScan {
         var report = ScanReport()
         var st = stat()
         guard stat(root, &st) == 0 else {
             throw ScanError("cannot scan '\(root)': \(errnoDescription())")
         }
         var inputs: [ScanInput] = []
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        var files: [String] = []
+        let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+        if isDir {
             guard access(root, R_OK | X_OK) == 0 else { throw ScanError("cannot read directory '\(root)': \(errnoDescription())") }
+            var walkOptions = WalkOptions(followSymlinks: options.followSymlinks, useGitIgnore: stack != nil)
+            walkOptions.threads = options.threads
             let walked: WalkResult
             do {
-                walked = try Walker.walk(root: root, followSymlinks: options.followSymlinks, useGitIgnore: options.useGitIgnore)
+                walked = try Walker.walk(root: root, options: walkOptions, stack: stack)
             } catch {
                 throw ScanError("cannot walk '\(root)': \(error)")
             }
             report.warnings += walked.warnings
             for s in walked.skipped {
-                report.summary.skipped.append(SkippedFile(path: displayPrefix + s.path, reason: s.reason.hasPrefix("symlink") ? .symlink : .special, detail: s.reason))
+                let reason: SkippedFile.Reason
+                switch s.reason {
+                case .symlink, .brokenSymlink, .symlinkCycle: reason = .symlink
+                case .unreadable: reason = .unreadable
+                case .specialFile: reason = .special
+                }
+                report.summary.skipped.append(SkippedFile(path: displayPrefix + s.path, reason: reason, detail: s.reason.rawValue))
             }
-            inputs = walked.files.map { ScanInput(absolutePath: $0.absolutePath, displayPath: displayPrefix + $0.relativePath) }
+            inputs.reserveCapacity(walked.files.count)
+            files.reserveCapacity(walked.files.count)
+            for f in walked.files {
+                inputs.append(ScanInput(absolutePath: f.absolutePath, displayPath: displayPrefix + f.relativePath, rawPath: f.rawAbsolutePath))
+                files.append(f.relativePath)
+            }
         } else {
             let name = displayPrefix.isEmpty ? root : displayPrefix
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
@@ -122,15 +147,17 @@ public final class Scanner: Sendable {
         report.summary.files += part.summary.files
         report.summary.bytes += part.summary.bytes
         report.summary.skipped += part.summary.skipped
-        report.summary.durationMs = Double((ContinuousClock.now - clock).components.attoseconds) / 1e15
-            + Double((ContinuousClock.now - clock).components.seconds) * 1000
-        return report
+        return TreeScan(report: report, files: files, isDirectory: isDir)
     }
 
     public struct ScanInput: Sendable {
         public var absolutePath: String
         public var displayPath: String
-        public init(absolutePath: String, displayPath: String) { self.absolutePath = absolutePath; self.displayPath = displayPath }
+        /// The path's bytes when they are not valid UTF-8 (then `absolutePath` cannot open it).
+        public var rawPath: [UInt8]?
+        public init(absolutePath: String, displayPath: String, rawPath: [UInt8]? = nil) {
+            self.absolutePath = absolutePath; self.displayPath = displayPath; self.rawPath = rawPath
+        }
     }
 
     /// Reads and checks each file; the work is shared by `options.threads` workers.
@@ -163,9 +190,9 @@ public final class Scanner: Sendable {
     }
 
     private func scanOne(_ input: ScanInput, buffer: inout FileBuffer, scratch: DetectorScratch, into report: inout ScanReport) {
-        let wanted = checks.filter { $0.wants(path: input.displayPath) }
-        if wanted.isEmpty || isOwnFile(input.absolutePath) { return }
-        switch buffer.load(input.absolutePath, maxSize: options.maxFileSize) {
+        // Most scans have one or two checks; avoid building a filtered array per file.
+        guard checks.contains(where: { $0.wants(path: input.displayPath) }), !isOwnFile(input.absolutePath) else { return }
+        switch buffer.load(input.rawPath ?? Array(input.absolutePath.utf8), maxSize: options.maxFileSize) {
         case .failed(let why):
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .unreadable, detail: why))
             report.warnings.append("\(input.displayPath): skipped, cannot read (\(why))")
@@ -179,7 +206,7 @@ public final class Scanner: Sendable {
             report.summary.files += 1
             report.summary.bytes += bytes.count
             let fragment = Fragment(bytes: bytes, path: input.displayPath)
-            for check in wanted {
+            for check in checks where check.wants(path: input.displayPath) {
                 let r = check.check(fragment, scratch: scratch)
                 report.findings += r.findings
                 report.warnings += r.warnings
@@ -224,8 +251,10 @@ struct FileBuffer {
 
     enum Load { case loaded(UnsafeBufferPointer<UInt8>), tooLarge(Int), failed(String) }
 
-    mutating func load(_ path: String, maxSize: Int) -> Load {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    mutating func load(_ path: [UInt8], maxSize: Int) -> Load {
+        let fd = (path + [0]).withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_RDONLY | O_CLOEXEC) }
+        }
         guard fd >= 0 else { return .failed(errnoDescription()) }
         defer { close(fd) }
         var st = stat()

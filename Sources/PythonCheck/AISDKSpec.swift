@@ -1,0 +1,292 @@
+/// What the checker knows about one AI SDK: how a client is made, which calls reach the API, and
+/// how the SDK retries. The built-in table (`AISDKSpec.builtIn`) is the one place to add an SDK;
+/// a project adds its own through `PythonCheckConfig.extraSDKs`.
+public struct AISDKSpec: Sendable, Equatable {
+    /// Name put in findings: "openai", "anthropic".
+    public var name: String
+    /// Name used in messages when versions differ: "openai 0.x".
+    public var label: String
+    /// The dotted module the SDK is imported from: "openai", "google.genai".
+    public var module: String
+    /// Client constructors, dotted and relative to `module`: "OpenAI", "client.MistralClient",
+    /// "Session().client" (a call inside the chain is written `()`).
+    public var constructors: [String]
+    /// Call chains that send a request, on a client or on the module itself:
+    /// "chat.completions.create", "start_chat().send_message".
+    public var calls: [String]
+    /// Whether the SDK retries 429 responses with growing waits unless told otherwise.
+    public var retriesByDefault: Bool
+    /// Keyword arguments whose value 0 turns the SDK's retries off (`max_retries`), on the
+    /// constructor, in `.with_options(...)` or as a module attribute (`openai.max_retries = 0`).
+    /// On an SDK that does not retry by default, a positive count asks for retries without waits.
+    public var retryCountArguments: [String]
+    /// Keyword arguments, on the constructor or the call, that can carry a retry configuration
+    /// (`http_options=`, `retry_config=`, `config=`, `request_options=`).
+    public var retryConfigArguments: [String]
+    /// Exception classes (last dotted name) that catch this SDK's rate-limit error, parents included.
+    public var rateLimitErrors: [String]
+    /// Constructor keyword arguments that take an API key.
+    public var keyArguments: [String]
+    /// A service a constructor must name to make this client, as its first argument or
+    /// `service_name=` ("bedrock-runtime" for `boto3.client`).
+    public var constructorService: String?
+    /// A local inference server: no rate limit, never flagged.
+    public var isLocal: Bool
+    /// Why an unprotected call is unprotected when the SDK has no retries of its own.
+    public var noRetryReason: String
+
+    public init(
+        module: String,
+        constructors: [String] = [],
+        calls: [String],
+        retriesByDefault: Bool,
+        name: String? = nil,
+        label: String? = nil,
+        retryCountArguments: [String] = ["max_retries"],
+        retryConfigArguments: [String] = [],
+        rateLimitErrors: [String] = ["RateLimitError"],
+        keyArguments: [String] = ["api_key"],
+        constructorService: String? = nil,
+        isLocal: Bool = false,
+        noRetryReason: String? = nil
+    ) {
+        let name = name ?? String(module.split(separator: ".").first ?? Substring(module))
+        self.name = name
+        self.label = label ?? name
+        self.module = module
+        self.constructors = constructors
+        self.calls = calls
+        self.retriesByDefault = retriesByDefault
+        self.retryCountArguments = retryCountArguments
+        self.retryConfigArguments = retryConfigArguments
+        self.rateLimitErrors = rateLimitErrors
+        self.keyArguments = keyArguments
+        self.constructorService = constructorService
+        self.isLocal = isLocal
+        self.noRetryReason = noRetryReason ?? "\(label ?? name) does not retry 429 by itself"
+    }
+
+    /// The rate-limit exception a suggested fix names: the first of `rateLimitErrors`, qualified
+    /// by the module's top package unless it is written in full.
+    var suggestedException: String {
+        let error = rateLimitErrors.first ?? "Exception"
+        if error.contains(".") { return error }
+        return "\(module.split(separator: ".").first ?? Substring(module)).\(error)"
+    }
+}
+
+extension AISDKSpec {
+    private static let openAIStyleCalls = [
+        "chat.completions.create", "chat.completions.parse", "chat.completions.stream",
+        "beta.chat.completions.parse", "beta.chat.completions.stream",
+        "responses.create", "responses.stream", "responses.parse",
+        "completions.create", "embeddings.create", "images.generate", "moderations.create",
+        "audio.transcriptions.create", "audio.speech.create",
+    ]
+
+    /// The SDKs of the reference table, newest versions first where a module has several.
+    public static let builtIn: [AISDKSpec] = [
+        AISDKSpec(
+            module: "openai",
+            constructors: ["OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"],
+            calls: openAIStyleCalls,
+            retriesByDefault: true,
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "OpenAIError"]),
+        AISDKSpec(
+            module: "openai",
+            calls: ["ChatCompletion.create", "ChatCompletion.acreate", "Completion.create", "Completion.acreate",
+                    "Embedding.create", "Embedding.acreate", "Image.create", "Edit.create", "Moderation.create"],
+            retriesByDefault: false,
+            label: "openai 0.x",
+            rateLimitErrors: ["openai.error.RateLimitError", "OpenAIError"],
+            noRetryReason: "openai 0.x does not retry 429"),
+        AISDKSpec(
+            module: "anthropic",
+            constructors: ["Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock",
+                           "AnthropicVertex", "AsyncAnthropicVertex"],
+            calls: ["messages.create", "messages.stream", "messages.parse", "messages.count_tokens",
+                    "beta.messages.create", "beta.messages.stream", "completions.create"],
+            retriesByDefault: true,
+            rateLimitErrors: ["RateLimitError", "OverloadedError", "APIStatusError", "APIError", "AnthropicError"]),
+        AISDKSpec(
+            module: "groq",
+            constructors: ["Groq", "AsyncGroq"],
+            calls: ["chat.completions.create", "completions.create", "embeddings.create",
+                    "audio.transcriptions.create", "audio.translations.create"],
+            retriesByDefault: true,
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "GroqError"]),
+        AISDKSpec(
+            module: "together",
+            constructors: ["Together", "AsyncTogether", "Client", "AsyncClient"],
+            calls: ["chat.completions.create", "completions.create", "embeddings.create", "images.generate",
+                    "Complete.create"],
+            retriesByDefault: true,
+            rateLimitErrors: ["together.error.RateLimitError", "APIError", "TogetherException"]),
+        AISDKSpec(
+            module: "mistralai",
+            constructors: ["Mistral", "client.Mistral"],
+            calls: ["chat.complete", "chat.stream", "chat.complete_async", "chat.stream_async", "chat.parse",
+                    "embeddings.create", "embeddings.create_async", "fim.complete", "agents.complete"],
+            retriesByDefault: false,
+            label: "mistralai",
+            retryCountArguments: [],
+            retryConfigArguments: ["retry_config", "retries"],
+            rateLimitErrors: ["mistralai.models.SDKError", "MistralError", "HTTPValidationError"],
+            noRetryReason: "mistralai 1.x makes one attempt unless a RetryConfig is passed"),
+        AISDKSpec(
+            module: "mistralai",
+            constructors: ["client.MistralClient", "async_client.MistralAsyncClient"],
+            calls: ["chat", "chat_stream", "embeddings", "completion", "completion_stream"],
+            retriesByDefault: true,
+            label: "mistralai 0.4",
+            rateLimitErrors: ["mistralai.exceptions.MistralAPIStatusException", "MistralAPIException", "MistralException"]),
+        AISDKSpec(
+            module: "cohere",
+            constructors: ["Client", "ClientV2", "AsyncClient", "AsyncClientV2"],
+            calls: ["chat", "chat_stream", "embed", "rerank", "generate", "generate_stream", "classify", "summarize"],
+            retriesByDefault: true,
+            retryConfigArguments: ["request_options"],
+            rateLimitErrors: ["cohere.errors.TooManyRequestsError", "ApiError", "CohereError", "CohereAPIError"]),
+        AISDKSpec(
+            module: "google.genai",
+            constructors: ["Client"],
+            calls: ["models.generate_content", "models.generate_content_stream", "models.embed_content",
+                    "models.generate_images", "models.count_tokens",
+                    "aio.models.generate_content", "aio.models.generate_content_stream", "aio.models.embed_content",
+                    "chats.create().send_message", "chats.create().send_message_stream",
+                    "aio.chats.create().send_message", "aio.chats.create().send_message_stream"],
+            retriesByDefault: false,
+            name: "google-genai",
+            retryCountArguments: [],
+            retryConfigArguments: ["http_options", "config"],
+            rateLimitErrors: ["google.genai.errors.ClientError", "APIError"],
+            noRetryReason: "google-genai makes one attempt unless HttpRetryOptions is configured"),
+        AISDKSpec(
+            module: "google.generativeai",
+            constructors: ["GenerativeModel"],
+            calls: ["generate_content", "generate_content_async", "count_tokens",
+                    "start_chat().send_message", "start_chat().send_message_async",
+                    "embed_content", "generate_text", "chat"],
+            retriesByDefault: false,
+            name: "google-generativeai",
+            retryCountArguments: [],
+            retryConfigArguments: ["request_options"],
+            rateLimitErrors: ["google.api_core.exceptions.ResourceExhausted", "TooManyRequests", "GoogleAPICallError", "GoogleAPIError"],
+            noRetryReason: "google-generativeai does not retry 429 unless request_options has a retry"),
+        AISDKSpec(
+            module: "huggingface_hub",
+            constructors: ["InferenceClient", "AsyncInferenceClient"],
+            calls: ["chat_completion", "chat.completions.create", "text_generation", "feature_extraction",
+                    "text_to_image", "summarization", "translation", "question_answering", "sentence_similarity",
+                    "automatic_speech_recognition", "image_to_text", "zero_shot_classification", "post"],
+            retriesByDefault: false,
+            name: "huggingface_hub",
+            retryCountArguments: [],
+            rateLimitErrors: ["huggingface_hub.errors.HfHubHTTPError", "HTTPError", "InferenceTimeoutError"],
+            keyArguments: ["token", "api_key"],
+            noRetryReason: "huggingface_hub's InferenceClient does not retry 429"),
+        AISDKSpec(
+            module: "replicate",
+            constructors: ["Client", "client.Client"],
+            calls: ["run", "async_run", "stream", "async_stream", "predictions.create", "models.predictions.create",
+                    "deployments.predictions.create"],
+            retriesByDefault: false,
+            retryCountArguments: [],
+            rateLimitErrors: ["replicate.exceptions.ReplicateError", "ModelError"],
+            keyArguments: ["api_token"],
+            noRetryReason: "replicate does not retry the POST that starts a prediction"),
+        AISDKSpec(
+            module: "boto3",
+            constructors: ["client", "Session().client", "session.Session().client"],
+            calls: ["invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"],
+            retriesByDefault: true,
+            name: "bedrock",
+            retryCountArguments: [],
+            retryConfigArguments: ["config"],
+            rateLimitErrors: ["botocore.exceptions.ClientError", "ThrottlingException", "BotoCoreError"],
+            keyArguments: ["aws_secret_access_key"],
+            constructorService: "bedrock-runtime"),
+        AISDKSpec(
+            module: "litellm",
+            constructors: ["Router"],
+            calls: ["completion", "acompletion", "embedding", "aembedding", "text_completion", "atext_completion",
+                    "image_generation"],
+            retriesByDefault: false,
+            retryCountArguments: ["num_retries"],
+            retryConfigArguments: ["retry_strategy"],
+            rateLimitErrors: ["RateLimitError", "APIError", "OpenAIError"],
+            noRetryReason: "litellm does not retry unless num_retries is set"),
+    ] + langchainSpecs + llamaIndexSpecs + localSpecs
+
+    private static let langchainCalls = ["invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict",
+                                         "apredict", "generate", "agenerate"]
+
+    /// langchain chat models inherit their SDK's retries (2 by default; `max_retries=0` turns them off).
+    private static let langchainSpecs: [AISDKSpec] = [
+        ("langchain_openai", ["ChatOpenAI", "AzureChatOpenAI", "OpenAI", "OpenAIEmbeddings"]),
+        ("langchain_anthropic", ["ChatAnthropic"]),
+        ("langchain_groq", ["ChatGroq"]),
+        ("langchain_mistralai", ["ChatMistralAI"]),
+        ("langchain_google_genai", ["ChatGoogleGenerativeAI"]),
+        ("langchain_cohere", ["ChatCohere"]),
+        ("langchain_together", ["ChatTogether"]),
+        ("langchain.chat_models", ["ChatOpenAI", "AzureChatOpenAI", "ChatAnthropic"]),
+        ("langchain_community.chat_models", ["ChatOpenAI", "AzureChatOpenAI", "ChatAnthropic"]),
+    ].map { module, constructors in
+        AISDKSpec(
+            module: module, constructors: constructors,
+            calls: langchainCalls + ["embed_documents", "embed_query"],
+            retriesByDefault: true, name: "langchain",
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError"],
+            keyArguments: ["api_key", "openai_api_key", "anthropic_api_key", "google_api_key", "groq_api_key",
+                           "mistral_api_key", "cohere_api_key"])
+    }
+
+    /// llama-index LLMs wrap their SDK with `max_retries=3` and a random exponential wait.
+    private static let llamaIndexSpecs: [AISDKSpec] = [
+        ("llama_index.llms.openai", ["OpenAI", "AzureOpenAI"]),
+        ("llama_index.llms.anthropic", ["Anthropic"]),
+        ("llama_index.llms.mistralai", ["MistralAI"]),
+        ("llama_index.llms.groq", ["Groq"]),
+        ("llama_index.llms.gemini", ["Gemini"]),
+    ].map { module, constructors in
+        AISDKSpec(
+            module: module, constructors: constructors,
+            calls: ["complete", "acomplete", "chat", "achat", "stream_complete", "stream_chat", "astream_chat",
+                    "astream_complete", "predict"],
+            retriesByDefault: true, name: "llama-index",
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError"])
+    }
+
+    private static let localSpecs: [AISDKSpec] = [
+        AISDKSpec(module: "ollama", constructors: ["Client", "AsyncClient"],
+                  calls: ["chat", "generate", "embed", "embeddings"], retriesByDefault: false, isLocal: true),
+        AISDKSpec(module: "langchain_ollama", constructors: ["ChatOllama", "OllamaLLM"],
+                  calls: langchainCalls, retriesByDefault: false, name: "langchain", isLocal: true),
+        AISDKSpec(module: "llama_index.llms.ollama", constructors: ["Ollama"],
+                  calls: ["complete", "chat"], retriesByDefault: false, name: "llama-index", isLocal: true),
+    ]
+
+    /// Hosts of AI APIs a raw HTTP POST may reach, with the SDK name findings give them.
+    public static let apiHosts: [(host: String, sdk: String)] = [
+        ("api.openai.com", "openai"),
+        ("openai.azure.com", "openai"),
+        ("api.anthropic.com", "anthropic"),
+        ("generativelanguage.googleapis.com", "google-genai"),
+        ("aiplatform.googleapis.com", "google-genai"),
+        ("api.mistral.ai", "mistralai"),
+        ("api.cohere.com", "cohere"),
+        ("api.cohere.ai", "cohere"),
+        ("api.groq.com", "groq"),
+        ("api.together.xyz", "together"),
+        ("api.together.ai", "together"),
+        ("api-inference.huggingface.co", "huggingface_hub"),
+        ("router.huggingface.co", "huggingface_hub"),
+        ("openrouter.ai/api", "openrouter"),
+        ("api.replicate.com", "replicate"),
+        ("api.deepseek.com", "deepseek"),
+        ("api.x.ai", "xai"),
+        ("api.perplexity.ai", "perplexity"),
+        ("api.fireworks.ai", "fireworks"),
+    ]
+}

@@ -1,0 +1,250 @@
+/// A finding located by byte offsets in the analysed source; `PythonCheck` turns offsets into
+/// lines and columns (of the .py file, or of the notebook's JSON).
+struct LocatedFinding {
+    var rule: AIRuleDescription
+    var message: String
+    var start: Int
+    var end: Int
+    var sdk: String?
+}
+
+/// One call that reaches an AI API, with what the checker knows about its SDK's retries.
+struct AICallSite {
+    var call: Int32
+    var callee: Int32
+    var spec: AISDKSpec?
+    var sdk: String
+    var label: String
+    var retry: SDKRetry
+    var noRetryReason: String
+    var errors: RateLimitErrors
+    var isHTTP: Bool
+    var fixException: String
+}
+
+/// Runs the rules over one parsed module.
+final class Checker {
+    private let tree: SyntaxTree
+    private let config: PythonCheckConfig
+    private let specs: SDKTable
+    private let index: ModuleIndex
+    private let e: Evaluator
+    private let protection: ProtectionAnalysis
+    private var findings: [LocatedFinding] = []
+    private var reported: Set<String> = []
+
+    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable) {
+        self.tree = tree
+        self.config = config
+        self.specs = specs
+        index = ModuleIndex(tree: tree)
+        e = Evaluator(index: index, specs: specs)
+        protection = ProtectionAnalysis(evaluator: e, extraDecorators: config.extraDecorators)
+    }
+
+    func run() -> [LocatedFinding] {
+        for call in index.calls {
+            if let site = aiCall(call) { check(site) }
+            checkKeyArguments(of: call)
+        }
+        checkKeyAssignments()
+        return findings.sorted { ($0.start, $0.rule.id) < ($1.start, $1.rule.id) }
+    }
+
+    private func report(_ rule: AIRuleDescription, _ message: String, at range: Range<Int>, sdk: String?) {
+        guard !config.disabledRules.contains(rule.id) else { return }
+        guard reported.insert("\(rule.id)@\(range.lowerBound)").inserted else { return }
+        findings.append(LocatedFinding(rule: rule, message: message, start: range.lowerBound, end: range.upperBound, sdk: sdk))
+    }
+
+    // MARK: Finding AI calls
+
+    /// The AI call `call` makes, if it makes one: a chain on an SDK client, a function of an SDK
+    /// module, or a raw HTTP POST to an AI API host.
+    func aiCall(_ call: Int32) -> AICallSite? {
+        let callee = tree[call].a
+        switch e.value(callee) {
+        case .client(let c):
+            guard !c.isLocal else { return nil }
+            // The client's own spec first, then any other spec (a project's addition) of its module
+            // and constructor.
+            let path = Checker.normalized(c.path)
+            let candidates = [c.spec] + specs.specs(ofModule: specs[c.spec].module).filter { $0 != c.spec }
+            guard let match = candidates.first(where: {
+                $0 == c.spec ? specs[$0].calls.contains(path)
+                    : specs[$0].constructors.contains(c.constructor) && specs[$0].calls.contains(path)
+            }) else { return nil }
+            let spec = specs[match]
+            return sdkSite(call, spec, retry: e.applyRetryArguments(e.arguments(of: call), spec: spec, to: c.retry))
+        case .symbol(let path):
+            for (i, rest) in specs.specs(prefixing: path) where specs[i].calls.contains(Checker.normalized(rest)) {
+                let client = e.moduleClient(spec: i)
+                if client.isLocal { return nil }
+                return sdkSite(call, specs[i], retry: e.applyRetryArguments(e.arguments(of: call), spec: specs[i], to: client.retry))
+            }
+        default:
+            break
+        }
+        guard let (url, session) = HTTPCalls.post(call, evaluator: e),
+              let sdk = HTTPCalls.apiSDK(of: url, extraHosts: config.extraAPIHosts) else { return nil }
+        var retry = SDKRetry.absent
+        var reason = "a raw HTTP POST is not retried on 429"
+        if session?.library == .requests, tree[callee].kind == .attribute {
+            let (mounted, why) = HTTPCalls.mountedRetry(receiver: tree.sourceText(of: tree[callee].a), evaluator: e)
+            if let mounted {
+                retry = .configured(growing: mounted.growth == .growing, detail: mounted.growth == .growing ? "urllib3 Retry" : mounted.constantDetail)
+            } else if let why {
+                reason = why
+            }
+        }
+        return AICallSite(call: call, callee: callee, spec: nil, sdk: sdk, label: "\(sdk) API (raw HTTP)", retry: retry,
+                          noRetryReason: reason, errors: .http, isHTTP: true, fixException: "requests.HTTPError")
+    }
+
+    /// A call chain without the wrappers that do not change what it calls.
+    static func normalized(_ path: String) -> String {
+        guard path.contains("with_") else { return path }
+        return path.split(separator: ".").filter { $0 != "with_raw_response" && $0 != "with_streaming_response" }.joined(separator: ".")
+    }
+
+    private func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry) -> AICallSite {
+        AICallSite(call: call, callee: tree[call].a, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
+                   noRetryReason: spec.noRetryReason,
+                   errors: RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label),
+                   isHTTP: false, fixException: spec.suggestedException)
+    }
+
+    // MARK: Deciding protection
+
+    private func check(_ site: AICallSite) {
+        let found = protection.protection(of: site.call, errors: site.errors, isHTTP: site.isHTTP)
+        let sdkGrowth: Growth
+        switch site.retry {
+        case .byDefault: sdkGrowth = config.strict ? .none : .growing
+        case .configured(let growing, _): sdkGrowth = growing ? .growing : .constant
+        case .absent, .disabled: sdkGrowth = .none
+        }
+        let calleeRange = tree.byteRange(of: site.callee)
+        let best = max(found.growth, sdkGrowth)
+
+        for g in found.guards where !g.bounded {
+            let anchor = g.loopAnchor >= 0 ? g.loopAnchor : g.anchor
+            report(BackoffUnboundedRule.description, BackoffUnboundedRule.message(site: site, detail: g.unboundedDetail),
+                   at: headerRange(anchor), sdk: site.sdk)
+        }
+        switch best {
+        case .growing:
+            break
+        case .constant:
+            let constantGuards = found.guards.filter { $0.growth == .constant }
+            if constantGuards.isEmpty, case .configured(_, let detail) = site.retry {
+                report(BackoffConstantRule.description, BackoffConstantRule.message(site: site, detail: detail), at: calleeRange, sdk: site.sdk)
+            }
+            for g in constantGuards {
+                report(BackoffConstantRule.description, BackoffConstantRule.message(site: site, detail: g.constantDetail),
+                       at: headerRange(g.anchor), sdk: site.sdk)
+            }
+        case .none:
+            let reason: String
+            if let wrong = found.wrongException {
+                reason = "the retry around it catches \(wrong), which \(site.label) does not raise for 429 (it raises \(site.fixException))"
+            } else {
+                switch site.retry {
+                case .disabled(let why): reason = why
+                case .byDefault: reason = "strict mode asks for explicit backoff although \(site.label) retries 429 by itself"
+                default: reason = site.noRetryReason
+                }
+            }
+            let atModuleLevel = index.enclosingFunction(of: site.call) == nil
+            report(BackoffMissingRule.description,
+                   BackoffMissingRule.message(site: site, callee: compact(tree.sourceText(of: site.callee)), reason: reason, atModuleLevel: atModuleLevel),
+                   at: calleeRange, sdk: site.sdk)
+        }
+        for handler in protection.swallowingHandlers(of: site.call, errors: site.errors) {
+            let h = tree[handler]
+            let caught = h.a >= 0 ? compact(tree.sourceText(of: h.a)) : ""
+            report(RateLimitSwallowedRule.description, RateLimitSwallowedRule.message(site: site, caught: caught),
+                   at: headerRange(handler), sdk: site.sdk)
+        }
+    }
+
+    /// The range a finding about a statement or expression covers: its first line only.
+    private func headerRange(_ node: Int32) -> Range<Int> {
+        let n = tree[node]
+        // A decorator's finding starts at its `@`.
+        let atSign = n.first > 0 && tree.tokens[Int(n.first) - 1].isOp(.at)
+        let start = Int(tree.tokens[Int(n.first) - (atSign ? 1 : 0)].start)
+        var end = start
+        var i = n.first
+        while i <= n.last {
+            let token = tree.tokens[Int(i)]
+            if token.kind == .newline || token.isOp(.colon) && (n.kind == .exceptHandler || n.kind == .whileLoop || n.kind == .forLoop) { break }
+            end = Int(token.end)
+            i += 1
+        }
+        return start..<max(start, end)
+    }
+
+    private func compact(_ text: String) -> String {
+        var out = ""
+        var lastWasSpace = false
+        for ch in text {
+            if ch == "\n" || ch == "\r" || ch == " " || ch == "\t" {
+                if !lastWasSpace && !out.isEmpty && !out.hasSuffix("(") && !out.hasSuffix(".") { out.append(" ") }
+                lastWasSpace = true
+            } else {
+                if lastWasSpace && (ch == "." || ch == ")") && out.hasSuffix(" ") { out.removeLast() }
+                out.append(ch)
+                lastWasSpace = false
+            }
+        }
+        return out.count > 80 ? String(out.prefix(77)) + "..." : out
+    }
+
+    // MARK: Keys
+
+    private func checkKeyArguments(of call: Int32) {
+        var keyArguments: Set<String> = []
+        var spec: AISDKSpec?
+        switch e.value(tree[call].a) {
+        case .symbol(let path):
+            spec = specs.specs(prefixing: path).first.map { specs[$0.spec] }
+        case .client(let c):
+            spec = specs[c.spec]
+        default:
+            return
+        }
+        guard let spec, !spec.isLocal else { return }
+        if case .client(let made) = e.value(call), made.isLocal { return }
+        keyArguments = Set(spec.keyArguments).union(["api_key"])
+        for (name, value) in e.arguments(of: call).keywords where keyArguments.contains(name) {
+            checkKeyLiteral(value, argument: name, spec: spec)
+        }
+    }
+
+    private func checkKeyAssignments() {
+        for (target, value) in index.attributeAssignments {
+            guard case .symbol(let path) = e.value(target) else { continue }
+            guard path.hasSuffix(".api_key"), let module = specs.specs(prefixing: path).first(where: { $0.rest == "api_key" }) else { continue }
+            checkKeyLiteral(value, argument: path, spec: specs[module.spec])
+        }
+    }
+
+    private func checkKeyLiteral(_ value: Int32, argument: String, spec: AISDKSpec) {
+        var node = value
+        if tree[node].kind == .name, let bound = e.boundExpression(node) { node = bound }
+        let n = tree[node]
+        guard n.kind == .string else { return }
+        // An f-string with fields is built at run time, not a literal key.
+        var i = n.first
+        while i <= n.last {
+            let token = tree.tokens[Int(i)]
+            if token.stringFlags.contains(.formatted) && tree.bytes(ofToken: i).contains(0x7B) { return }
+            i += 1
+        }
+        let text = e.stringText(node)
+        guard !KeyHardcodedRule.isPlaceholder(text) else { return }
+        report(KeyHardcodedRule.description, KeyHardcodedRule.message(label: spec.label, argument: argument),
+               at: tree.byteRange(of: node), sdk: spec.name)
+    }
+}

@@ -1,0 +1,29 @@
+/// How the Python check runs. The defaults are the documented behaviour; a project's config file
+/// changes them.
+public struct PythonCheckConfig: Sendable {
+    /// Require explicit backoff even where the SDK retries 429 by itself.
+    public var strict = false
+    /// Rule ids that produce no findings.
+    public var disabledRules: Set<String> = []
+    /// A severity per rule id, replacing the rule's default.
+    public var severityOverrides: [String: PythonSeverity] = [:]
+    /// A project's own backoff decorators, bare (`with_backoff`) or dotted (`utils.retry.with_backoff`),
+    /// accepted as growing, bounded backoff.
+    public var extraDecorators: [String] = []
+    /// SDKs, or more call patterns of a known SDK module, beyond the built-in table.
+    public var extraSDKs: [AISDKSpec] = []
+    /// API hosts beyond the built-in list that make a raw HTTP POST an AI call.
+    public var extraAPIHosts: [String] = []
+
+    public init() {}
+
+    /// The built-in SDK table followed by the project's additions.
+    var sdks: [AISDKSpec] { AISDKSpec.builtIn + extraSDKs }
+
+    /// `sdks`, indexed; the built-in table is indexed once.
+    func sdkTable() -> SDKTable { extraSDKs.isEmpty ? SDKTable.builtIn : SDKTable(sdks) }
+
+    func severity(of rule: AIRuleDescription) -> PythonSeverity {
+        severityOverrides[rule.id] ?? rule.severity
+    }
+}

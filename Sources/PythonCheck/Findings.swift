@@ -1,0 +1,43 @@
+/// How serious a finding is.
+public enum PythonSeverity: String, Sendable {
+    case error, warning, note
+}
+
+/// One problem found in a Python file or notebook.
+public struct PythonFinding: Sendable, Equatable {
+    /// The rule that found it, e.g. "ai-backoff-missing".
+    public var ruleID: String
+    public var severity: PythonSeverity
+    public var message: String
+    /// 1-based; columns count Unicode scalars. For a call the range covers its callee text
+    /// (`client.chat.completions.create`), so `endColumn` is the column just after it.
+    public var line: Int
+    public var column: Int
+    public var endLine: Int
+    public var endColumn: Int
+    /// The SDK involved ("openai", "anthropic", …), when there is one.
+    public var sdk: String?
+
+    public init(ruleID: String, severity: PythonSeverity, message: String, line: Int, column: Int, endLine: Int, endColumn: Int, sdk: String?) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.message = message
+        self.line = line
+        self.column = column
+        self.endLine = endLine
+        self.endColumn = endColumn
+        self.sdk = sdk
+    }
+}
+
+/// What checking one file gave: its findings, or a note saying why it was not checked.
+public struct PythonCheckResult: Sendable {
+    public var findings: [PythonFinding]
+    /// Set when the file could not be parsed sensibly; `findings` is then empty.
+    public var parseNote: String?
+
+    public init(findings: [PythonFinding] = [], parseNote: String? = nil) {
+        self.findings = findings
+        self.parseNote = parseNote
+    }
+}

@@ -1,0 +1,200 @@
+/// What the front end made of a source, for measuring it and for tests.
+public struct PythonParseSummary: Sendable {
+    public var tokenCount: Int
+    public var nodeCount: Int
+    /// Why the source cannot be parsed sensibly, with its line and column; nil when it parses.
+    public var parseNote: String?
+}
+
+/// The AI-backoff check for Python sources and Jupyter notebooks.
+///
+/// How it decides, where the issue left room:
+/// - A call is protected by the first of: a backoff decorator with a growing wait on an enclosing
+///   function (written, kept in a variable, or applied by call), a `Retrying`/`AsyncRetrying`/
+///   `retry_context` loop, a hand-written loop whose handler for the 429 sleeps a growing delay,
+///   the callers of its helper function when all of them are protected, the SDK's own retries
+///   (unless `strict`), or a retry configuration given to the client or the call.
+/// - A retry that names exceptions counts only if one of them catches the SDK's 429: the SDK's
+///   rate-limit class or a parent, `Exception`, or a name the checker cannot resolve (a project's
+///   own exception gets the benefit of the doubt). Known library or builtin classes that miss the
+///   429 do not count, and the finding says so.
+/// - A sleep counts as growing when its delay involves `**`, `<<`, `pow`/`exp`, a variable
+///   multiplied in the loop, or anything the checker cannot follow (a helper's result, a
+///   Retry-After header). A literal, a constant, or a delay that only grows linearly with the
+///   attempt (`base * (i + 1)`, `delay += 5`) is constant: linear waits keep clients in step.
+/// - A helper nobody in the module calls is an entry point and so unprotected; a helper also
+///   passed around as a value (`executor.map(helper, …)`) has callers the checker cannot see.
+/// - Local servers (ollama, a `base_url`/`host` on localhost, 127.0.0.1, 0.0.0.0 or [::1]) are
+///   never flagged. Key literals shorter than 16 characters, containing spaces, or made of
+///   placeholder words are not reported.
+/// - Files that name no SDK module or API host are not parsed; files that name an SDK only in
+///   prose (no import of it, no API host) are parsed but not analysed.
+public enum PythonCheck {
+    /// Every rule of the check, with its examples.
+    public static let rules: [AIRuleDescription] = [
+        BackoffMissingRule.description,
+        BackoffConstantRule.description,
+        BackoffUnboundedRule.description,
+        RateLimitSwallowedRule.description,
+        KeyHardcodedRule.description,
+    ]
+
+    /// Checks a `.py` file. A file that names no AI SDK or API host is not parsed at all.
+    public static func check(source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig) -> PythonCheckResult {
+        var lines: LineIndex?
+        return analyse(source, config: config) { offset in
+            if lines == nil { lines = LineIndex(source) }
+            return lines!.position(of: offset, in: source)
+        }
+    }
+
+    /// Checks the code cells of a `.ipynb` notebook as one module, in cell order; findings point
+    /// at the line and column of the notebook file where their source line is stored.
+    public static func checkNotebook(json: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig) -> PythonCheckResult {
+        let notebook: NotebookSource
+        switch Notebook.extract(json) {
+        case .success(let extracted): notebook = extracted
+        case .failure(let problem): return PythonCheckResult(parseNote: "not checked: \(problem.message)")
+        }
+        return notebook.code.withUnsafeBufferPointer { code in
+            var lines: LineIndex?
+            return analyse(code, config: config) { offset in
+                if lines == nil { lines = LineIndex(json) }
+                return lines!.position(of: notebook.fileOffset(of: offset), in: json)
+            }
+        }
+    }
+
+    /// Tokenizes and parses Python source without checking it.
+    public static func parse(source: UnsafeBufferPointer<UInt8>) -> PythonParseSummary {
+        let tree = SyntaxTree.parse(source)
+        var note: String?
+        if let problem = tree.problem {
+            let (line, column) = LineIndex(source).position(of: problem.offset, in: source)
+            note = noteText(problem, line: line, column: column)
+        }
+        return PythonParseSummary(tokenCount: tree.tokens.count, nodeCount: tree.nodes.count, parseNote: note)
+    }
+
+    private static func noteText(_ problem: SyntaxProblem, line: Int, column: Int) -> String {
+        "not checked: \(problem.message) at line \(line), column \(column)"
+    }
+
+    /// Parses and checks a source that may concern AI. A source naming no SDK module or API host
+    /// is not parsed; one that names an SDK only in passing (no import of it, no API host) is
+    /// parsed but not analysed.
+    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig,
+                                locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
+        let mention = mentions(in: source, config: config)
+        guard mention != .none else { return PythonCheckResult() }
+        let tree = SyntaxTree.parse(source)
+        if let problem = tree.problem {
+            let (line, column) = locate(problem.offset)
+            return PythonCheckResult(parseNote: noteText(problem, line: line, column: column))
+        }
+        let specs = config.sdkTable()
+        if mention == .module && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
+        let located = Checker(tree: tree, config: config, specs: specs).run()
+        let findings = located.map { finding -> PythonFinding in
+            let start = locate(finding.start)
+            var end = start
+            if finding.end > finding.start {
+                let last = locate(finding.end - 1)
+                end = (last.line, last.column + 1)
+            }
+            return PythonFinding(ruleID: finding.rule.id, severity: config.severity(of: finding.rule), message: finding.message,
+                                 line: start.line, column: start.column, endLine: end.line, endColumn: end.column, sdk: finding.sdk)
+        }
+        return PythonCheckResult(findings: findings)
+    }
+
+    // MARK: Which files to parse
+
+    /// What a source mentions: nothing of interest, an SDK module name, or an AI API host.
+    enum Mention: Int { case none = 0, module = 1, host = 2 }
+
+    /// The words that make a source worth parsing, each with what it stands for.
+    static func keywords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] {
+        var words: [String: Int] = [:]
+        for spec in config.sdks where !spec.isLocal {
+            let parts = spec.module.split(separator: ".")
+            words[String(parts.first == "google" && parts.count > 1 ? parts[1] : parts[0])] = Mention.module.rawValue
+        }
+        words["boto3"] = nil  // bedrock clients are made by `boto3.client("bedrock-runtime")`
+        words["bedrock-runtime"] = Mention.module.rawValue
+        for (host, _) in AISDKSpec.apiHosts { words[host] = Mention.host.rawValue }
+        for host in config.extraAPIHosts where !host.isEmpty { words[host] = Mention.host.rawValue }
+        return words.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    private static let builtInFilter = KeywordFilter(keywords(for: PythonCheckConfig()))
+
+    static func mentions(in source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig) -> Mention {
+        let filter = config.extraSDKs.isEmpty && config.extraAPIHosts.isEmpty ? builtInFilter : KeywordFilter(keywords(for: config))
+        return Mention(rawValue: filter.strongestTag(in: source)) ?? .none
+    }
+}
+
+/// Finds in one pass which of a few tagged words occur in a text, reporting the highest tag: every
+/// 4-byte window is hashed into a 64K-bit table of the words' first four bytes, and only table
+/// hits are compared.
+struct KeywordFilter: Sendable {
+    private var table = [UInt64](repeating: 0, count: 1024)
+    private var words: [(prefix: UInt32, bytes: [UInt8], tag: Int)] = []
+    private var short: [(bytes: [UInt8], tag: Int)] = []
+    private var highest = 0
+
+    init(_ keywords: [(word: String, tag: Int)]) {
+        for (keyword, tag) in keywords {
+            highest = max(highest, tag)
+            let bytes = Array(keyword.utf8)
+            guard bytes.count >= 4 else { if !bytes.isEmpty { short.append((bytes, tag)) }; continue }
+            let prefix = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+            let h = KeywordFilter.hash(prefix)
+            table[h >> 6] |= 1 << UInt64(h & 63)
+            words.append((prefix, bytes, tag))
+        }
+    }
+
+    @inline(__always) private static func hash(_ v: UInt32) -> Int { Int((v &* 0x9E37_79B1) >> 16) }
+
+    /// The highest tag of the words found in `text`, or 0.
+    func strongestTag(in text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        let n = text.count
+        var found = 0
+        for word in short where word.tag > found && KeywordFilter.find(word.bytes, in: text) { found = word.tag }
+        guard n >= 4, found < highest else { return found }
+        let raw = UnsafeRawPointer(base)
+        return table.withUnsafeBufferPointer { table in
+            var i = 0
+            while i <= n - 4 {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+                let h = KeywordFilter.hash(v)
+                if table[h >> 6] & (1 << UInt64(h & 63)) != 0 {
+                    for word in words where word.tag > found && word.prefix == v && KeywordFilter.matches(word.bytes, in: text, at: i) {
+                        found = word.tag
+                        if found == highest { return found }
+                    }
+                }
+                i += 1
+            }
+            return found
+        }
+    }
+
+    private static func matches(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i + word.count <= text.count else { return false }
+        for j in 0..<word.count where text[i + j] != word[j] { return false }
+        return true
+    }
+
+    private static func find(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i + word.count <= text.count {
+            if matches(word, in: text, at: i) { return true }
+            i += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,76 @@
+import PythonCheck
+import XCTest
+
+/// Notebooks: code cells in order, magics ignored, findings located in the .ipynb file.
+final class NotebookTests: XCTestCase {
+    private func notebook(_ cells: [(type: String, lines: [String])]) -> String {
+        func quoted(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n") + "\""
+        }
+        var out = "{\n \"cells\": [\n"
+        out += cells.map { cell in
+            "  {\n   \"cell_type\": \"\(cell.type)\",\n   \"metadata\": {},\n   \"source\": [\n"
+                + cell.lines.map { "    " + quoted($0) }.joined(separator: ",\n") + "\n   ]\n  }"
+        }.joined(separator: ",\n")
+        out += "\n ],\n \"metadata\": {\"kernelspec\": {\"name\": \"python3\"}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n"
+        return out
+    }
+
+    func testFindingsPointIntoTheNotebookFile() {
+        let json = notebook([
+            ("markdown", ["# openai.Completion.create(prompt='x') in prose\n"]),
+            ("code", ["%pip install openai\n", "!echo hi\n", "import openai\n"]),
+            ("code", ["prompt = \"say \\\"hi\\\"\"\n", "reply = openai.Completion.create(prompt=prompt)\n", "print(reply)"]),
+        ])
+        let result = checkNotebook(json)
+        XCTAssertNil(result.parseNote, describe(result))
+        XCTAssertEqual(result.findings.count, 1, describe(result))
+        let finding = result.findings[0]
+        let lines = json.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = lines[finding.line - 1]
+        XCTAssertTrue(line.contains("reply = openai.Completion.create"), "line \(finding.line) is \(line)")
+        let column = line.distance(from: line.startIndex, to: line.range(of: "openai.Completion")!.lowerBound) + 1
+        XCTAssertEqual(finding.column, column)
+        XCTAssertEqual(finding.endColumn, column + "openai.Completion.create".count)
+    }
+
+    func testCellMagicsAndShellAssignmentsAreIgnored() {
+        let json = notebook([
+            ("code", ["%%bash\n", "echo openai.Completion.create(\n"]),
+            ("code", ["files = !ls\n", "import openai\n", "  %time x = 1\n"]),
+            ("code", ["from openai import OpenAI\n", "client = OpenAI()\n", "client.chat.completions.create(model='m', messages=[])"]),
+        ])
+        let result = checkNotebook(json)
+        XCTAssertNil(result.parseNote, describe(result))
+        XCTAssertTrue(result.findings.isEmpty, describe(result))
+    }
+
+    func testCellsAreOneModuleInOrder() {
+        let json = notebook([
+            ("code", ["from openai import OpenAI\n", "client = OpenAI(max_retries=0)"]),
+            ("code", ["def ask(q):\n", "    return client.chat.completions.create(model='m', messages=[])"]),
+        ])
+        let result = checkNotebook(json)
+        XCTAssertEqual(result.findings.map(\.ruleID), ["ai-backoff-missing"])
+    }
+
+    func testSourceAsOneString() {
+        let json = "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"import openai\\nx = 1; openai.Completion.create(prompt='x')\\n\", \"outputs\": [], \"execution_count\": null}], \"nbformat\": 4}"
+        let result = checkNotebook(json)
+        XCTAssertEqual(result.findings.count, 1, describe(result))
+        XCTAssertEqual(result.findings.first?.line, 1)
+        let offset = json.distance(from: json.startIndex, to: json.range(of: "openai.Completion")!.lowerBound)
+        XCTAssertEqual(result.findings.first?.column, offset + 1)
+    }
+
+    func testBrokenNotebooksGiveNotes() {
+        XCTAssertNotNil(checkNotebook("{\"cells\": [ {\"cell_type\": \"code\", \"source\": [\"x = (\"").parseNote)
+        XCTAssertNotNil(checkNotebook("not json").parseNote)
+        let unparsable = notebook([("code", ["import openai\n", "def f(:\n"])])
+        XCTAssertNotNil(checkNotebook(unparsable).parseNote)
+        XCTAssertTrue(checkNotebook(notebook([])).findings.isEmpty)
+        let deep = String(repeating: "[", count: 10_000)
+        XCTAssertNotNil(checkNotebook("{\"cells\": \(deep)").parseNote)
+    }
+}

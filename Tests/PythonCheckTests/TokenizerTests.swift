@@ -1,0 +1,244 @@
+import PythonCheck
+import XCTest
+
+/// The front end: strings of every kind, comments, line joining, indentation, and robustness.
+final class TokenizerTests: XCTestCase {
+    private let call = "openai.ChatCompletion.create(model=\"gpt-4\", messages=[])"
+
+    private func parseNote(_ code: String) -> String? {
+        Array(code.utf8).withUnsafeBufferPointer { PythonCheck.parse(source: $0).parseNote }
+    }
+
+    func testTextInStringsAndCommentsIsNotACall() {
+        let code = """
+        import openai
+        # openai.ChatCompletion.create(model="gpt-4")
+        A = "openai.ChatCompletion.create("
+        B = 'openai.ChatCompletion.create('
+        C = \"\"\"
+        def f():
+            return openai.ChatCompletion.create(model="x")
+        \"\"\"
+        D = r'openai.ChatCompletion.create(\\d'
+        E = b"openai.ChatCompletion.create("
+        F = f"{A} openai.ChatCompletion.create("
+        """
+        XCTAssertEqual(describe(check(code)), "no findings")
+    }
+
+    func testNestedSameQuoteFStringsOfPython312() {
+        let code = """
+        import openai
+        data = {"key": "value"}
+        a = f"{data["key"]} and {f"{data["key"]}"}"
+        b = f'{'nested'}' + f"{x:{"width"}}"
+        c = f\"\"\"{
+            data["key"]  # a comment inside the field
+        }\"\"\"
+        def ask():
+            return \(call)
+        """
+        let result = check(code)
+        XCTAssertNil(result.parseNote, describe(result))
+        XCTAssertEqual(result.findings.map(\.line), [9])
+    }
+
+    func testStringPrefixesInAnyCase() {
+        let code = """
+        import openai
+        a = Rb"\\d" + BR'x' + rB"y" + U"u" + F"{a}" + fR"{a}\\{{" + Rf'{a}' + u'x' + b'\\'' + r'\\''
+        result = \(call)
+        """
+        let result = check(code)
+        XCTAssertNil(result.parseNote, describe(result))
+        XCTAssertEqual(result.findings.map(\.line), [3])
+    }
+
+    func testLineContinuationsAndBrackets() {
+        let code = """
+        import openai
+        x = 1 + \\
+            2
+        reply = openai.ChatCompletion \\
+            .create(
+                model="gpt-4",
+                messages=[
+                    {"role": "user",
+                     "content": "hi"},
+                ],
+        )
+        """
+        let result = check(code)
+        XCTAssertNil(result.parseNote, describe(result))
+        let finding = result.findings.first { $0.ruleID == "ai-backoff-missing" }
+        XCTAssertEqual(finding?.line, 4)
+        XCTAssertEqual(finding?.column, 9)
+        XCTAssertEqual(finding?.endLine, 5)
+        XCTAssertEqual(finding?.endColumn, 12)
+    }
+
+    func testIndentationWithTabsAndCRLF() {
+        let code = "import openai\r\nclass A:\r\n\tdef f(self):\r\n\t\tif True:\r\n\t\t\treturn openai.Completion.create(prompt='x')\r\n\t\treturn None\r\n"
+        let result = check(code)
+        XCTAssertNil(result.parseNote, describe(result))
+        XCTAssertEqual(result.findings.map(\.line), [5])
+        XCTAssertEqual(result.findings.first?.column, 11)
+    }
+
+    func testColumnsCountUnicodeScalars() {
+        let code = "import openai\nrésumé = 1; ünïcode = openai.Completion.create(prompt='é')\n"
+        let finding = check(code).findings.first
+        XCTAssertEqual(finding?.line, 2)
+        XCTAssertEqual(finding?.column, 23)
+        XCTAssertEqual(finding?.endColumn, 47)
+    }
+
+    func testUnterminatedStringGivesAParseNote() {
+        XCTAssertNotNil(parseNote("x = 'abc\ny = 2\n"))
+        XCTAssertNotNil(parseNote("x = \"\"\"abc\ny = 2\n"))
+        XCTAssertNotNil(parseNote("x = f'{a'\n"))
+        let result = check("import openai\ns = 'unterminated\nopenai.Completion.create(prompt='x')\n")
+        XCTAssertNotNil(result.parseNote)
+        XCTAssertTrue(result.findings.isEmpty)
+    }
+
+    func testValidPythonParsesWithoutNote() {
+        let code = """
+        from __future__ import annotations
+        import a.b.c as d, e
+        from ..pkg import (x as y, z,)
+        from . import q
+        @decorator(arg=1)
+        @other
+        async def f[T](a: int, /, b: str = "x", *args: T, c=lambda q: q + 1, **kw) -> list[T]:
+            async with a as b, c:
+                async for i in aiter():
+                    await g(i)
+            with (open("a") as fa, open("b") as fb,):
+                pass
+            match command.split():
+                case [action, *rest] if action:
+                    pass
+                case {"x": 1, **others}:
+                    pass
+                case Point(x=0) | Point(y=0):
+                    pass
+                case _:
+                    pass
+            try:
+                x = [i for i in range(3) if i if not i]
+            except* (ValueError, TypeError) as group:
+                raise
+            else:
+                y = {k: v for k, v in d.items()}
+            finally:
+                z = (yield)
+            w = a if b else c
+            v = not a in b and c is not d or e not in f
+            u = x[1:2, ::3, ...]
+            del u, v
+            assert w, "message"
+            global gg
+            lambda: (yield)
+            print(*a, **k, sep="")
+            s = {1, 2, *others}
+            n = -x ** -2 @ m
+            if (n := 10) > 5: pass
+            type Alias = list[int]
+            return f"{w!r:>{width}}"
+        class C(Base, metaclass=Meta):
+            x: int = 0
+            def m(self): ...
+        """
+        XCTAssertNil(parseNote(code))
+    }
+
+    func testGarbageNeverCrashesOrHangs() {
+        var generator = SplitMix(seed: 42)
+        let alphabet = Array("()[]{}:'\"\\#\n\t @=.,;abcdefxyz0123456789fFrRbB+-*/%<>!~^&|`$?".utf8) + [0, 0xC3, 0xA9, 0xFF]
+        for length in [0, 1, 2, 3, 7, 64, 512, 4096] {
+            for _ in 0..<40 {
+                let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                _ = bytes.withUnsafeBufferPointer { PythonCheck.parse(source: $0) }
+                var withImport = Array("import openai\n".utf8)
+                withImport += bytes
+                _ = withImport.withUnsafeBufferPointer { PythonCheck.check(source: $0, path: "x.py", config: PythonCheckConfig()) }
+                _ = withImport.withUnsafeBufferPointer { PythonCheck.checkNotebook(json: $0, path: "x.ipynb", config: PythonCheckConfig()) }
+            }
+        }
+    }
+
+    func testBinaryInputGivesANote() {
+        let bytes: [UInt8] = Array("import openai\n".utf8) + [0, 1, 2, 0xFF, 0xFE, 0x00, 0x7F]
+        let result = bytes.withUnsafeBufferPointer { PythonCheck.check(source: $0, path: "x.py", config: PythonCheckConfig()) }
+        XCTAssertNotNil(result.parseNote)
+    }
+
+    func testDeepNestingIsGuarded() {
+        let deepParens = "import openai\nx = " + String(repeating: "(", count: 50_000) + "1" + String(repeating: ")", count: 50_000) + "\n"
+        XCTAssertNotNil(check(deepParens).parseNote)
+        let deepCalls = "import openai\nx = " + String(repeating: "f(", count: 20_000) + String(repeating: ")", count: 20_000) + "\n"
+        XCTAssertNotNil(check(deepCalls).parseNote)
+        var deepBlocks = "import openai\n"
+        for level in 0..<300 { deepBlocks += String(repeating: " ", count: level) + "if x:\n" }
+        deepBlocks += String(repeating: " ", count: 300) + "openai.Completion.create()\n"
+        XCTAssertNotNil(check(deepBlocks).parseNote)
+        let unary = "import openai\nx = " + String(repeating: "-", count: 100_000) + "1\n"
+        XCTAssertNotNil(check(unary).parseNote)
+    }
+
+    /// Worker threads may have small stacks: the deepest input the parser accepts must fit in
+    /// 512 KiB in a release build (debug builds use far larger frames).
+    func testDeepestAcceptedNestingFitsASmallStack() {
+        let depth = 90
+        var code = "import openai\nimport backoff\n"
+        code += "x = " + String(repeating: "f(", count: depth) + "openai.Completion.create(prompt=[{'a': (1,)}])" + String(repeating: ")", count: depth) + "\n"
+        for level in 0..<depth { code += String(repeating: " ", count: level) + "if x:\n" }
+        code += String(repeating: " ", count: depth) + "openai.Completion.create()\n"
+        let finished = expectation(description: "checked on a small stack")
+        let box = ResultBox()
+        let source = code
+        let thread = Thread {
+            box.result = check(source)
+            finished.fulfill()
+        }
+        #if DEBUG
+        thread.stackSize = 8 << 20
+        #else
+        thread.stackSize = 512 << 10
+        #endif
+        thread.start()
+        wait(for: [finished], timeout: 60)
+        XCTAssertNil(box.result?.parseNote)
+        XCTAssertEqual(box.result?.findings.count, 2)
+    }
+
+    func testLongFlatExpressionsAreWalkedWithoutRecursion() {
+        let sum = "import openai\nx = " + (0..<100_000).map { "a\($0)" }.joined(separator: " + ") + "\nopenai.Completion.create()\n"
+        let result = check(sum)
+        XCTAssertNil(result.parseNote)
+        XCTAssertEqual(result.findings.map(\.line), [3])
+        let chain = "import openai\nx = y" + String(repeating: ".m()", count: 50_000) + "\n"
+        XCTAssertNil(check(chain).parseNote)
+        var elifs = "import openai\nif a:\n    pass\n"
+        for i in 0..<20_000 { elifs += "elif b == \(i):\n    pass\n" }
+        XCTAssertNil(check(elifs).parseNote)
+    }
+}
+
+/// A small seeded generator, so fuzz cases repeat.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    var result: PythonCheckResult?
+}
