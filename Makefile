@@ -1,6 +1,6 @@
 .PHONY: build scan test bench rules
 build:
-	scripts/deps --quiet && swift build -c release --product leakguard
+	scripts/deps --quiet && swift build -c release --static-swift-stdlib --product leakguard
 scan:
 	scripts/scan .
 test:

@@ -95,7 +95,8 @@ def main():
     generated = corpus is None
     planted = []
     if generated:
-        corpus = os.path.abspath("bench-corpus")
+        # Outside any repository, so no .gitignore hides it.
+        corpus = os.environ.get("BENCH_DIR", "/tmp/leakguard-bench-corpus")
         shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
         files = gen_corpus(corpus, mb)
@@ -113,7 +114,7 @@ def main():
     print(f"scan: {s['files']} files, {s['bytes'] / 1048576:.1f} MiB, {s['findings']} findings, median wall {wall * 1000:.0f} ms")
     print(f"throughput: {mbs:.0f} MB/s, {s['files'] / wall:.0f} files/s")
     print(f"peak memory: {peak / 1024:.1f} MiB")
-    empty = os.path.abspath("bench-empty")
+    empty = "/tmp/leakguard-bench-empty"
     os.makedirs(empty, exist_ok=True)
     times = []
     for _ in range(30):

@@ -40,9 +40,13 @@ public enum PythonCheck {
     ]
 
     /// Checks a `.py` file. A file that names no AI SDK or API host is not parsed at all.
-    public static func check(source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig) -> PythonCheckResult {
+    ///
+    /// - Parameter mention: the strongest tag of `triggerWords(for:)` found in the source, when
+    ///   the caller already searched for them (leakguard's keyword pass does); nil searches here.
+    public static func check(source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig,
+                             mention: Int? = nil) -> PythonCheckResult {
         var lines: LineIndex?
-        return analyse(source, config: config) { offset in
+        return analyse(source, config: config, mention: mention.map { Mention(rawValue: $0) ?? .none }) { offset in
             if lines == nil { lines = LineIndex(source) }
             return lines!.position(of: offset, in: source)
         }
@@ -83,9 +87,9 @@ public enum PythonCheck {
     /// Parses and checks a source that may concern AI. A source naming no SDK module or API host
     /// is not parsed; one that names an SDK only in passing (no import of it, no API host) is
     /// parsed but not analysed.
-    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig,
+    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig, mention known: Mention? = nil,
                                 locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
-        let mention = mentions(in: source, config: config)
+        let mention = known ?? mentions(in: source, config: config)
         guard mention != .none else { return PythonCheckResult() }
         let tree = SyntaxTree.parse(source)
         if let problem = tree.problem {
@@ -113,7 +117,10 @@ public enum PythonCheck {
     /// What a source mentions: nothing of interest, an SDK module name, or an AI API host.
     enum Mention: Int { case none = 0, module = 1, host = 2 }
 
-    /// The words that make a source worth parsing, each with what it stands for.
+    /// The words that make a source worth parsing, each with a tag (1: an SDK module name, 2: an
+    /// AI API host); a caller that finds them itself passes the highest tag seen as `mention`.
+    public static func triggerWords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] { keywords(for: config) }
+
     static func keywords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] {
         var words: [String: Int] = [:]
         for spec in config.sdks where !spec.isLocal {

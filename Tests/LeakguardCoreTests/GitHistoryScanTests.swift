@@ -142,6 +142,33 @@ import Testing
         #expect(try repo.scan(["--git", "--baseline", repo.path + ".baseline.json"]).findings.fake.isEmpty)
     }
 
+    /// Allowlists that name commits or (for some rules) paths make a blob's findings depend on
+    /// where and when it appears: each place is judged on its own.
+    @Test func commitAndPathAllowlistsApplyPerCommitAndPath() throws {
+        let repo = try GitTestRepo("history-allowlists")
+        defer { repo.remove() }
+        let secret = try FakeKeys.line("allowlisted") + "\n"
+        repo.write(secret, to: "one.txt")
+        let first = try repo.commit("first")
+        repo.write(secret, to: "fixtures/two.txt")
+        repo.write(secret, to: "three.txt")
+        try repo.commit("second")
+        #expect(try repo.scan(["--git"]).findings.fake.count == 3)
+
+        repo.write("""
+            [[allowlists]]
+            commits = ["\(first)"]
+
+            [[allowlists]]
+            targetRules = ["\(FakeKeys.ruleID)"]
+            paths = ['''^fixtures/''']
+
+            """, to: ".leakguard.toml")
+        let result = try repo.scan(["--git"])
+        #expect(result.findings.fake.compactMap { $0["file"] as? String } == ["three.txt"])
+        #expect(result.summary["blobs"] as? Int == 1)
+    }
+
     @Test func failuresAreToolErrors() throws {
         let repo = try GitTestRepo("history-errors")
         defer { repo.remove() }

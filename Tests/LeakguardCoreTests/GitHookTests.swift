@@ -32,7 +32,18 @@ import Testing
         #expect(blocked.stderr.contains("leakguard: commit blocked"))
         #expect(try repo.git("rev-list", "--count", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
 
+        // `git commit -a` commits from a temporary index (GIT_INDEX_FILE): that is what is scanned.
+        try repo.git("reset", "-q")
+        try FileManager.default.removeItem(atPath: repo.path + "/secret.txt")
+        repo.write("clean\n" + (try FakeKeys.line("hook-a")) + "\n", to: "ok.txt")
+        let all = try commit(repo, "leak with -a", extra: ["-a"])
+        #expect(all.status == 1)
+        #expect(all.stderr.contains("ok.txt"))
+        try repo.git("checkout", "-q", "--", "ok.txt")
+
         // The git ways around it.
+        repo.write(try FakeKeys.line("hook") + "\n", to: "secret.txt")
+        try repo.git("add", "-A")
         #expect(try commit(repo, "skip", environment: ["LEAKGUARD_SKIP": "1"]).status == 0)
         repo.write(try FakeKeys.line("hook2") + "\n", to: "secret2.txt")
         try repo.git("add", "-A")

@@ -122,6 +122,11 @@ extension Array where Element == [String: Any] {
         let result = try repo.scan(["--staged"])
         #expect(result.status == 1)
         #expect(result.findings.fake.map { $0["line"] as? Int } == [6])
+
+        // A user's diff.interHunkContext must not turn the legacy line between two edits into an added one.
+        try repo.git("config", "diff.interHunkContext", "10")
+        let fused = try repo.scan(["--staged"])
+        #expect(fused.findings.fake.map { $0["line"] as? Int } == [6])
     }
 
     @Test func firstCommitOfAnEmptyRepository() throws {
@@ -224,6 +229,14 @@ extension Array where Element == [String: Any] {
 
         repo.write("sub/dir/key.txt:\(FakeKeys.ruleID):1\n", to: ".gitleaksignore")
         #expect(try repo.scan(["--staged"], cwd: sub).findings.fake.isEmpty)
+
+        // leakguard's own files are not scanned, as in the tree scan (a config may quote keys).
+        repo.write("# for example: \(try FakeKeys.line("in-config"))\n", to: ".leakguard.toml")
+        try repo.git("add", "-A")
+        #expect(try repo.scan(["--staged", "--whole-files"]).findings.fake.isEmpty)
+        try repo.git("rm", "-q", "--cached", "sub/dir/key.txt")
+        try repo.commit("config", all: false)
+        #expect(try repo.scan(["--git"]).findings.fake.isEmpty)
     }
 
     @Test func baselineCreatedFromTheStagedScanSuppressesItsFindings() throws {

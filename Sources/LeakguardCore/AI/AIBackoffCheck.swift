@@ -5,6 +5,9 @@ import PythonCheck
 public struct AIBackoffCheck: ContentCheck {
     let config: PythonCheckConfig
     let enabled: Bool
+    /// PythonCheck's trigger words, and where they start among the detector's extra keywords.
+    let triggerWords: [(word: String, tag: Int)]
+    var triggerOffset: Int?
 
     public init(settings: AISettings) {
         var config = PythonCheckConfig()
@@ -19,6 +22,7 @@ public struct AIBackoffCheck: ContentCheck {
         }
         self.config = config
         self.enabled = settings.enabled
+        self.triggerWords = PythonCheck.triggerWords(for: config)
     }
 
     public static var rules: [RuleMetadata] {
@@ -33,9 +37,18 @@ public struct AIBackoffCheck: ContentCheck {
     }
 
     public func check(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult {
+        var mention: Int?
+        if let offset = triggerOffset, let seen = scratch.extraKeywordsSeen(for: fragment.bytes) {
+            // The keyword pass is case-insensitive, so this may say "maybe" where PythonCheck's
+            // own filter would say no; never the reverse.
+            var strongest = 0
+            for (i, word) in triggerWords.enumerated() where seen[offset + i] { strongest = max(strongest, word.tag) }
+            if strongest == 0 { return FragmentResult() }
+            mention = strongest
+        }
         let result = fragment.path.hasSuffix(".ipynb")
             ? PythonCheck.checkNotebook(json: fragment.bytes, path: fragment.path, config: config)
-            : PythonCheck.check(source: fragment.bytes, path: fragment.path, config: config)
+            : PythonCheck.check(source: fragment.bytes, path: fragment.path, config: config, mention: mention)
         var out = FragmentResult()
         if let note = result.parseNote { out.warnings.append("\(fragment.path): AI-backoff check skipped part of the file: \(note)") }
         guard !result.findings.isEmpty else { return out }

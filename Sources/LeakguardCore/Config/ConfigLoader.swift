@@ -178,6 +178,13 @@ public enum ConfigLoader {
                 allowlists.append(try parseAllowlist(at, context: "rule '\(id)' allowlists[\(i)]", file: file, global: false))
             }
         }
+        var anchor = Rule.Anchor.line
+        if let a = try r.string(t, "anchor") {
+            guard let parsed = Rule.Anchor(rawValue: a) else {
+                throw ConfigError(file: file, message: "rule '\(id)': anchor must be \"line\" or \"word\", not '\(a)'")
+            }
+            anchor = parsed
+        }
         let secretGroup = try r.int(t, "secretGroup") ?? 0
         guard secretGroup >= 0 else { throw ConfigError(file: file, message: "rule '\(id)': secretGroup must not be negative") }
         return Rule(
@@ -191,6 +198,7 @@ public enum ConfigLoader {
             tags: try r.strings(t, "tags"),
             severity: severity,
             multiline: try r.bool(t, "multiline"),
+            anchor: anchor,
             allowlists: allowlists,
             examples: try r.strings(t, "examples"),
             negativeExamples: try r.strings(t, "negativeExamples"),

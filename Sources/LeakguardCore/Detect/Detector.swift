@@ -1,3 +1,4 @@
+import CPCRE2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -54,10 +55,22 @@ public final class Detector: @unchecked Sendable {
     /// Rules with no keywords: they always run, over the whole fragment.
     let unconditionalRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
+    /// Flat copies of what the hit loop needs, so it touches no structs holding references.
+    let keywordLengths: [Int]
+    let ruleModes: [WindowMode]
+    /// `keywordRuleList[keywordRuleStart[k]..<keywordRuleStart[k + 1]]` are keyword k's rules.
+    let keywordRuleStart: [Int]
+    let keywordRuleList: [Int]
+    enum WindowMode { case line, word, multiline }
     /// Substrings that mark a line as deliberately allowed.
     static let suppressionMarkers: [[UInt8]] = ["leakguard:allow", "gitleaks:allow", "pragma: allowlist secret"].map { Array($0.utf8) }
 
-    public init(configuration: Configuration) throws(ConfigError) {
+    /// Keywords other checks asked the prefilter to look for (no rule attached); whether each
+    /// occurred in the last fragment is left in the scratch for them.
+    let extraKeywordBase: Int
+    public let extraKeywords: [String]
+
+    public init(configuration: Configuration, extraKeywords: [String] = []) throws(ConfigError) {
         var compiled: [CompiledRule] = []
         var keywordIndex: [String: Int] = [:]
         var keywords: [String] = []
@@ -67,7 +80,7 @@ public final class Detector: @unchecked Sendable {
             let index = compiled.count
             var pattern: Pattern?
             if !rule.regex.isEmpty {
-                do { pattern = try Pattern(rule.regex) } catch {
+                do { pattern = try Pattern(rule.regex, anchored: rule.anchor == .word) } catch {
                     throw ConfigError(file: rule.origin, message: "rule '\(rule.id)': regex does not compile: \(error)")
                 }
             }
@@ -98,8 +111,17 @@ public final class Detector: @unchecked Sendable {
             }
         }
         self.rules = compiled
-        self.keywordMatcher = KeywordMatcher(keywords: keywords)
-        self.keywordRules = keywordRules
+        extraKeywordBase = keywords.count
+        self.extraKeywords = extraKeywords
+        self.keywordMatcher = KeywordMatcher(keywords: keywords + extraKeywords)
+        self.keywordRules = keywordRules + extraKeywords.map { _ in [] }
+        keywordLengths = (keywords + extraKeywords).map { $0.utf8.count }
+        ruleModes = compiled.map { $0.rule.anchor == .word ? .word : ($0.rule.multiline ? .multiline : .line) }
+        var starts = [0]
+        var list: [Int] = []
+        for rs in self.keywordRules { list += rs; starts.append(list.count) }
+        keywordRuleStart = starts
+        keywordRuleList = list
         self.unconditionalRules = unconditional
         self.globalAllowlists = try configuration.allowlists.enumerated().map { (i, a) throws(ConfigError) in
             try CompiledAllowlist(a, context: "allowlists[\(i)]", file: configuration.loadedFrom.last ?? "built-in rules")
@@ -126,11 +148,26 @@ public final class Detector: @unchecked Sendable {
         // 1. One pass for every keyword; remember, per rule, the lines around its keyword hits.
         scratch.hits.removeAll(keepingCapacity: true)
         keywordMatcher.collect(bytes, into: &scratch.hits)
+        scratch.extraFragment = (base, n)
+        if !extraKeywords.isEmpty {
+            if scratch.extraSeen.count != extraKeywords.count { scratch.extraSeen = Array(repeating: false, count: extraKeywords.count) }
+            for i in scratch.extraSeen.indices { scratch.extraSeen[i] = false }
+        }
         var cachedLineStart = -1, cachedLineEnd = -1
+        // Work on local copies of the scratch arrays: no class-property access in the hot loop.
+        var windows: [[Range<Int>]] = []
+        swap(&windows, &scratch.windows)
+        var touched: [Int] = []
+        swap(&touched, &scratch.touched)
+        keywordLengths.withUnsafeBufferPointer { lengths in
+        ruleModes.withUnsafeBufferPointer { modes in
+        keywordRuleStart.withUnsafeBufferPointer { ruleStart in
+        keywordRuleList.withUnsafeBufferPointer { ruleList in
         for hit in scratch.hits {
             let keyword = Int(hit >> 40)
+            if keyword >= extraKeywordBase { scratch.extraSeen[keyword - extraKeywordBase] = true; continue }
             let end = Int(hit & 0xFF_FFFF_FFFF)
-            let start = end - keywordMatcher.keywords[keyword].count
+            let start = end - lengths[keyword]
             if start < cachedLineStart || start >= cachedLineEnd {
                 var s = start
                 while s > 0 && base[s - 1] != 10 { s -= 1 }
@@ -138,24 +175,39 @@ public final class Detector: @unchecked Sendable {
                 if let p = memchr(base + end, 10, n - end) { e = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base } else { e = n }
                 cachedLineStart = s; cachedLineEnd = e
             }
-            for r in keywordRules[keyword] {
-                if rules[r].rule.multiline {
-                    if scratch.windows[r].isEmpty { scratch.touch(r); scratch.windows[r].append(cachedLineStart..<n) }
-                    continue
-                }
-                if let last = scratch.windows[r].last {
-                    if cachedLineStart < last.upperBound { continue }
-                    if cachedLineStart == last.upperBound + 1 || cachedLineStart == last.upperBound {
-                        // Adjacent lines: widen the window instead of adding one.
-                        scratch.windows[r][scratch.windows[r].count - 1] = last.lowerBound..<cachedLineEnd
-                        continue
+            for j in ruleStart[keyword]..<ruleStart[keyword + 1] {
+                let r = ruleList[j]
+                switch modes[r] {
+                case .word:
+                    // The start of the word holding the hit; one anchored attempt there.
+                    var w = start
+                    while w > cachedLineStart && isWordByte(base[w - 1]) { w -= 1 }
+                    if let last = windows[r].last {
+                        if last.lowerBound == w { continue }
+                    } else {
+                        touched.append(r)
                     }
-                } else {
-                    scratch.touch(r)
+                    windows[r].append(w..<cachedLineEnd)
+                case .multiline:
+                    if windows[r].isEmpty { touched.append(r); windows[r].append(cachedLineStart..<n) }
+                case .line:
+                    if let last = windows[r].last {
+                        if cachedLineStart < last.upperBound { continue }
+                        if cachedLineStart == last.upperBound + 1 || cachedLineStart == last.upperBound {
+                            // Adjacent lines: widen the window instead of adding one.
+                            windows[r][windows[r].count - 1] = last.lowerBound..<cachedLineEnd
+                            continue
+                        }
+                    } else {
+                        touched.append(r)
+                    }
+                    windows[r].append(cachedLineStart..<cachedLineEnd)
                 }
-                scratch.windows[r].append(cachedLineStart..<cachedLineEnd)
             }
         }
+        }}}}
+        swap(&windows, &scratch.windows)
+        swap(&touched, &scratch.touched)
         for r in unconditionalRules {
             if scratch.windows[r].isEmpty { scratch.touch(r) }
             scratch.windows[r] = [0..<n]
@@ -176,8 +228,16 @@ public final class Detector: @unchecked Sendable {
                 continue
             }
             var gaveUp = false
+            let started = scratch.ruleTimes.isEmpty ? 0 : DispatchTimeNanos.now()
+            defer {
+                if !scratch.ruleTimes.isEmpty {
+                    scratch.ruleTimes[r] &+= DispatchTimeNanos.now() &- started
+                    scratch.ruleWindows[r] &+= UInt64(scratch.windows[r].count)
+                }
+            }
             for window in scratch.windows[r] where !gaveUp {
                 var start = window.lowerBound
+                let anchored = compiled.rule.anchor == .word
                 matching: while start <= window.upperBound {
                     switch pattern.match(base, length: window.upperBound, start: start, scratch: scratch.match) {
                     case .noMatch:
@@ -196,6 +256,7 @@ public final class Detector: @unchecked Sendable {
                         if let finding = evaluate(compiled, whole: whole, fragment: fragment, base: base, lines: &lines, scratch: scratch) {
                             result.findings.append(finding)
                         }
+                        if anchored { break matching }
                     }
                 }
             }
@@ -271,11 +332,27 @@ public final class DetectorScratch {
     var hits: [UInt64] = []
     var windows: [[Range<Int>]] = []
     var touched: [Int] = []
+    /// Which of the detector's extra keywords the fragment at `extraFragment` holds.
+    public internal(set) var extraSeen: [Bool] = []
+    var extraFragment: (UnsafePointer<UInt8>, Int)?
+
+    /// The extra-keyword results, if they belong to these bytes (nil: the detector has not
+    /// scanned them, search yourself).
+    public func extraKeywordsSeen(for bytes: UnsafeBufferPointer<UInt8>) -> [Bool]? {
+        guard let (base, count) = extraFragment, base == bytes.baseAddress, count == bytes.count else { return nil }
+        return extraSeen
+    }
+    /// Per-rule nanoseconds and windows, collected only when LEAKGUARD_RULE_STATS is set.
+    var ruleTimes: [UInt64] = []
+    var ruleWindows: [UInt64] = []
 
     public init() {}
 
     func reset(ruleCount: Int) {
-        if windows.count != ruleCount { windows = Array(repeating: [], count: ruleCount) }
+        if windows.count != ruleCount {
+            windows = Array(repeating: [], count: ruleCount)
+            if RuleStats.enabled { ruleTimes = Array(repeating: 0, count: ruleCount); ruleWindows = ruleTimes }
+        }
         for r in touched { windows[r].removeAll(keepingCapacity: true) }
         touched.removeAll(keepingCapacity: true)
     }
@@ -333,6 +410,11 @@ struct LineLocator {
     }
 }
 
+/// Letters, digits, `_`, `.` and `-`: what `anchor = "word"` treats as one word.
+@inline(__always) func isWordByte(_ b: UInt8) -> Bool {
+    (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 46 || b == 45
+}
+
 /// Shannon entropy in bits per byte.
 func shannonEntropy(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
     guard bytes.count > 0 else { return 0 }
@@ -377,3 +459,44 @@ extension String {
     }
 }
 
+
+/// A developer aid: which rules cost the most time (`LEAKGUARD_RULE_STATS=1`).
+enum RuleStats {
+    static let enabled = getenv("LEAKGUARD_RULE_STATS") != nil
+    nonisolated(unsafe) static var times: [UInt64] = []
+    nonisolated(unsafe) static var windows: [UInt64] = []
+    static let lock = NSLockish()
+
+    static func merge(_ scratch: DetectorScratch) {
+        guard enabled, !scratch.ruleTimes.isEmpty else { return }
+        lock.withLock {
+            if times.isEmpty { times = scratch.ruleTimes.map { _ in 0 }; windows = times }
+            for i in 0..<scratch.ruleTimes.count { times[i] &+= scratch.ruleTimes[i]; windows[i] &+= scratch.ruleWindows[i] }
+        }
+    }
+
+    static func report(_ detector: Detector) {
+        guard enabled, !times.isEmpty else { return }
+        let order = times.indices.sorted { times[$0] > times[$1] }
+        for i in order.prefix(25) {
+            let line = "rule-stats: \(detector.rules[i].rule.id): \(times[i] / 1_000_000) ms over \(windows[i]) windows\n"
+            var bytes = Array(line.utf8)
+            _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        }
+    }
+}
+
+enum DispatchTimeNanos {
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
+
+/// A pthread mutex, for the rare cold-path lock.
+final class NSLockish: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    func withLock<T>(_ body: () -> T) -> T { pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }; return body() }
+}

@@ -18,71 +18,68 @@ public struct KeywordMatcher: Sendable {
         let lowered = keywords.map { Array($0.utf8).map(asciiLower) }
         self.keywords = lowered
         maxKeywordLength = max(1, lowered.map(\.count).max() ?? 1)
-        var goto: [[Int32]] = [[Int32](repeating: -1, count: 256)]
+        // Byte classes: every byte that occurs in a keyword (case folded) is its own class; all
+        // other bytes behave alike (back to the root) and share class 0. Building the automaton
+        // over classes keeps start-up well under a millisecond however many rules there are.
+        var classOf = [UInt8](repeating: 0, count: 256)
+        var width = 1
+        for word in lowered {
+            for b in word where classOf[Int(b)] == 0 {
+                classOf[Int(b)] = UInt8(width)
+                width += 1
+            }
+        }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { classOf[Int(b)] = classOf[Int(b | 0x20)] }
+        // Trie over classes; -1 marks a missing edge.
+        var goto = [Int32](repeating: -1, count: width)
         var out: [[Int32]] = [[]]
         for (index, word) in lowered.enumerated() where !word.isEmpty {
             var state = 0
             for byte in word {
-                let next = goto[state][Int(byte)]
+                let c = Int(classOf[Int(byte)])
+                let next = goto[state * width + c]
                 if next >= 0 {
                     state = Int(next)
                 } else {
-                    goto.append([Int32](repeating: -1, count: 256))
+                    let created = out.count
                     out.append([])
-                    goto[state][Int(byte)] = Int32(goto.count - 1)
-                    state = goto.count - 1
+                    goto += [Int32](repeating: -1, count: width)
+                    goto[state * width + c] = Int32(created)
+                    state = created
                 }
             }
             out[state].append(Int32(index))
         }
-        let count = goto.count
+        let count = out.count
         var fail = [Int32](repeating: 0, count: count)
-        var delta = [Int32](repeating: 0, count: count * 256)
+        var delta = [Int32](repeating: 0, count: count * width)
         // Breadth-first, so a state's failure target is complete before the state is.
         var queue: [Int] = []
-        for b in 0..<256 {
-            let next = goto[0][b]
-            if next >= 0 { delta[b] = next; fail[Int(next)] = 0; queue.append(Int(next)) } else { delta[b] = 0 }
+        queue.reserveCapacity(count)
+        for c in 0..<width {
+            let next = goto[c]
+            if next >= 0 { delta[c] = next; queue.append(Int(next)) }
         }
         var head = 0
         while head < queue.count {
             let s = queue[head]; head += 1
-            out[s] += out[Int(fail[s])]
-            for b in 0..<256 {
-                let next = goto[s][b]
+            let f = Int(fail[s])
+            if s != 0 && !out[f].isEmpty { out[s] += out[f] }
+            for c in 0..<width {
+                let next = goto[s * width + c]
                 if next >= 0 {
-                    fail[Int(next)] = delta[Int(fail[s]) << 8 | b]
-                    delta[s << 8 | b] = next
+                    fail[Int(next)] = delta[f * width + c]
+                    delta[s * width + c] = next
                     queue.append(Int(next))
                 } else {
-                    delta[s << 8 | b] = delta[Int(fail[s]) << 8 | b]
+                    delta[s * width + c] = delta[f * width + c]
                 }
             }
         }
-        // Fold case: an upper-case input byte moves like its lower-case letter.
-        for s in 0..<count {
-            for b in UInt8(ascii: "A")...UInt8(ascii: "Z") {
-                delta[s << 8 | Int(b)] = delta[s << 8 | Int(b | 0x20)]
-            }
-        }
-        var classOf = [UInt8](repeating: 0, count: 256)
-        var columns: [[Int32]: Int] = [:]
-        var representatives: [Int] = []
-        for b in 0..<256 {
-            let column = (0..<count).map { delta[$0 << 8 | b] }
-            if let c = columns[column] { classOf[b] = UInt8(c) } else {
-                columns[column] = representatives.count
-                classOf[b] = UInt8(representatives.count)
-                representatives.append(b)
-            }
-        }
-        let width = representatives.count
         var compact = [UInt32](repeating: 0, count: count * width)
-        for s in 0..<count {
-            for (c, b) in representatives.enumerated() {
-                let next = Int(delta[s << 8 | b])
-                compact[s * width + c] = UInt32(next * width) | (out[next].isEmpty ? 0 : 0x8000_0000)
-            }
+        for i in 0..<(count * width) {
+            let next = Int(delta[i])
+            compact[i] = UInt32(next * width) | (out[next].isEmpty ? 0 : 0x8000_0000)
         }
         byteClass = classOf
         self.width = width

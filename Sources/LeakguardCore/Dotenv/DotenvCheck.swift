@@ -160,6 +160,9 @@ public struct DotenvUsageProbe: ContentCheck {
     static let dependencyNeedle = Array("python-dotenv".utf8)
     static let dotenv = Array("dotenv".utf8)
 
+    /// Where "dotenv" sits among the detector's extra keywords, when the detector looks for it.
+    var triggerOffset: Int?
+
     public init() {}
 
     public func wants(path: String) -> Bool {
@@ -168,8 +171,12 @@ public struct DotenvUsageProbe: ContentCheck {
 
     public func check(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult {
         var out = FragmentResult()
-        // One fast scan for the common case: no mention of dotenv at all.
-        guard contains(fragment.bytes, Self.dotenv) else { return out }
+        // The common case: no mention of dotenv at all (known from the keyword pass if it ran).
+        if let offset = triggerOffset, let seen = scratch.extraKeywordsSeen(for: fragment.bytes) {
+            guard seen[offset] else { return out }
+        } else {
+            guard contains(fragment.bytes, Self.dotenv) else { return out }
+        }
         let isPython = fragment.path.hasSuffix(".py")
         let needles = isPython ? Self.callNeedles : [Self.dependencyNeedle]
         var lines = LineLocator(bytes: fragment.bytes)

@@ -65,7 +65,7 @@ public enum GitScanSession {
         var baselines: [Baseline] = []
         if let explicit { baselines.append(try Baseline.load(explicit)) }
         let ignoreFile = joinPath(root, ".gitleaksignore")
-        if isRegularFile(ignoreFile) && explicit.map({ realPath($0) != realPath(ignoreFile) }) ?? true {
+        if isRegularFile(ignoreFile) && explicit.map({ resolvedPath($0) != resolvedPath(ignoreFile) }) ?? true {
             baselines.append(try Baseline.load(ignoreFile))
         }
         guard !baselines.isEmpty else { return }
@@ -82,7 +82,9 @@ enum StagedScan {
         var diffArguments = ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--full-index", "-M",
                              "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
                              "--ignore-submodules=none", "--submodule=short"]
-        if !wholeFiles { diffArguments += ["-p", "-U0", "--src-prefix=a/", "--dst-prefix=b/"] }
+        // -U0 and no fusing of nearby hunks (diff.interHunkContext), so every line that a hunk
+        // header covers is an added one.
+        if !wholeFiles { diffArguments += ["-p", "-U0", "--inter-hunk-context=0", "--src-prefix=a/", "--dst-prefix=b/"] }
         let diff = try GitProcess(diffArguments, in: directory)
         var lanes = try BlobLanes(directory: directory, count: 1, maxSize: request.options.maxFileSize)
 
@@ -92,10 +94,13 @@ enum StagedScan {
         }
         let root = String(decoding: rootBytes, as: UTF8.self).trimmingLineBreak()
         let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: root)
-        let detector = try Detector(configuration: configuration)
+        // The same content checks as a tree scan (secrets, then AI backoff), on the added lines.
+        let checks = try ScanSession.contentChecks(configuration)
+        let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
         let output = try diff.readAll()
         try diff.finish()
         let staged = try StagedDiff.parse(output)
+        let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)
 
         var report = ScanReport()
         struct Unit { var id: ObjectID; var path: String; var lines: LineSet? }
@@ -119,7 +124,7 @@ enum StagedScan {
                 continue
             }
             guard change.newMode & 0o170000 == 0o100000, !change.newID.isZero else { continue }
-            if detector.isPathAllowed(change.path, scratch: scratch) { continue }
+            if own.contains(change.path) || detector.isPathAllowed(change.path, scratch: scratch) { continue }
             var lines: LineSet?
             if !wholeFiles {
                 // No patch: a pure rename or a mode change, so nothing was added.
@@ -148,7 +153,7 @@ enum StagedScan {
         }, consume: { lane, tag, path, content in
             let (units, scratches) = shared.value
             var part = ScanReport()
-            scanBlob(content, path: path, lines: units[tag].lines, commit: nil, detector: detector,
+            scanBlob(content, path: path, lines: units[tag].lines, commit: nil, checks: checks,
                      scratch: scratches[lane], into: &part)
             merged.withLock { m in
                 m.findings += part.findings
@@ -173,6 +178,12 @@ enum StagedScan {
 /// bytes) and files over the size limit are skipped and listed.
 func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: CommitInfo?, detector: Detector,
               scratch: DetectorScratch, into report: inout ScanReport, skippedDetail: String = "") {
+    scanBlob(content, path: path, lines: lines, commit: commit, checks: [detector], scratch: scratch, into: &report,
+             skippedDetail: skippedDetail)
+}
+
+func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: CommitInfo?, checks: [any ContentCheck],
+              scratch: DetectorScratch, into report: inout ScanReport, skippedDetail: String = "") {
     switch content {
     case .tooLarge(let size):
         report.summary.skipped.append(SkippedFile(path: path, reason: .tooLarge,
@@ -184,9 +195,14 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
         }
         report.summary.files += 1
         report.summary.bytes += bytes.count
-        let result = detector.scan(Fragment(bytes: bytes, path: path, commit: commit, lines: lines), scratch: scratch)
-        report.findings += result.findings
-        report.warnings += result.warnings
+        let fragment = Fragment(bytes: bytes, path: path, commit: commit, lines: lines)
+        for check in checks where check.wants(path: path) {
+            let result = check.check(fragment, scratch: scratch)
+            // The .env usage probe only feeds the tree-wide .env check, which staged and history
+            // scans do not run.
+            report.findings += result.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID }
+            report.warnings += result.warnings
+        }
     }
 }
 
@@ -196,8 +212,20 @@ final class UncheckedBox<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-func realPath(_ path: String) -> String {
+func resolvedPath(_ path: String) -> String {
     guard let p = realpath(path, nil) else { return path }
     defer { free(p) }
     return String(cString: p)
+}
+
+/// leakguard's own files inside the repository (its configuration, the baseline, the
+/// `.gitleaksignore`), as repository paths: like the tree scan, the git scans skip them.
+func ownRepositoryPaths(_ configuration: Configuration, baseline: String?, root: String) -> Set<String> {
+    let top = resolvedPath(root)
+    var out = Set<String>()
+    for file in configuration.loadedFrom + [baseline, joinPath(root, ".gitleaksignore")].compactMap({ $0 }) {
+        let full = resolvedPath(file)
+        if full.hasPrefix(top + "/") { out.insert(String(full.dropFirst(top.count + 1))) }
+    }
+    return out
 }

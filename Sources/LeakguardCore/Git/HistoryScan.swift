@@ -19,8 +19,25 @@ import Darwin
 /// that was removed and later added again has two introducing commits; findings with the same
 /// fingerprint (rule, path, secret) are then reported once, for the oldest of them.
 enum HistoryScan {
-    /// Consecutive blob requests that go to one cat-file lane before the next lane's turn.
-    static let laneRun = 256
+    /// Consecutive blob requests that go to one cat-file lane before the next lane's turn: long
+    /// enough to keep delta chains together, short enough that a small repository still keeps
+    /// every lane busy (about eight runs per lane for the repository's object count).
+    static func laneRun(objects: Int, lanes: Int) -> Int {
+        min(1024, max(16, objects / max(1, lanes * 8)))
+    }
+
+    /// Objects in the repository (`git count-objects -v`), or nil.
+    static func objectCount(_ directory: String) -> Int? {
+        guard let text = Git.tryLine(["count-objects", "-v"], in: directory) else { return nil }
+        var total = 0
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0] == "count" || parts[0] == "in-pack" {
+                total += Int(parts[1].trimmingPrefix(" ")) ?? 0
+            }
+        }
+        return total
+    }
 
     /// What a scan result depends on: the blob, and the path only when the configuration has
     /// path-dependent rules or allowlists (`path` is -1 otherwise).
@@ -43,6 +60,7 @@ enum HistoryScan {
         var olds: [Int32] = []
         var distinctBlobs = Set<ObjectID>()
         var queuedUnits = 0
+        var laneRun = 1024
     }
 
     /// One lane's results (each lane writes only its own).
@@ -58,6 +76,7 @@ enum HistoryScan {
         let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: root)
         let detector = try Detector(configuration: configuration)
         let sensitivity = ContextSensitivity(configuration)
+        let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)
         let (options, revs) = try revisions.arguments()
 
         let progress = HistoryProgress(enabled: isatty(2) == 1 && getenv("LEAKGUARD_NO_PROGRESS") == nil)
@@ -70,31 +89,32 @@ enum HistoryScan {
         let results = (0..<lanes.count).map { _ in UncheckedBox(LaneResult()) }
         let scratches = UncheckedBox((0..<lanes.count).map { _ in DetectorScratch() })
         let walk = Walk()
+        walk.laneRun = lanes.count > 1 ? laneRun(objects: objectCount(directory) ?? Int.max, lanes: lanes.count) : Int.max
         let scratch = DetectorScratch()
 
         do throws(ScanError) {
-        try lanes.run(produce: { () throws(ScanError) in
-            if let counter {
-                let text = String(decoding: try counter.readAll(), as: UTF8.self).trimmingLineBreak()
-                if counter.waitForExit() == 0 { progress.totalCommits = Int(text) }
-            }
-            try walkLog(log, into: walk, lanes: lanes, detector: detector, scratch: scratch,
-                        pathSensitive: sensitivity.path, progress: progress)
-        }, whileWaiting: progress.enabled ? { progress.tick(commits: walk.commits.count, queued: walk.queuedUnits) } : nil,
-        consume: { lane, tag, path, content in
-            let result = results[lane].value
-            var part = ScanReport()
-            let bytes: Int
-            if case .bytes(let b) = content { bytes = b.count } else { bytes = 0 }
-            scanBlob(content, path: path, lines: nil, commit: nil, detector: detector,
-                     scratch: scratches.value[lane], into: &part, skippedDetail: "a version in the history")
-            if !part.findings.isEmpty { result.findings[Int32(tag), default: []] += part.findings }
-            result.report.warnings += part.warnings
-            result.report.summary.files += part.summary.files
-            result.report.summary.bytes += part.summary.bytes
-            result.report.summary.skipped += part.summary.skipped
-            progress.scanned(bytes: bytes)
-        })
+            try lanes.run(produce: { () throws(ScanError) in
+                if let counter {
+                    let text = String(decoding: try counter.readAll(), as: UTF8.self).trimmingLineBreak()
+                    if counter.waitForExit() == 0 { progress.totalCommits = Int(text) }
+                }
+                try walkLog(log, into: walk, lanes: lanes, detector: detector, scratch: scratch,
+                            pathSensitive: sensitivity.path, skipping: own, progress: progress)
+            }, whileWaiting: progress.enabled ? { progress.tick(commits: walk.commits.count, queued: walk.queuedUnits) } : nil,
+            consume: { lane, tag, path, content in
+                let result = results[lane].value
+                var part = ScanReport()
+                let bytes: Int
+                if case .bytes(let b) = content { bytes = b.count } else { bytes = 0 }
+                scanBlob(content, path: path, lines: nil, commit: nil, detector: detector,
+                         scratch: scratches.value[lane], into: &part, skippedDetail: "a version in the history")
+                if !part.findings.isEmpty { result.findings[Int32(tag), default: []] += part.findings }
+                result.report.warnings += part.warnings
+                result.report.summary.files += part.summary.files
+                result.report.summary.bytes += part.summary.bytes
+                result.report.summary.skipped += part.summary.skipped
+                progress.scanned(bytes: bytes)
+            })
         } catch {
             progress.finish()
             if revs.contains("HEAD") && Git.tryLine(["rev-parse", "--verify", "-q", "HEAD^{commit}"], in: directory) == nil {
@@ -136,7 +156,7 @@ enum HistoryScan {
     /// Tokens are NUL-separated: a commit id; then entries ":<modes> <ids> <status>" (one colon per
     /// parent; merges list only paths that differ from every parent), each followed by its path.
     static func walkLog(_ log: GitProcess, into walk: Walk, lanes: BlobLanes, detector: Detector, scratch: DetectorScratch,
-                        pathSensitive: Bool, progress: HistoryProgress) throws(ScanError) {
+                        pathSensitive: Bool, skipping own: Set<String>, progress: HistoryProgress) throws(ScanError) {
         let reader = PipeReader(fd: log.output, source: log.commandLine)
         var entry: (modes: [Int], ids: [ObjectID])?
         var currentCommit: Int32 = -1
@@ -158,7 +178,7 @@ enum HistoryScan {
                 // Runs of consecutive requests per lane: a blob's delta base is usually a blob
                 // requested just before it (whatever its path), and each cat-file has its own
                 // delta-base cache. Interleaving lanes blob by blob doubles git's inflating.
-                let lane = (walk.queuedUnits / HistoryScan.laneRun) % lanes.count
+                let lane = (walk.queuedUnits / walk.laneRun) % lanes.count
                 walk.queuedUnits += 1
                 if pathSensitive { walk.distinctBlobs.insert(blob) }
                 try lanes.request(blob, tag: Int(index), path: walk.paths[Int(path)], lane: lane)
@@ -175,7 +195,7 @@ enum HistoryScan {
                     pathIndex = Int32(walk.paths.count)
                     walk.pathIndex[path] = pathIndex
                     walk.paths.append(path)
-                    walk.pathAllowed.append(detector.isPathAllowed(path, scratch: scratch))
+                    walk.pathAllowed.append(own.contains(path) || detector.isPathAllowed(path, scratch: scratch))
                 }
                 if walk.pathAllowed[Int(pathIndex)] { continue }
                 let oldStart = Int32(walk.olds.count)
@@ -375,9 +395,10 @@ struct ContextSensitivity {
 extension Finding {
     /// The same finding at another path (a blob that several paths share); the fingerprint follows.
     func moved(to path: String) -> Finding {
-        Finding(ruleID: ruleID, category: category, severity: severity, message: message, path: path,
-                line: line, column: column, endLine: endLine, endColumn: endColumn, secret: secret, lineText: lineText,
-                entropy: entropy, commit: commit, help: help)
+        var f = self
+        f.path = path
+        f.fingerprint = Finding.fingerprint(rule: ruleID, path: path, content: secret.isEmpty ? lineText.trimmed() : secret)
+        return f
     }
 }
 

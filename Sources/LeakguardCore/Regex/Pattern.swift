@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// A PCRE2 pattern compiled once (with JIT when the platform has it) and shared by every worker.
 ///
@@ -8,7 +9,11 @@ public final class Pattern: @unchecked Sendable {
     public let source: String
     let code: OpaquePointer
     public let captureCount: Int
-    public let isJIT: Bool
+    /// JIT compilation happens on first use: most rules never see a keyword in a pre-commit
+    /// run, and compiling 130 patterns to machine code up front costs more than the scan.
+    private let jitDone = Atomic<Bool>(false)
+    private let jitLock = Mutex(false)
+    public var isJIT: Bool { prepare(); return jitLock.withLock { $0 } }
 
     public struct CompileError: Error, CustomStringConvertible {
         public var message: String
@@ -16,11 +21,14 @@ public final class Pattern: @unchecked Sendable {
         public var description: String { "\(message) at offset \(offset)" }
     }
 
-    public init(_ source: String, caseInsensitive: Bool = false) throws(CompileError) {
+    /// - Parameter anchored: the pattern only matches at the start offset it is given. Compiled
+    ///   in, because JIT code serves only the anchoring it was compiled for.
+    public init(_ source: String, caseInsensitive: Bool = false, anchored: Bool = false) throws(CompileError) {
         self.source = source
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
-        let options: UInt32 = caseInsensitive ? UInt32(PCRE2_CASELESS) : 0
+        var options: UInt32 = caseInsensitive ? UInt32(PCRE2_CASELESS) : 0
+        if anchored { options |= lg_pcre2_anchored() }
         let compiled: OpaquePointer? = source.utf8CString.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: buf.count) { ptr in
                 pcre2_compile_8(ptr, buf.count - 1, options, &errorCode, &errorOffset, nil)
@@ -33,13 +41,26 @@ public final class Pattern: @unchecked Sendable {
             throw CompileError(message: text, offset: errorOffset)
         }
         code = compiled
-        isJIT = pcre2_jit_compile_8(compiled, lg_pcre2_jit_complete()) == 0
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, lg_pcre2_info_capturecount(), &count)
         captureCount = Int(count)
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// JIT-compiles the pattern once, whichever thread asks first; the others wait for it.
+    @inline(__always)
+    func prepare() {
+        if !jitDone.load(ordering: .acquiring) { compileJIT() }
+    }
+
+    private func compileJIT() {
+        jitLock.withLock { succeeded in
+            guard !jitDone.load(ordering: .relaxed) else { return }
+            succeeded = pcre2_jit_compile_8(code, lg_pcre2_jit_complete()) == 0
+            jitDone.store(true, ordering: .releasing)
+        }
+    }
 
     public enum MatchOutcome {
         case match
@@ -54,6 +75,7 @@ public final class Pattern: @unchecked Sendable {
     @inline(__always)
     func match(_ subject: UnsafePointer<UInt8>, length: Int, start: Int, options: UInt32 = 0,
                scratch: MatchScratch) -> MatchOutcome {
+        prepare()
         let rc = pcre2_match_8(code, subject, length, start, options, scratch.matchData, scratch.context)
         if rc >= 0 { return .match }
         if rc == lg_pcre2_error_nomatch() { return .noMatch }

@@ -1275,6 +1275,7 @@ regex = '''(?i)(?<![\w./-])(?<!::)(?<![\w]:)[\w.-]{0,40}?(?:api[_.-]?key|apikey|
 secretGroup = 1
 entropy = 3.5
 keywords = ["key", "secret", "token", "passw", "pwd", "auth", "credential", "passphrase"]
+anchor = "word"                 # the name holding the keyword starts the match: one anchored try per name
 severity = "warning"
 tags = ["generic"]
 examples = [

@@ -24,6 +24,12 @@ public struct Rule: Sendable {
     /// The regex may span lines, so it runs over the whole file instead of the lines around
     /// keyword hits. Inferred for patterns that mention newlines when not set.
     public var multiline: Bool
+    /// Where the regex is tried. `.line` (the default): anywhere in the lines around keyword
+    /// hits. `.word`: only at the start of the word (letters, digits, `_`, `.`, `-`) that holds a
+    /// keyword hit, anchored there: one attempt instead of one per byte, for assignment-style
+    /// rules whose match begins with the name containing the keyword.
+    public var anchor: Anchor
+    public enum Anchor: String, Sendable { case line, word }
     public var allowlists: [Allowlist]
     public var examples: [String]
     public var negativeExamples: [String]
@@ -32,7 +38,7 @@ public struct Rule: Sendable {
 
     public init(id: String, description: String = "", regex: String, secretGroup: Int = 0,
                 entropy: Double? = nil, keywords: [String] = [], path: String? = nil, tags: [String] = [],
-                severity: Severity = .error, multiline: Bool? = nil, allowlists: [Allowlist] = [],
+                severity: Severity = .error, multiline: Bool? = nil, anchor: Anchor = .line, allowlists: [Allowlist] = [],
                 examples: [String] = [], negativeExamples: [String] = [], origin: String = "") {
         self.id = id
         self.description = description
@@ -44,6 +50,7 @@ public struct Rule: Sendable {
         self.tags = tags
         self.severity = severity
         self.multiline = multiline ?? Rule.looksMultiline(regex)
+        self.anchor = anchor
         self.allowlists = allowlists
         self.examples = examples
         self.negativeExamples = negativeExamples

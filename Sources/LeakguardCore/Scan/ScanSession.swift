@@ -77,9 +77,15 @@ public enum ScanSession {
 
     /// The checks that read file contents, in report order: secret rules, then AI backoff.
     public static func contentChecks(_ configuration: Configuration) throws(ConfigError) -> [any ContentCheck] {
-        var checks: [any ContentCheck] = [try Detector(configuration: configuration)]
-        if configuration.ai.enabled { checks.append(AIBackoffCheck(settings: configuration.ai)) }
-        if configuration.dotenv.enabled { checks.append(DotenvUsageProbe()) }
+        // The other checks' trigger words ride along in the detector's single keyword pass.
+        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai) : nil
+        var extra: [String] = []
+        if var check = ai { check.triggerOffset = extra.count; extra += check.triggerWords.map(\.word); ai = check }
+        var probe = configuration.dotenv.enabled ? DotenvUsageProbe() : nil
+        if probe != nil { probe!.triggerOffset = extra.count; extra.append("dotenv") }
+        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra)]
+        if let ai { checks.append(ai) }
+        if let probe { checks.append(probe) }
         return checks
     }
 

@@ -175,6 +175,7 @@ public final class Scanner: Sendable {
                 self.scanOne(inputs[i], buffer: &buffer, scratch: scratch, into: &local)
             }
             buffer.release()
+            RuleStats.merge(scratch)
             merged.withLock { m in
                 m.findings += local.findings
                 m.warnings += local.warnings
@@ -184,6 +185,7 @@ public final class Scanner: Sendable {
             }
         }
         if workers == 1 { work(0) } else { runParallel(workers, work) }
+        if RuleStats.enabled, let detector = checks.first(where: { $0 is Detector }) as? Detector { RuleStats.report(detector) }
         var report = merged.withLock { $0 }
         report.summary.skipped.sort { $0.path < $1.path }
         return report
