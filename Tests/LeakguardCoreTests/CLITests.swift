@@ -303,6 +303,11 @@ import Testing
         let text = try String(contentsOfFile: baseline, encoding: .utf8)
         #expect(!text.contains("sk-proj-"), "baseline must not hold secrets")
         #expect(try TestSupport.leakguard(["scan", "--baseline", baseline, dir + "/app"]).status == 0)
+        // A gitleaks ignore file at the scan root works without a flag.
+        let report = try TestSupport.parseJSON(try TestSupport.leakguard(["scan", "-f", "json", dir + "/app"]).stdout)
+        let finding = try #require((report["findings"] as? [[String: Any]])?.first)
+        TestSupport.write("\(finding["file"]!):\(finding["rule"]!):\(finding["line"]!)\n", to: dir + "/app/.gitleaksignore")
+        #expect(try TestSupport.leakguard(["scan", dir + "/app"]).status == 0)
         // A new secret is still reported.
         TestSupport.write(try TestSupport.fakeSecretLine(rule: "anthropic-api-key", seed: "new") + "\n", to: dir + "/app/new.py")
         #expect(try TestSupport.leakguard(["scan", "--baseline", baseline, dir + "/app"]).status == 1)

@@ -71,6 +71,44 @@ import Testing
         #expect(text.contains("rotate"))
     }
 
+    @Test func stagingAnEnvFileBlocksTheCommit() throws {
+        let dir = try repo(["app.py": "print(1)\n", ".env.local": "A=1\n", ".env.example": "A=\n"])
+        defer { TestSupport.removeTree(dir) }
+        try TestSupport.git(["add", "app.py", ".env.example"], cwd: dir)
+        #expect(try TestSupport.leakguard(["scan", "--staged", dir]).status == 0, "templates may be committed")
+        try TestSupport.git(["add", ".env.local"], cwd: dir)
+        let out = try TestSupport.leakguard(["scan", "--staged", "--format", "json", dir])
+        #expect(out.status == 1, "\(out.stderr)")
+        let findings = try #require(try TestSupport.parseJSON(out.stdout)["findings"] as? [[String: Any]])
+        let f = try #require(findings.first { $0["rule"] as? String == "dotenv-tracked" })
+        #expect(f["file"] as? String == ".env.local")
+        #expect((f["message"] as? String)?.contains("staged") == true)
+    }
+
+    @Test func historyReportsEveryCommitThatAddedOrChangedAnEnvFile() throws {
+        let dir = try repo(["app.py": "print(1)\n"])
+        defer { TestSupport.removeTree(dir) }
+        try TestSupport.git(["add", "."], cwd: dir)
+        try TestSupport.git(["commit", "-qm", "clean"], cwd: dir)
+        TestSupport.write("A=1\n", to: dir + "/svc/.env")
+        try TestSupport.git(["add", "."], cwd: dir)
+        try TestSupport.git(["commit", "-qm", "add env"], cwd: dir)
+        let added = try TestSupport.git(["rev-parse", "HEAD"], cwd: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        TestSupport.write("A=2\n", to: dir + "/svc/.env")
+        try TestSupport.git(["commit", "-qam", "change env"], cwd: dir)
+        let changed = try TestSupport.git(["rev-parse", "HEAD"], cwd: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TestSupport.git(["rm", "-q", "svc/.env"], cwd: dir)
+        try TestSupport.git(["commit", "-qm", "remove env"], cwd: dir)
+        let out = try TestSupport.leakguard(["scan", "--git", "--format", "json", dir])
+        #expect(out.status == 1, "\(out.stderr)")
+        let findings = try #require(try TestSupport.parseJSON(out.stdout)["findings"] as? [[String: Any]])
+        let commits = Set(findings.filter { $0["rule"] as? String == "dotenv-tracked" }.compactMap { $0["commit"] as? String })
+        #expect(commits == [added, changed])
+        #expect(findings.allSatisfy { $0["file"] as? String == "svc/.env" && $0["author"] as? String == "Test Author" })
+        // The tree is clean now: a plain scan has nothing to say.
+        #expect(try TestSupport.leakguard(["scan", dir]).status == 0)
+    }
+
     @Test func usedButNotIgnored() throws {
         var dir = try repo(["app.py": "from dotenv import load_dotenv\nload_dotenv()\n"])
         #expect(try dotenvFindings(dir) == ["dotenv-gitignore-missing:app.py"])

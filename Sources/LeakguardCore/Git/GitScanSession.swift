@@ -114,6 +114,11 @@ enum StagedScan {
                 continue
             default: break
             }
+            // Staging a .env file is the leak itself, whatever its lines say.
+            if configuration.dotenv.enabled && DotenvCheck.isDotenvName(change.path) {
+                report.findings += DotenvCheck.apply(configuration.dotenv, to: [
+                    DotenvCheck.trackedFinding(path: change.path, displayCommand: change.path, staged: true)])
+            }
             if change.newMode == StagedDiff.modeSubmodule {
                 report.warnings.append("\(change.path): submodule skipped (scan it in its own repository)")
                 report.summary.skipped.append(SkippedFile(path: change.path, reason: .special, detail: "submodule"))

@@ -139,7 +139,17 @@ enum HistoryScan {
 
         try readOlderVersions(walk, findings: &findings, directory: directory, detector: detector, maxSize: request.options.maxFileSize)
         var attributed = attribute(walk, findings: findings)
-        let info = try commitInfo(Set(attributed.map(\.commit)).sorted().map { walk.commits[Int($0)] }, directory: directory)
+        // Every commit that added or changed a .env file put its keys in history, even if a
+        // later commit deleted it.
+        var dotenvChanges: [(commit: Int32, path: String)] = []
+        if configuration.dotenv.enabled {
+            for change in walk.changes where change.newUnit >= 0 {
+                let path = walk.paths[Int(change.path)]
+                if DotenvCheck.isDotenvName(path) { dotenvChanges.append((change.commit, path)) }
+            }
+        }
+        let info = try commitInfo(Set(attributed.map(\.commit) + dotenvChanges.map(\.commit)).sorted().map { walk.commits[Int($0)] },
+                                  directory: directory)
         if sensitivity.commit {
             attributed = try recheckWithCommits(attributed, walk: walk, info: info, directory: directory,
                                                 detector: detector, maxSize: request.options.maxFileSize)
@@ -149,6 +159,10 @@ enum HistoryScan {
             f.commit = info[walk.commits[Int(a.commit)]]
             return f
         }
+        report.findings += DotenvCheck.apply(configuration.dotenv, to: dotenvChanges.map { change in
+            DotenvCheck.trackedFinding(path: change.path, displayCommand: change.path, staged: false,
+                                       commit: info[walk.commits[Int(change.commit)]])
+        })
         return (report, configuration, root)
     }
 

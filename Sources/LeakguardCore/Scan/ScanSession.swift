@@ -31,11 +31,14 @@ public enum ScanSession {
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
         if request.mode != .tree { return try GitScanSession.run(request) }
         let configuration = try configuration(for: request)
+        let paths = request.paths.isEmpty ? ["."] : request.paths
+        // gitleaks keeps its ignore file at the root it scans; so do we (the first root).
+        let baselineRoot = isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0])
         let scanner = Scanner(checks: try contentChecks(configuration), options: request.options,
-                              ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? []))
+                              ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
+                                + [joinPath(baselineRoot, ".gitleaksignore")])
         var report = ScanReport()
         let clock = ContinuousClock.now
-        let paths = request.paths.isEmpty ? ["."] : request.paths
         for path in paths {
             let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
             // One ignore stack per root serves the walk and the .env check alike.
@@ -65,10 +68,7 @@ public enum ScanSession {
                 }
             }
         }
-        if let baselinePath = request.baselinePath {
-            let baseline = try Baseline.load(baselinePath)
-            report.findings.removeAll { baseline.contains($0) }
-        }
+        try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: baselineRoot)
         report.sortFindings()
         let elapsed = ContinuousClock.now - clock
         report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
