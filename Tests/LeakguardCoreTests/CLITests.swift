@@ -217,6 +217,22 @@ import Testing
         #expect(findings.map { "\($0["file"]!):\($0["line"]!)" } == ["x.py:1"])
     }
 
+    /// A user's runaway pattern on a hostile line ends with a warning for that file, not a hang.
+    @Test func catastrophicUserRegexWarnsAndFinishes() throws {
+        let dir = TestSupport.makeTempDirectory("redos")
+        defer { TestSupport.removeTree(dir) }
+        TestSupport.write("[[rules]]\nid = \"evil\"\nregex = '(a|aa)+(b|bb)+$'\nkeywords = [\"aa\"]\n", to: dir + "/.leakguard.toml")
+        TestSupport.write(String(repeating: "a", count: 20_000) + String(repeating: "b", count: 20_000) + "!\n", to: dir + "/hostile.txt")
+        TestSupport.write("aab\n", to: dir + "/fine.txt")
+        let start = Date()
+        let out = try TestSupport.leakguard(["scan", "--format", "json", dir])
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(out.status == 1, "the ordinary file still matches: \(out.stderr)")
+        #expect(out.stderr.contains("hostile.txt") && out.stderr.contains("evil") && out.stderr.contains("match limit"), "\(out.stderr)")
+        let findings = try #require(try TestSupport.parseJSON(out.stdout)["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["file"] as? String == "fine.txt" && $0["rule"] as? String == "evil" })
+    }
+
     @Test func rulesListAndCheck() throws {
         let list = try TestSupport.leakguard(["rules", "list"])
         #expect(list.status == 0)
