@@ -9,10 +9,28 @@ import json, os, random, resource, shutil, statistics, subprocess, sys, time
 
 BIN = os.environ.get("LEAKGUARD", ".build/release/leakguard")
 
-WORDS = ("self request response client config value result data items index count name path "
-         "token key secret password auth user session handler error message status offset "
-         "buffer stream reader writer parser options context manager factory service api "
-         "cache timeout retry limit page query params headers payload model engine").split()
+# Identifiers with roughly the mix of real Python: the words the secret rules key on (token, key,
+# secret, password, auth, api) occur about as often per MB as in site-packages (~1,000 keyword
+# hits per MB), so the prefilter and the rules see a realistic load.
+NEUTRAL = ("self request response client config value result data items index count name path "
+           "offset buffer stream reader writer parser options context manager factory service "
+           "cache timeout retry limit page query params headers payload model engine node tree "
+           "graph edge vertex matrix vector array table column row record field schema view "
+           "state event handler callback future task queue worker thread lock pool batch chunk "
+           "size length width height depth level scale factor ratio weight bias score label "
+           "target source origin parent child sibling root leaf prefix suffix pattern format "
+           "encoding decoder encoder message error warning status code reason detail summary "
+           "start stop begin end first last next prev current default initial final total "
+           "user group role owner member account profile session cookie header body content "
+           "text line word char byte bit flag mode kind type style theme color font image "
+           "frame widget window screen layout panel button input output file folder dir "
+           "archive package module plugin extension loader builder runner helper util tools "
+           "logger metric counter gauge timer clock date time zone locale region country city").split()
+SECRETISH = "token key secret password auth api".split()
+
+def word(rng):
+    return rng.choice(SECRETISH) if rng.random() < 0.012 else rng.choice(NEUTRAL)
+
 TEMPLATES = [
     "def {a}_{b}(self, {c}, {d}=None):",
     "    {a} = self.{b}.get('{c}', {d})",
@@ -27,9 +45,11 @@ TEMPLATES = [
     "    log.debug(\"{a} %s {b} %d\", {c}, {n})",
     "{a}_{b}_TIMEOUT = {n}",
     "func {a}{b}(_ {c}: Int) -> {d} {{ return {c} }}",
+    "",
+]
+RARE_TEMPLATES = [
     "    headers[\"Authorization\"] = f\"Bearer {{{a}.{b}}}\"",
     "    password_hash = hashlib.sha256({a}.encode()).hexdigest()",
-    "",
 ]
 
 def gen_corpus(root, total_mb, seed=1):
@@ -43,8 +63,8 @@ def gen_corpus(root, total_mb, seed=1):
         size = rng.randint(4_000, 60_000)
         n = 0
         while n < size:
-            t = rng.choice(TEMPLATES)
-            line = t.format(a=rng.choice(WORDS), b=rng.choice(WORDS), c=rng.choice(WORDS), d=rng.choice(WORDS), n=rng.randint(0, 9999))
+            t = rng.choice(RARE_TEMPLATES) if rng.random() < 0.002 else rng.choice(TEMPLATES)
+            line = t.format(a=word(rng), b=word(rng), c=word(rng), d=word(rng), n=rng.randint(0, 9999))
             lines.append(line)
             n += len(line) + 1
         sub = os.path.join(root, f"pkg{i % 97:02d}")
@@ -82,6 +102,7 @@ def plant(root, files, seed=7):
 def run_scan(root, extra=()):
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    extra = list(extra) + os.environ.get("BENCH_SCAN_ARGS", "").split()
     p = subprocess.run([BIN, "scan", "--format", "json", *extra, root], capture_output=True, text=True)
     wall = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

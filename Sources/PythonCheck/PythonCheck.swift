@@ -91,6 +91,9 @@ public enum PythonCheck {
                                 locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
         let mention = known ?? mentions(in: source, config: config)
         guard mention != .none else { return PythonCheckResult() }
+        // A module name alone (no API host) matters only if an import line names it; words like
+        // "together" or "replicate" are common in prose, and parsing is the costly part.
+        if mention == .module && !ImportLineFilter.shared(config).anyImportNamesModule(source) { return PythonCheckResult() }
         let tree = SyntaxTree.parse(source)
         if let problem = tree.problem {
             let (line, column) = locate(problem.offset)
@@ -200,6 +203,75 @@ struct KeywordFilter: Sendable {
         var i = 0
         while i + word.count <= text.count {
             if matches(word, in: text, at: i) { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// A cheap, conservative pre-check: does any line that starts with `import` or `from` (after
+/// indentation, or after a line ending in a backslash) contain an SDK module word? Every real
+/// import of an SDK passes; files that only mention one in prose or strings are skipped.
+struct ImportLineFilter: Sendable {
+    let words: [[UInt8]]
+    /// Trigger words that cannot be module names (`bedrock-runtime`, a boto3 service name):
+    /// these count wherever they occur.
+    let anywhereWords: [[UInt8]]
+
+    static let builtIn = ImportLineFilter(config: PythonCheckConfig())
+    static func shared(_ config: PythonCheckConfig) -> ImportLineFilter {
+        config.extraSDKs.isEmpty ? builtIn : ImportLineFilter(config: config)
+    }
+
+    init(config: PythonCheckConfig) {
+        let all = PythonCheck.keywords(for: config).filter { $0.tag == PythonCheck.Mention.module.rawValue }.map { Array($0.word.utf8) }
+        words = all.filter { !$0.contains(UInt8(ascii: "-")) }
+        anywhereWords = all.filter { $0.contains(UInt8(ascii: "-")) }
+    }
+
+    func anyImportNamesModule(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = source.baseAddress else { return false }
+        for word in anywhereWords where contains(source, word) { return true }
+        let n = source.count
+        var lineStart = 0
+        var continued = false
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n && base[lineEnd] != 10 { lineEnd += 1 }
+            var i = lineStart
+            while i < lineEnd && (base[i] == 32 || base[i] == 9) { i += 1 }
+            let isImport = continued || starts(base, i, lineEnd, "import") || starts(base, i, lineEnd, "from")
+            if isImport {
+                let line = UnsafeBufferPointer(start: base + i, count: lineEnd - i)
+                for word in words where contains(line, word) { return true }
+            }
+            var last = lineEnd
+            while last > lineStart && (base[last - 1] == 13 || base[last - 1] == 32) { last -= 1 }
+            // A backslash continuation, or an open parenthesis of `from x import (`, goes on.
+            continued = isImport && last > lineStart && (base[last - 1] == 92 || base[last - 1] == 40)
+            lineStart = lineEnd + 1
+        }
+        return false
+    }
+
+    private func starts(_ base: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ keyword: StaticString) -> Bool {
+        let k = keyword.utf8Start
+        let count = keyword.utf8CodeUnitCount
+        guard end - i > count else { return false }
+        for j in 0..<count where base[i + j] != k[j] { return false }
+        let next = base[i + count]
+        return next == 32 || next == 9 || next == 92 || next == 40
+    }
+
+    private func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, hay.count >= needle.count else { return false }
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == needle[0] {
+                var j = 1
+                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
             i += 1
         }
         return false

@@ -103,7 +103,7 @@ public struct KeywordMatcher: Sendable {
     func collect(_ bytes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]) {
         guard let base = bytes.baseAddress, outputs.count > 1 else { return }
         let n = bytes.count
-        if n < 16 * 1024 {
+        if n < 2048 {
             run(base, from: 0, to: n, keepAfter: 0, into: &hits)
             return
         }

@@ -59,9 +59,13 @@ public struct Rule: Sendable {
 
     /// Patterns that explicitly reach across line breaks must see the whole file.
     static func looksMultiline(_ regex: String) -> Bool {
-        regex.contains("\\n") || regex.contains("\\r") || regex.contains("(?s") || regex.contains("\\s\\S")
-            || regex.contains("\\S\\s") || regex.contains("\\R")
+        // Byte search: Foundation's String.contains would cost start-up time for every rule.
+        let bytes = Array(regex.utf8)
+        return bytes.withUnsafeBufferPointer { buf in
+            Rule.multilineMarkers.contains { LeakguardCore.contains(buf, $0) }
+        }
     }
+    static let multilineMarkers: [[UInt8]] = ["\\n", "\\r", "(?s", "\\s\\S", "\\S\\s", "\\R"].map { Array($0.utf8) }
 
     /// Generic rules yield to a specific rule that found the same secret.
     public var isGeneric: Bool { id.hasPrefix("generic") || tags.contains("generic") }
