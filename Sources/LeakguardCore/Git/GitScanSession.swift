@@ -160,20 +160,9 @@ enum StagedScan {
             var part = ScanReport()
             scanBlob(content, path: path, lines: units[tag].lines, commit: nil, checks: checks,
                      scratch: scratches[lane], into: &part)
-            merged.withLock { m in
-                m.findings += part.findings
-                m.warnings += part.warnings
-                m.summary.files += part.summary.files
-                m.summary.bytes += part.summary.bytes
-                m.summary.skipped += part.summary.skipped
-            }
+            merged.withLock { $0.absorb(part) }
         })
-        let part = merged.withLock { $0 }
-        report.findings += part.findings
-        report.warnings += part.warnings
-        report.summary.files += part.summary.files
-        report.summary.bytes += part.summary.bytes
-        report.summary.skipped += part.summary.skipped
+        report.absorb(merged.withLock { $0 })
         report.summary.skipped.sort { $0.path < $1.path }
         return (report, configuration, root)
     }

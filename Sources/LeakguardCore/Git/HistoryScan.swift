@@ -128,10 +128,7 @@ enum HistoryScan {
         var findings: [Int32: [Finding]] = [:]
         for r in results {
             findings.merge(r.value.findings) { $0 + $1 }
-            report.warnings += r.value.report.warnings
-            report.summary.files += r.value.report.summary.files
-            report.summary.bytes += r.value.report.summary.bytes
-            report.summary.skipped += r.value.report.summary.skipped
+            report.absorb(r.value.report)  // lanes keep their findings apart, for attribution
         }
         report.summary.skipped.sort { $0.path < $1.path }
         report.summary.commits = walk.commits.count

@@ -45,15 +45,12 @@ public enum ScanSession {
             let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
             let part = try scanner.scanTree(root: path, displayPrefix: isDirectory(path) ? prefix : (paths.count > 1 ? path : ""),
                                             stack: request.options.useGitIgnore ? stack : nil)
-            var probes: [Finding] = []
-            for f in part.report.findings {
-                if f.ruleID == DotenvUsageProbe.ruleID { probes.append(f) } else { report.findings.append(f) }
-            }
-            probes = probes.map { var p = $0; p.path = String(p.path.dropFirst(prefix.count)); return p }
-            report.warnings += part.report.warnings
-            report.summary.files += part.report.summary.files
-            report.summary.bytes += part.report.summary.bytes
-            report.summary.skipped += part.report.summary.skipped
+            // The .env usage probe's findings are evidence for the .env check, not results.
+            var own = part.report
+            let probes = own.findings.filter { $0.ruleID == DotenvUsageProbe.ruleID }
+                .map { var p = $0; p.path = String(p.path.dropFirst(prefix.count)); return p }
+            own.findings.removeAll { $0.ruleID == DotenvUsageProbe.ruleID }
+            report.absorb(own)
             if let stack, part.isDirectory, configuration.dotenv.enabled {
                 var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
                 if request.fix && !dotenv.isEmpty {

@@ -46,6 +46,15 @@ public struct ScanReport: Sendable {
     public var fixes: [String] = []
     public init() {}
 
+    /// Adds another part's findings, warnings and counts (files, bytes, skipped) to this one.
+    public mutating func absorb(_ part: ScanReport) {
+        findings += part.findings
+        warnings += part.warnings
+        summary.files += part.summary.files
+        summary.bytes += part.summary.bytes
+        summary.skipped += part.summary.skipped
+    }
+
     public mutating func sortFindings() {
         findings.sort {
             ($0.path, $0.line, $0.column, $0.ruleID, $0.commit?.date ?? "") < ($1.path, $1.line, $1.column, $1.ruleID, $1.commit?.date ?? "")
@@ -141,12 +150,7 @@ public final class Scanner: Sendable {
             let name = displayPrefix.isEmpty ? root : displayPrefix
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
         }
-        let part = scanFiles(inputs)
-        report.findings += part.findings
-        report.warnings += part.warnings
-        report.summary.files += part.summary.files
-        report.summary.bytes += part.summary.bytes
-        report.summary.skipped += part.summary.skipped
+        report.absorb(scanFiles(inputs))
         return TreeScan(report: report, files: files, isDirectory: isDir)
     }
 
@@ -176,13 +180,7 @@ public final class Scanner: Sendable {
             }
             buffer.release()
             RuleStats.merge(scratch)
-            merged.withLock { m in
-                m.findings += local.findings
-                m.warnings += local.warnings
-                m.summary.files += local.summary.files
-                m.summary.bytes += local.summary.bytes
-                m.summary.skipped += local.summary.skipped
-            }
+            merged.withLock { $0.absorb(local) }
         }
         if workers == 1 { work(0) } else { runParallel(workers, work) }
         if RuleStats.enabled, let detector = checks.first(where: { $0 is Detector }) as? Detector { RuleStats.report(detector) }
