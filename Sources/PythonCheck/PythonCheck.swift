@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// What the front end made of a source, for measuring it and for tests.
 public struct PythonParseSummary: Sendable {
     public var tokenCount: Int
@@ -231,25 +236,36 @@ struct ImportLineFilter: Sendable {
 
     func anyImportNamesModule(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = source.baseAddress else { return false }
-        for word in anywhereWords where contains(source, word) { return true }
-        let n = source.count
-        var lineStart = 0
-        var continued = false
-        while lineStart < n {
-            var lineEnd = lineStart
-            while lineEnd < n && base[lineEnd] != 10 { lineEnd += 1 }
-            var i = lineStart
-            while i < lineEnd && (base[i] == 32 || base[i] == 9) { i += 1 }
-            let isImport = continued || starts(base, i, lineEnd, "import") || starts(base, i, lineEnd, "from")
-            if isImport {
-                let line = UnsafeBufferPointer(start: base + i, count: lineEnd - i)
-                for word in words where contains(line, word) { return true }
+        for word in anywhereWords where find(source, word, from: 0) != nil { return true }
+        // Look at the lines where a module word occurs, not at every line.
+        for word in words {
+            var from = 0
+            while let at = find(source, word, from: from) {
+                if lineIsImport(base, count: source.count, containing: at) { return true }
+                from = at + 1
             }
-            var last = lineEnd
-            while last > lineStart && (base[last - 1] == 13 || base[last - 1] == 32) { last -= 1 }
-            // A backslash continuation, or an open parenthesis of `from x import (`, goes on.
-            continued = isImport && last > lineStart && (base[last - 1] == 92 || base[last - 1] == 40)
-            lineStart = lineEnd + 1
+        }
+        return false
+    }
+
+    /// The line holding `offset` starts with `import`/`from`, or continues (after `\` or an open
+    /// parenthesis) a line that does.
+    private func lineIsImport(_ base: UnsafePointer<UInt8>, count n: Int, containing offset: Int) -> Bool {
+        var start = offset
+        while start > 0 && base[start - 1] != 10 { start -= 1 }
+        var lines = 0
+        while lines < 8 {
+            var i = start
+            while i < n && (base[i] == 32 || base[i] == 9) { i += 1 }
+            if starts(base, i, n, "import") || starts(base, i, n, "from") { return true }
+            // Go back one line if the previous one ends in `\`, `(` or `,` (a continued import).
+            guard start > 0 else { return false }
+            var last = start - 1  // the newline
+            while last > 0 && (base[last - 1] == 13 || base[last - 1] == 32) { last -= 1 }
+            guard last > 0, base[last - 1] == 92 || base[last - 1] == 40 || base[last - 1] == 44 else { return false }
+            start = last - 1
+            while start > 0 && base[start - 1] != 10 { start -= 1 }
+            lines += 1
         }
         return false
     }
@@ -263,17 +279,18 @@ struct ImportLineFilter: Sendable {
         return next == 32 || next == 9 || next == 92 || next == 40
     }
 
-    private func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, hay.count >= needle.count else { return false }
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == needle[0] {
-                var j = 1
-                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
-            }
-            i += 1
+    private func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], from: Int) -> Int? {
+        guard let base = hay.baseAddress, !needle.isEmpty, hay.count >= needle.count else { return nil }
+        var i = from
+        let last = hay.count - needle.count
+        while i <= last {
+            guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
+            let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+            var j = 1
+            while j < needle.count && base[at + j] == needle[j] { j += 1 }
+            if j == needle.count { return at }
+            i = at + 1
         }
-        return false
+        return nil
     }
 }

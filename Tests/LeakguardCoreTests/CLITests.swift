@@ -233,6 +233,20 @@ import Testing
         #expect(findings.contains { $0["file"] as? String == "fine.txt" && $0["rule"] as? String == "evil" })
     }
 
+    /// Binary means a NUL in the first 8000 bytes (as git decides); a NUL later is text.
+    @Test func binaryIsDecidedByTheFirst8000Bytes() throws {
+        let dir = TestSupport.makeTempDirectory("bin")
+        defer { TestSupport.removeTree(dir) }
+        let line = try TestSupport.fakeSecretLine(rule: "openai-project-key", seed: "bin")
+        TestSupport.write(bytes: [0] + Array(repeating: 65, count: 100_000) + Array(line.utf8), to: dir + "/big.bin")
+        TestSupport.write(bytes: Array(line.utf8) + [10] + Array(repeating: 66, count: 9_000) + [0, 10], to: dir + "/late-nul.txt")
+        let doc = try TestSupport.parseJSON(try TestSupport.leakguard(["scan", "--format", "json", dir]).stdout)
+        let files = try #require(doc["findings"] as? [[String: Any]]).compactMap { $0["file"] as? String }
+        #expect(files == ["late-nul.txt"])
+        let skipped = try #require(doc["skipped"] as? [[String: Any]])
+        #expect(skipped.contains { $0["file"] as? String == "big.bin" && $0["reason"] as? String == "binary" })
+    }
+
     @Test func rulesListAndCheck() throws {
         let list = try TestSupport.leakguard(["rules", "list"])
         #expect(list.status == 0)

@@ -198,11 +198,9 @@ public final class Scanner: Sendable {
             report.warnings.append("\(input.displayPath): skipped, cannot read (\(why))")
         case .tooLarge(let size):
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .tooLarge, detail: "\(size) bytes"))
+        case .binary:
+            report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .binary))
         case .loaded(let bytes):
-            if looksBinary(bytes) {
-                report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .binary))
-                return
-            }
             report.summary.files += 1
             report.summary.bytes += bytes.count
             let fragment = Fragment(bytes: bytes, path: input.displayPath)
@@ -249,7 +247,7 @@ struct FileBuffer {
     private var storage: UnsafeMutablePointer<UInt8>?
     private var capacity = 0
 
-    enum Load { case loaded(UnsafeBufferPointer<UInt8>), tooLarge(Int), failed(String) }
+    enum Load { case loaded(UnsafeBufferPointer<UInt8>), binary, tooLarge(Int), failed(String) }
 
     mutating func load(_ path: [UInt8], maxSize: Int) -> Load {
         let fd = (path + [0]).withUnsafeBufferPointer { p in
@@ -266,9 +264,15 @@ struct FileBuffer {
 
     /// Reads until EOF (sizes can change under us), never past `maxSize`.
     mutating func read(fd: Int32, expected: Int, maxSize: Int) -> Load {
-        ensure(max(expected + 1, 4096))
+        ensure(max(expected + 1, 8192))
         var total = 0
+        var checkedBinary = false
         while true {
+            // Binary files are dropped after their first 8000 bytes, never read whole.
+            if !checkedBinary && total >= 8000 {
+                checkedBinary = true
+                if memchr(storage!, 0, 8000) != nil { return .binary }
+            }
             if total == capacity {
                 if total > maxSize { return .tooLarge(total) }
                 ensure(capacity * 2)
@@ -279,7 +283,9 @@ struct FileBuffer {
             total += n
         }
         if total > maxSize { return .tooLarge(total) }
-        return .loaded(UnsafeBufferPointer(start: storage, count: total))
+        let loaded = UnsafeBufferPointer(start: storage, count: total)
+        if !checkedBinary && looksBinary(loaded) { return .binary }
+        return .loaded(loaded)
     }
 
     /// Wraps bytes that are already in memory (git blobs) in the same interface.
