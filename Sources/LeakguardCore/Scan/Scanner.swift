@@ -143,14 +143,16 @@ public final class Scanner: Sendable {
             inputs.reserveCapacity(walked.files.count)
             files.reserveCapacity(walked.files.count)
             for f in walked.files {
-                inputs.append(ScanInput(absolutePath: f.absolutePath, displayPath: displayPrefix + f.relativePath, rawPath: f.rawAbsolutePath))
+                var input = ScanInput(absolutePath: f.absolutePath, displayPath: displayPrefix + f.relativePath, rawPath: f.rawAbsolutePath)
+                if f.rawAbsolutePath == nil && !f.relativePath.hasPrefix("../") { input.relativePath = f.relativePath }
+                inputs.append(input)
                 files.append(f.relativePath)
             }
         } else {
             let name = displayPrefix.isEmpty ? root : displayPrefix
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
         }
-        report.absorb(scanFiles(inputs))
+        report.absorb(scanFiles(inputs, root: isDir ? root : nil))
         return TreeScan(report: report, files: files, isDirectory: isDir)
     }
 
@@ -159,13 +161,18 @@ public final class Scanner: Sendable {
         public var displayPath: String
         /// The path's bytes when they are not valid UTF-8 (then `absolutePath` cannot open it).
         public var rawPath: [UInt8]?
+        /// Relative to the root given to `scanFiles`, when known: opened with `openat`, so the
+        /// kernel resolves a few path components instead of the whole absolute path.
+        public var relativePath: String?
         public init(absolutePath: String, displayPath: String, rawPath: [UInt8]? = nil) {
             self.absolutePath = absolutePath; self.displayPath = displayPath; self.rawPath = rawPath
         }
     }
 
     /// Reads and checks each file; the work is shared by `options.threads` workers.
-    public func scanFiles(_ inputs: [ScanInput]) -> ScanReport {
+    public func scanFiles(_ inputs: [ScanInput], root: String? = nil) -> ScanReport {
+        let rootFD: Int32 = root.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
+        defer { if rootFD >= 0 { close(rootFD) } }
         let next = Mutex(0)
         let merged = Mutex(ScanReport())
         let workers = max(1, min(options.threads, inputs.count))
@@ -176,7 +183,7 @@ public final class Scanner: Sendable {
             while true {
                 let i = next.withLock { v -> Int in let i = v; v += 1; return i }
                 if i >= inputs.count { break }
-                self.scanOne(inputs[i], buffer: &buffer, scratch: scratch, into: &local)
+                self.scanOne(inputs[i], rootFD: rootFD, buffer: &buffer, scratch: scratch, into: &local)
             }
             buffer.release()
             RuleStats.merge(scratch)
@@ -189,10 +196,16 @@ public final class Scanner: Sendable {
         return report
     }
 
-    private func scanOne(_ input: ScanInput, buffer: inout FileBuffer, scratch: DetectorScratch, into report: inout ScanReport) {
+    private func scanOne(_ input: ScanInput, rootFD: Int32, buffer: inout FileBuffer, scratch: DetectorScratch, into report: inout ScanReport) {
         // Most scans have one or two checks; avoid building a filtered array per file.
         guard checks.contains(where: { $0.wants(path: input.displayPath) }), !isOwnFile(input.absolutePath) else { return }
-        switch buffer.load(input.rawPath ?? Array(input.absolutePath.utf8), maxSize: options.maxFileSize) {
+        let load: FileBuffer.Load
+        if rootFD >= 0, let relative = input.relativePath {
+            load = buffer.load(relative, in: rootFD, maxSize: options.maxFileSize)
+        } else {
+            load = buffer.load(input.rawPath ?? Array(input.absolutePath.utf8), maxSize: options.maxFileSize)
+        }
+        switch load {
         case .failed(let why):
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .unreadable, detail: why))
             report.warnings.append("\(input.displayPath): skipped, cannot read (\(why))")
@@ -253,6 +266,15 @@ struct FileBuffer {
         let fd = (path + [0]).withUnsafeBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_RDONLY | O_CLOEXEC) }
         }
+        return load(fd: fd, maxSize: maxSize)
+    }
+
+    /// Opens `relative` below the directory `dirFD`.
+    mutating func load(_ relative: String, in dirFD: Int32, maxSize: Int) -> Load {
+        load(fd: openat(dirFD, relative, O_RDONLY | O_CLOEXEC), maxSize: maxSize)
+    }
+
+    private mutating func load(fd: Int32, maxSize: Int) -> Load {
         guard fd >= 0 else { return .failed(errnoDescription()) }
         defer { close(fd) }
         var st = stat()
