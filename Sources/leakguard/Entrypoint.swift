@@ -28,20 +28,21 @@ enum Entrypoint {
 }
 
 enum FileHandleOutput {
-    static func stderr(_ s: String) {
-        var bytes = Array(s.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
-    }
-    static func stdout(_ s: String) {
-        var bytes = Array(s.utf8)
-        var offset = 0
-        bytes.withUnsafeMutableBytes { buf in
-            while offset < buf.count {
-                let n = write(1, buf.baseAddress! + offset, buf.count - offset)
-                if n <= 0 { if errno == EINTR { continue }; break }
-                offset += n
-            }
+    static func stderr(_ s: String) { _ = writeAll(2, s) }
+    static func stdout(_ s: String) { _ = writeAll(1, s) }
+}
+
+/// Writes all of `text` to `fd`, retrying short writes; false on an error.
+func writeAll(_ fd: Int32, _ text: String) -> Bool {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    return bytes.withUnsafeMutableBytes { buf in
+        while offset < buf.count {
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
         }
+        return true
     }
 }
 

@@ -60,16 +60,7 @@ func writeText(_ text: String, to path: String) -> Bool {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return false }
     defer { close(fd) }
-    var bytes = Array(text.utf8)
-    var offset = 0
-    return bytes.withUnsafeMutableBytes { buf in
-        while offset < buf.count {
-            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            offset += n
-        }
-        return true
-    }
+    return writeAll(fd, text)
 }
 
 /// Flags that choose what is scanned and how.

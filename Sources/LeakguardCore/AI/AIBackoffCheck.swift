@@ -55,8 +55,10 @@ public struct AIBackoffCheck: ContentCheck {
         var lines = LineLocator(bytes: fragment.bytes)
         let base = fragment.bytes.baseAddress!
         for f in result.findings {
-            let lineText = lines.text(ofLine: f.line, base: base)
-            if Detector.suppressionMarkers.contains(where: { lineText.utf8.contains($0) }) { continue }
+            let range = lines.lineRange(ofLine: f.line) ?? 0..<0
+            let lineBytes = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+            if Detector.isSuppressed(lineBytes) { continue }
+            let lineText = String(decoding: lineBytes, as: UTF8.self)
             if let filter = fragment.lines, !filter.contains(f.line) { continue }
             out.findings.append(Finding(
                 ruleID: f.ruleID, category: .ai, severity: Severity(rawValue: f.severity.rawValue) ?? .warning,
@@ -66,31 +68,5 @@ public struct AIBackoffCheck: ContentCheck {
                 commit: fragment.commit))
         }
         return out
-    }
-}
-
-extension LineLocator {
-    /// The text of 1-based `line`, without its line break; empty when out of range.
-    mutating func text(ofLine line: Int, base: UnsafePointer<UInt8>) -> String {
-        guard line >= 1 else { return "" }
-        // Find the offset of the line's first byte by walking line starts.
-        var offset = 0
-        var current = 1
-        let n = bytes.count
-        while current < line && offset < n {
-            if bytes[offset] == 10 { current += 1 }
-            offset += 1
-        }
-        guard current == line, offset <= n else { return "" }
-        let range = lineRange(containing: min(offset, max(0, n - 1)))
-        if offset == n { return "" }
-        return String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
-    }
-}
-
-extension String.UTF8View {
-    func contains(_ needle: [UInt8]) -> Bool {
-        let hay = Array(self)
-        return hay.withUnsafeBufferPointer { LeakguardCore.contains($0, needle) }
     }
 }

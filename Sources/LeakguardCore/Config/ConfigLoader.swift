@@ -96,7 +96,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, message: "invalid TOML: \(error)")
         }
-        var reader = TableReader(file: file, context: "")
+        let reader = TableReader(file: file, context: "")
         var parsed = Parsed()
         parsed.title = try reader.string(table, "title") ?? ""
         if let extend = table["extend"] {
@@ -145,7 +145,6 @@ public enum ConfigLoader {
             settings.severity = try r.severities(t, "severity")
             parsed.dotenv = settings
         }
-        reader.context = ""
         return parsed
     }
 

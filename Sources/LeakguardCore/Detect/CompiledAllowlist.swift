@@ -57,7 +57,7 @@ struct CompiledAllowlist {
             case .match: target = c.match
             case .line: target = c.line
             }
-            results.append(regexes.contains { matchesBytes($0, target, scratch) })
+            results.append(regexes.contains { $0.matches(target, scratch: scratch) })
         }
         if !stopwords.isEmpty {
             let lowered = c.secret.map(asciiLower)
@@ -66,16 +66,4 @@ struct CompiledAllowlist {
         if results.isEmpty { return false }
         return condition == .and ? results.allSatisfy { $0 } : results.contains(true)
     }
-}
-
-func matchesBytes(_ pattern: Pattern, _ bytes: UnsafeBufferPointer<UInt8>, _ scratch: MatchScratch) -> Bool {
-    var one: UInt8 = 0
-    if bytes.count == 0 {
-        return withUnsafePointer(to: &one) { p in
-            if case .match = pattern.match(p, length: 0, start: 0, scratch: scratch) { return true }
-            return false
-        }
-    }
-    if case .match = pattern.match(bytes.baseAddress!, length: bytes.count, start: 0, scratch: scratch) { return true }
-    return false
 }

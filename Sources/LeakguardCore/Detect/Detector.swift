@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,8 +51,6 @@ public final class Detector: @unchecked Sendable {
 
     let rules: [CompiledRule]
     let keywordMatcher: KeywordMatcher
-    /// Rules (indices) that each keyword triggers.
-    let keywordRules: [[Int]]
     /// Rules with no keywords: they always run, over the whole fragment.
     let unconditionalRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
@@ -114,12 +113,11 @@ public final class Detector: @unchecked Sendable {
         extraKeywordBase = keywords.count
         self.extraKeywords = extraKeywords
         self.keywordMatcher = KeywordMatcher(keywords: keywords + extraKeywords)
-        self.keywordRules = keywordRules + extraKeywords.map { _ in [] }
         keywordLengths = (keywords + extraKeywords).map { $0.utf8.count }
         ruleModes = compiled.map { $0.rule.anchor == .word ? .word : ($0.rule.multiline ? .multiline : .line) }
         var starts = [0]
         var list: [Int] = []
-        for rs in self.keywordRules { list += rs; starts.append(list.count) }
+        for rs in keywordRules + extraKeywords.map({ _ in [Int]() }) { list += rs; starts.append(list.count) }
         keywordRuleStart = starts
         keywordRuleList = list
         self.unconditionalRules = unconditional
@@ -130,6 +128,11 @@ public final class Detector: @unchecked Sendable {
 
     public var ruleCount: Int { rules.count }
 
+    /// A line that carries `leakguard:allow` (or a marker gitleaks/detect-secrets users know).
+    static func isSuppressed(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        suppressionMarkers.contains { contains(line, $0) }
+    }
+
     /// True when a global allowlist excludes this path outright (no need to read the file).
     public func isPathAllowed(_ path: String, scratch: DetectorScratch) -> Bool {
         globalAllowlists.contains { $0.targetRules.isEmpty && $0.allowsWholePath(path, scratch: scratch.match) }
@@ -139,6 +142,7 @@ public final class Detector: @unchecked Sendable {
     public func scan(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult {
         var result = FragmentResult()
         let bytes = fragment.bytes
+        scratch.extraFragment = nil  // the buffer is reused: never let an earlier file's results stand
         guard let base = bytes.baseAddress, bytes.count > 0 else { return result }
         if isPathAllowed(fragment.path, scratch: scratch) { return result }
         scratch.reset(ruleCount: rules.count)
@@ -228,10 +232,10 @@ public final class Detector: @unchecked Sendable {
                 continue
             }
             var gaveUp = false
-            let started = scratch.ruleTimes.isEmpty ? 0 : DispatchTimeNanos.now()
+            let started = scratch.ruleTimes.isEmpty ? 0 : MonotonicNanos.now()
             defer {
                 if !scratch.ruleTimes.isEmpty {
-                    scratch.ruleTimes[r] &+= DispatchTimeNanos.now() &- started
+                    scratch.ruleTimes[r] &+= MonotonicNanos.now() &- started
                     scratch.ruleWindows[r] &+= UInt64(scratch.windows[r].count)
                 }
             }
@@ -287,7 +291,7 @@ public final class Detector: @unchecked Sendable {
         }
         let lineRange = lines.lineRange(containing: secretRange.lowerBound)
         let lineBytes = UnsafeBufferPointer(start: base + lineRange.lowerBound, count: lineRange.count)
-        for marker in Self.suppressionMarkers where contains(lineBytes, marker) { return nil }
+        if Self.isSuppressed(lineBytes) { return nil }
         let (line, column) = lines.position(of: secretRange.lowerBound)
         if let filter = fragment.lines, !filter.contains(line) { return nil }
         let matchBytes = UnsafeBufferPointer(start: base + whole.lowerBound, count: whole.count)
@@ -400,6 +404,13 @@ struct LineLocator {
         return (l + 1, column)
     }
 
+    /// Byte range of 1-based `line`, without its line break; nil when the text has fewer lines.
+    mutating func lineRange(ofLine line: Int) -> Range<Int>? {
+        index()
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        return lineRange(containing: lineStarts[line - 1])
+    }
+
     /// Byte range of the line holding `offset`, without its line break.
     mutating func lineRange(containing offset: Int) -> Range<Int> {
         let l = lineIndex(of: offset)
@@ -467,19 +478,19 @@ extension String {
 /// A developer aid: which rules cost the most time (`LEAKGUARD_RULE_STATS=1`).
 enum RuleStats {
     static let enabled = getenv("LEAKGUARD_RULE_STATS") != nil
-    nonisolated(unsafe) static var times: [UInt64] = []
-    nonisolated(unsafe) static var windows: [UInt64] = []
-    static let lock = NSLockish()
+    /// Nanoseconds and windows per rule, summed over workers.
+    static let totals = Mutex<(times: [UInt64], windows: [UInt64])>(([], []))
 
     static func merge(_ scratch: DetectorScratch) {
         guard enabled, !scratch.ruleTimes.isEmpty else { return }
-        lock.withLock {
-            if times.isEmpty { times = scratch.ruleTimes.map { _ in 0 }; windows = times }
-            for i in 0..<scratch.ruleTimes.count { times[i] &+= scratch.ruleTimes[i]; windows[i] &+= scratch.ruleWindows[i] }
+        totals.withLock { t in
+            if t.times.isEmpty { t.times = scratch.ruleTimes.map { _ in 0 }; t.windows = t.times }
+            for i in 0..<scratch.ruleTimes.count { t.times[i] &+= scratch.ruleTimes[i]; t.windows[i] &+= scratch.ruleWindows[i] }
         }
     }
 
     static func report(_ detector: Detector) {
+        let (times, windows) = totals.withLock { $0 }
         guard enabled, !times.isEmpty else { return }
         let order = times.indices.sorted { times[$0] > times[$1] }
         for i in order.prefix(25) {
@@ -490,17 +501,10 @@ enum RuleStats {
     }
 }
 
-enum DispatchTimeNanos {
+enum MonotonicNanos {
     static func now() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
-}
-
-/// A pthread mutex, for the rare cold-path lock.
-final class NSLockish: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    func withLock<T>(_ body: () -> T) -> T { pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }; return body() }
 }

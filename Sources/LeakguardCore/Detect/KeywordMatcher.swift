@@ -104,7 +104,7 @@ public struct KeywordMatcher: Sendable {
         guard let base = bytes.baseAddress, outputs.count > 1 else { return }
         let n = bytes.count
         if n < 2048 {
-            run(base, from: 0, to: n, keepAfter: 0, into: &hits)
+            run(base, from: 0, to: n, row: 0, into: &hits)
             return
         }
         let stripe = n / 4
@@ -112,6 +112,7 @@ public struct KeywordMatcher: Sendable {
         var extra: [[UInt64]] = [[], [], []]
         let w = UInt32(width)
         let overlap = maxKeywordLength - 1
+        var tailStart = n, tailRow: UInt32 = 0
         table.withUnsafeBufferPointer { t in
             byteClass.withUnsafeBufferPointer { cls in
                 let tp = t.baseAddress!, cp = cls.baseAddress!
@@ -144,35 +145,27 @@ public struct KeywordMatcher: Sendable {
                     i0 &+= 1; i1 &+= 1; i2 &+= 1; i3 &+= 1
                     step &+= 1
                 }
-                // The last stripe's tail (n - 4 * stripe extra bytes) on its own.
-                if i3 < n {
-                    var r = r3
-                    while i3 < n {
-                        let e = tp[Int(r) &+ Int(cp[Int(base[i3])])]
-                        r = e & 0x7FFF_FFFF
-                        if e & 0x8000_0000 != 0 {
-                            for k in outputs[Int(r / w)] { extra[2].append(UInt64(k) << 40 | UInt64(i3 + 1)) }
-                        }
-                        i3 &+= 1
-                    }
-                }
+                tailStart = i3
+                tailRow = r3
             }
         }
+        // The last stripe's tail (n - 4 * stripe extra bytes) goes on with its automaton alone.
+        run(base, from: tailStart, to: n, row: tailRow, into: &extra[2])
         for part in extra { hits += part }
     }
 
-    /// One automaton over `base[from..<to]`, keeping hits that end after `keepAfter`.
-    private func run(_ base: UnsafePointer<UInt8>, from: Int, to: Int, keepAfter: Int, into hits: inout [UInt64]) {
+    /// One automaton over `base[from..<to]`, starting in `row`.
+    private func run(_ base: UnsafePointer<UInt8>, from: Int, to: Int, row start: UInt32, into hits: inout [UInt64]) {
         let w = UInt32(width)
         table.withUnsafeBufferPointer { t in
             byteClass.withUnsafeBufferPointer { cls in
                 let tp = t.baseAddress!, cp = cls.baseAddress!
-                var row: UInt32 = 0
+                var row = start
                 var i = from
                 while i < to {
                     let entry = tp[Int(row) &+ Int(cp[Int(base[i])])]
                     row = entry & 0x7FFF_FFFF
-                    if entry & 0x8000_0000 != 0 && i >= keepAfter {
+                    if entry & 0x8000_0000 != 0 {
                         for k in outputs[Int(row / w)] { hits.append(UInt64(k) << 40 | UInt64(i + 1)) }
                     }
                     i &+= 1

@@ -34,7 +34,7 @@ public enum DotenvCheck {
 
     /// `.env.example`, `.env.sample`, … and anything ending in `.example`/`.sample`/`.template`.
     public static func isTemplateName(_ path: String) -> Bool {
-        let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+        let name = basename(path).lowercased()
         for suffix in [".example", ".sample", ".template", ".dist", ".defaults"] where name.hasSuffix(suffix) { return true }
         return false
     }
@@ -144,7 +144,11 @@ public enum DotenvCheck {
     }
 }
 
-func basename(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+/// The last path component. Called per walked file, so no split into an array.
+func basename(_ path: String) -> String {
+    guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+    return String(path[path.index(after: slash)...])
+}
 
 func shellQuote(_ s: String) -> String {
     if s.allSatisfy({ $0.isLetter || $0.isNumber || "._-/".contains($0) }) { return s }

@@ -88,13 +88,18 @@ public final class Pattern: @unchecked Sendable {
 
     /// Convenience for cold paths (config validation, tests): does `text` match anywhere?
     public func matches(_ text: String, scratch: MatchScratch? = nil) -> Bool {
-        let s = scratch ?? MatchScratch()
-        var bytes = Array(text.utf8)
-        if bytes.isEmpty { bytes.append(0); return bytes.withUnsafeBufferPointer { if case .match = match($0.baseAddress!, length: 0, start: 0, scratch: s) { return true }; return false } }
-        return bytes.withUnsafeBufferPointer { buf in
-            if case .match = match(buf.baseAddress!, length: buf.count, start: 0, scratch: s) { return true }
-            return false
-        }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { matches($0, scratch: scratch ?? MatchScratch()) }
+    }
+
+    /// Does the pattern match anywhere in `bytes` (which may be empty)?
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
+        var empty: UInt8 = 0
+        // PCRE2 needs a valid pointer even for an empty subject.
+        let outcome = bytes.baseAddress.map { match($0, length: bytes.count, start: 0, scratch: scratch) }
+            ?? withUnsafePointer(to: &empty) { match($0, length: 0, start: 0, scratch: scratch) }
+        if case .match = outcome { return true }
+        return false
     }
 }
 

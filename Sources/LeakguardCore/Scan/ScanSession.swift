@@ -43,7 +43,7 @@ public enum ScanSession {
             let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
             // One ignore stack per root serves the walk and the .env check alike.
             let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
-            let part = try scanner.scanTree(root: path, displayPrefix: isDirectory(path) ? prefix : (paths.count > 1 ? path : ""),
+            let part = try scanner.scanTree(root: path, displayPrefix: stack != nil ? prefix : (paths.count > 1 ? path : ""),
                                             stack: request.options.useGitIgnore ? stack : nil)
             // The .env usage probe's findings are evidence for the .env check, not results.
             var own = part.report
@@ -51,10 +51,10 @@ public enum ScanSession {
                 .map { var p = $0; p.path = String(p.path.dropFirst(prefix.count)); return p }
             own.findings.removeAll { $0.ruleID == DotenvUsageProbe.ruleID }
             report.absorb(own)
-            if let stack, part.isDirectory, configuration.dotenv.enabled {
+            if let stack, configuration.dotenv.enabled {
                 var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
                 if request.fix && !dotenv.isEmpty {
-                    let changes = try DotenvFix.apply(findings: dotenv, files: part.files, scanRoot: path, stack: IgnoreStack.forDirectory(path))
+                    let changes = try DotenvFix.apply(findings: dotenv, files: part.files, scanRoot: path, stack: stack)
                     report.fixes += changes.map { prefix + $0.description }
                     // Judge again with the repaired ignore files.
                     dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: IgnoreStack.forDirectory(path), settings: configuration.dotenv, probes: probes)

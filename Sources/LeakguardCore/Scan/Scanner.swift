@@ -96,7 +96,7 @@ public final class Scanner: Sendable {
 
     func isOwnFile(_ path: String) -> Bool {
         guard !ownFiles.isEmpty else { return false }
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = basename(path)
         guard ownFiles.contains(where: { $0.hasSuffix("/" + name) }) else { return false }
         return realPath(path).map { ownFiles.contains($0) } ?? false
     }
@@ -106,7 +106,6 @@ public final class Scanner: Sendable {
     public struct TreeScan {
         public var report: ScanReport
         public var files: [String]
-        public var isDirectory: Bool
     }
 
     /// Scans the files below `root` (a directory or a single file). `stack` supplies git's
@@ -153,7 +152,7 @@ public final class Scanner: Sendable {
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
         }
         report.absorb(scanFiles(inputs, root: isDir ? root : nil))
-        return TreeScan(report: report, files: files, isDirectory: isDir)
+        return TreeScan(report: report, files: files)
     }
 
     public struct ScanInput: Sendable {
