@@ -247,6 +247,37 @@ import Testing
         #expect(skipped.contains { $0["file"] as? String == "big.bin" && $0["reason"] as? String == "binary" })
     }
 
+    /// The smaller flags: threads change nothing but speed, links are skipped unless followed,
+    /// `rules examples` fills in every template, and a bad `anchor` is a config error.
+    @Test func threadsSymlinksExamplesAndAnchor() throws {
+        let (dir, _) = try leakyTree()
+        defer { TestSupport.removeTree(dir) }
+        let one = try TestSupport.parseJSON(try TestSupport.leakguard(["scan", "-f", "json", "--threads", "1", dir]).stdout)
+        let two = try TestSupport.parseJSON(try TestSupport.leakguard(["scan", "-f", "json", "--threads", "2", dir]).stdout)
+        #expect((one["findings"] as? [[String: Any]])?.map { $0["fingerprint"] as! String }
+                == (two["findings"] as? [[String: Any]])?.map { $0["fingerprint"] as! String })
+        #expect(try TestSupport.leakguard(["scan", "--threads", "0", dir]).status == 2)
+
+        let outside = TestSupport.makeTempDirectory("link")
+        defer { TestSupport.removeTree(outside) }
+        try FileManager.default.moveItem(atPath: dir + "/app/main.py", toPath: outside + "/main.py")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/app/main.py", withDestinationPath: outside + "/main.py")
+        #expect(try TestSupport.leakguard(["scan", dir]).status == 0, "links are not followed by default")
+        #expect(try TestSupport.leakguard(["scan", "--follow-symlinks", dir]).status == 1)
+
+        let examples = try TestSupport.leakguard(["rules", "examples", "--seed", "s"])
+        #expect(examples.status == 0)
+        let lines = examples.stdout.split(separator: "\n")
+        #expect(lines.count >= 131)
+        #expect(!examples.stdout.contains("{{"), "every template is filled in")
+        #expect(try TestSupport.leakguard(["rules", "examples", "--seed", "s"]).stdout == examples.stdout, "same seed, same text")
+
+        TestSupport.write("[[rules]]\nid = \"a\"\nregex = 'x'\nkeywords = [\"x\"]\nanchor = \"token\"\n", to: dir + "/.leakguard.toml")
+        let bad = try TestSupport.leakguard(["scan", dir])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("anchor must be"))
+    }
+
     @Test func rulesListAndCheck() throws {
         let list = try TestSupport.leakguard(["rules", "list"])
         #expect(list.status == 0)
