@@ -83,6 +83,14 @@ public final class Detector: @unchecked Sendable {
                     throw ConfigError(file: rule.origin, message: "rule '\(rule.id)': regex does not compile: \(error)")
                 }
             }
+            // secretGroup indexes the match data: one past the pattern's groups would read
+            // whatever an earlier match left there.
+            if rule.secretGroup > 0 {
+                let groups = pattern?.captureCount ?? 0
+                guard rule.secretGroup <= groups, rule.secretGroup < Int(MatchScratch.maxPairs) else {
+                    throw ConfigError(file: rule.origin, message: "rule '\(rule.id)': secretGroup = \(rule.secretGroup), but its regex has \(groups == 0 ? "no capture groups" : "only \(groups) capture group\(groups == 1 ? "" : "s")")")
+                }
+            }
             var pathPattern: Pattern?
             if let path = rule.path {
                 do { pathPattern = try Pattern(path) } catch {
@@ -143,6 +151,7 @@ public final class Detector: @unchecked Sendable {
         var result = FragmentResult()
         let bytes = fragment.bytes
         scratch.extraFragment = nil  // the buffer is reused: never let an earlier file's results stand
+        scratch.suppressionBase = nil
         guard let base = bytes.baseAddress, bytes.count > 0 else { return result }
         if isPathAllowed(fragment.path, scratch: scratch) { return result }
         scratch.reset(ruleCount: rules.count)
@@ -158,6 +167,10 @@ public final class Detector: @unchecked Sendable {
             for i in scratch.extraSeen.indices { scratch.extraSeen[i] = false }
         }
         var cachedLineStart = -1, cachedLineEnd = -1
+        // The last word start found: every byte from `wordStart` up to `wordCheckedTo` is a word
+        // byte, so a later hit in the same word walks back no further than `wordCheckedTo`
+        // (linear in the line, however many keyword hits one long word holds).
+        var wordStart = -1, wordCheckedTo = -1
         // Work on local copies of the scratch arrays: no class-property access in the hot loop.
         var windows: [[Range<Int>]] = []
         swap(&windows, &scratch.windows)
@@ -185,7 +198,17 @@ public final class Detector: @unchecked Sendable {
                 case .word:
                     // The start of the word holding the hit; one anchored attempt there.
                     var w = start
-                    while w > cachedLineStart && isWordByte(base[w - 1]) { w -= 1 }
+                    if wordStart >= cachedLineStart && start >= wordCheckedTo {
+                        // Walk back only to where the last walk began.
+                        while w > wordCheckedTo && isWordByte(base[w - 1]) { w -= 1 }
+                        if w == wordCheckedTo { w = wordStart }
+                        wordStart = w; wordCheckedTo = start
+                    } else if wordStart >= cachedLineStart && start >= wordStart {
+                        w = wordStart
+                    } else {
+                        while w > cachedLineStart && isWordByte(base[w - 1]) { w -= 1 }
+                        wordStart = w; wordCheckedTo = start
+                    }
                     if let last = windows[r].last {
                         if last.lowerBound == w { continue }
                     } else {
@@ -269,6 +292,40 @@ public final class Detector: @unchecked Sendable {
         return result
     }
 
+    /// Every span of `text` that any rule's regex matches as its secret, ignoring entropy,
+    /// allowlists and suppressions: what redaction must hide in an excerpt. A cold path, run
+    /// only on the excerpts of findings.
+    func secretSpans(in text: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> [Range<Int>] {
+        guard let base = text.baseAddress, text.count > 0 else { return [] }
+        var present = Set<Int>()
+        keywordMatcher.scan(text) { keyword, _ in
+            guard keyword < extraKeywordBase else { return }
+            for j in keywordRuleStart[keyword]..<keywordRuleStart[keyword + 1] { present.insert(keywordRuleList[j]) }
+        }
+        for r in unconditionalRules { present.insert(r) }
+        var spans: [Range<Int>] = []
+        for r in present.sorted() {
+            guard let pattern = rules[r].pattern else { continue }
+            let rule = rules[r].rule
+            // Word-anchored patterns are tried at every word start; others search the text.
+            var start = 0
+            while start < text.count {
+                if rule.anchor == .word && start > 0 && isWordByte(base[start - 1]) { start += 1; continue }
+                guard case .match = pattern.match(base, length: text.count, start: start, scratch: scratch),
+                      let whole = scratch.range(0) else {
+                    if rule.anchor == .word { start += 1; continue }
+                    break
+                }
+                var secret = whole
+                if rule.secretGroup > 0, let g = scratch.range(rule.secretGroup) { secret = g }
+                else if rule.secretGroup == 0, pattern.captureCount == 1, let g = scratch.range(1) { secret = g }
+                if !secret.isEmpty { spans.append(secret) }
+                start = max(whole.upperBound, start + 1)
+            }
+        }
+        return spans
+    }
+
     /// Turns one regex match into a finding, or nil when a filter says it is not a secret.
     private func evaluate(_ compiled: CompiledRule, whole: Range<Int>, fragment: Fragment,
                           base: UnsafePointer<UInt8>, lines: inout LineLocator, scratch: DetectorScratch) -> Finding? {
@@ -291,7 +348,13 @@ public final class Detector: @unchecked Sendable {
         }
         let lineRange = lines.lineRange(containing: secretRange.lowerBound)
         let lineBytes = UnsafeBufferPointer(start: base + lineRange.lowerBound, count: lineRange.count)
-        if Self.isSuppressed(lineBytes) { return nil }
+        // One suppression search per line, however many matches it holds.
+        if scratch.suppressionLine != lineRange.lowerBound || scratch.suppressionBase != base {
+            scratch.suppressionLine = lineRange.lowerBound
+            scratch.suppressionBase = base
+            scratch.suppressed = Self.isSuppressed(lineBytes)
+        }
+        if scratch.suppressed { return nil }
         let (line, column) = lines.position(of: secretRange.lowerBound)
         if let filter = fragment.lines, !filter.contains(line) { return nil }
         let matchBytes = UnsafeBufferPointer(start: base + whole.lowerBound, count: whole.count)
@@ -305,7 +368,7 @@ public final class Detector: @unchecked Sendable {
             ruleID: rule.id, category: .secret, severity: rule.severity,
             message: rule.description.isEmpty ? "Secret matched rule \(rule.id)" : rule.description,
             path: fragment.path, line: line, column: column, endLine: endLine, endColumn: endColumn,
-            secret: secret, lineText: String(decoding: lineBytes, as: UTF8.self).trimmingLineBreak(),
+            secret: secret, lineText: Excerpt.window(lineBytes, around: (secretRange.lowerBound - lineRange.lowerBound)..<(min(secretRange.upperBound, lineRange.upperBound) - lineRange.lowerBound)),
             entropy: entropy ?? shannonEntropy(secretBytes), commit: fragment.commit)
     }
 
@@ -336,6 +399,10 @@ public final class DetectorScratch {
     var hits: [UInt64] = []
     var windows: [[Range<Int>]] = []
     var touched: [Int] = []
+    /// The line whose suppression marker was last looked for, in the fragment at `suppressionBase`.
+    var suppressionLine = -1
+    var suppressionBase: UnsafePointer<UInt8>?
+    var suppressed = false
     /// Which of the detector's extra keywords the fragment at `extraFragment` holds.
     public internal(set) var extraSeen: [Bool] = []
     var extraFragment: (UnsafePointer<UInt8>, Int)?
@@ -395,12 +462,17 @@ struct LineLocator {
         return lo
     }
 
+    /// The last position computed, so many findings on one long line cost one pass over it.
+    private var last: (offset: Int, line: Int, column: Int) = (-1, 0, 0)
+
     /// (line, column), both 1-based; columns count UTF-8 lead bytes, that is characters.
     mutating func position(of offset: Int) -> (Int, Int) {
         let l = lineIndex(of: offset)
         var column = 1
         var i = lineStarts[l]
+        if last.line == l + 1 && last.offset <= offset && last.offset >= i { column = last.column; i = last.offset }
         while i < offset { if bytes[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
+        last = (offset, l + 1, column)
         return (l + 1, column)
     }
 

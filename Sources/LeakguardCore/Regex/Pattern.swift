@@ -77,6 +77,8 @@ public final class Pattern: @unchecked Sendable {
                scratch: MatchScratch) -> MatchOutcome {
         prepare()
         let rc = pcre2_match_8(code, subject, length, start, options, scratch.matchData, scratch.context)
+        // rc is one more than the highest group set (0: the ovector was too small, all pairs set).
+        scratch.setPairs = rc == 0 ? Int(MatchScratch.maxPairs) : Int(max(rc, 0))
         if rc >= 0 { return .match }
         if rc == lg_pcre2_error_nomatch() { return .noMatch }
         if rc == lg_pcre2_error_matchlimit() || rc == lg_pcre2_error_heaplimit()
@@ -112,6 +114,8 @@ public final class MatchScratch {
     let context: OpaquePointer
     let jitStack: OpaquePointer?
     let ovector: UnsafeMutablePointer<Int>
+    /// How many ovector pairs the last match set; higher pairs hold stale data.
+    var setPairs = 0
 
     /// - Parameter matchLimit: PCRE2's backtracking budget per match attempt. The default is far
     ///   above what any sane secret pattern needs and low enough that a runaway pattern on a hostile
@@ -136,7 +140,7 @@ public final class MatchScratch {
     /// Byte range of capture group `group` of the last successful match, or nil when unset.
     @inline(__always)
     func range(_ group: Int) -> Range<Int>? {
-        guard group < Int(Self.maxPairs) else { return nil }
+        guard group < setPairs else { return nil }
         let lower = ovector[2 * group], upper = ovector[2 * group + 1]
         if lower == lg_pcre2_unset() || upper < lower { return nil }
         return lower..<upper
