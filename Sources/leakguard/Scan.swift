@@ -34,27 +34,34 @@ struct OutputOptions: ParsableArguments {
         return .prefix
     }
 
-    /// Writes the report where asked; colour only for a terminal.
-    func emit(_ report: ScanReport, rules: [RuleMetadata]) throws {
+    /// Writes the report where asked; colour only for a terminal. Everything goes through
+    /// `ReportOutput`, which redacts and guards; `detector` lets it find secrets in excerpts
+    /// that no finding named.
+    func emit(_ report: ScanReport, rules: [RuleMetadata], configuration: Configuration) throws {
         var context = ReportContext()
         context.redaction = redaction
         context.rules = rules
-        context.color = reportPath == nil && format == .text && !noColor && isatty(1) == 1 && getenv("NO_COLOR") == nil
-        let text = format.reporter.render(report, context: context)
-        if let reportPath {
-            guard writeText(text, to: reportPath) else {
+        let toStdout = reportPath == nil || reportPath == "-"
+        context.color = toStdout && format == .text && !noColor && isatty(1) == 1 && getenv("NO_COLOR") == nil
+        let detector = report.findings.isEmpty || redaction == .none ? nil : try? Detector(configuration: configuration)
+        if !toStdout, let reportPath {
+            let fd = open(reportPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
                 throw ToolError("cannot write report to '\(reportPath)': \(String(cString: strerror(errno)))")
             }
-            if format != .text { FileHandleOutput.stderr(TextReporter().summaryLine(report) + "\n") }
+            var ok = true
+            ReportOutput.write(report, format: format, context: context, detector: detector) { ok = ok && writeAll(fd, $0) }
+            guard close(fd) == 0, ok else {
+                throw ToolError("cannot write report to '\(reportPath)': \(String(cString: strerror(errno)))")
+            }
+            FileHandleOutput.stderr(TextReporter().summaryLine(report) + "\n")
         } else {
-            FileHandleOutput.stdout(text)
+            ReportOutput.write(report, format: format, context: context, detector: detector) { FileHandleOutput.stdout($0) }
         }
     }
 }
 
 extension ReportFormat: ExpressibleByArgument {}
-
-extension Severity: ExpressibleByArgument {}
 
 func writeText(_ text: String, to path: String) -> Bool {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -62,6 +69,9 @@ func writeText(_ text: String, to path: String) -> Bool {
     defer { close(fd) }
     return writeAll(fd, text)
 }
+
+extension Severity: ExpressibleByArgument {}
+
 
 /// Flags that choose what is scanned and how.
 struct ScanInputOptions: ParsableArguments {
@@ -172,8 +182,8 @@ extension LeakguardCommand {
             let (report, configuration) = try runScan(request)
             for change in report.fixes { FileHandleOutput.stderr("leakguard: fixed: \(change)\n") }
             if fix && report.fixes.isEmpty { FileHandleOutput.stderr("leakguard: --fix: nothing to change\n") }
-            for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(warning)\n") }
-            try output.emit(report, rules: ScanSession.ruleMetadata(configuration))
+            for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(escapeControls(warning))\n") }
+            try output.emit(report, rules: ScanSession.ruleMetadata(configuration), configuration: configuration)
             if report.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
         }
     }

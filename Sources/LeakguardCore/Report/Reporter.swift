@@ -4,6 +4,8 @@ public struct ReportContext: Sendable {
     public var color = false
     /// Descriptions of every rule that could have fired, for SARIF's rule table.
     public var rules: [RuleMetadata] = []
+    /// The text report lists every skipped file with its reason (`-v`).
+    public var verboseSkips = false
     public init() {}
 }
 
@@ -38,3 +40,48 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 }
 
 public let leakguardVersion = "0.1.0"
+
+/// Writes reports: the only way findings leave the process. Every format goes through the
+/// `Redactor` first and its `OutputGuard` last.
+public enum ReportOutput {
+    /// Renders `report` in `format`, calling `write` with successive pieces of the text (the text
+    /// format streams; the structured formats are one piece).
+    public static func write(_ report: ScanReport, format: ReportFormat, context: ReportContext,
+                             detector: Detector?, to write: (String) -> Void) {
+        let redactor = Redactor(redaction: context.redaction, detector: report.findings.isEmpty ? nil : detector)
+        let (prepared, outputGuard) = redactor.prepare(report)
+        if format == .text {
+            TextReporter().render(prepared, context: context) { write(outputGuard.scrub($0)) }
+        } else {
+            write(outputGuard.scrub(format.reporter.render(prepared, context: context)))
+        }
+    }
+
+    public static func render(_ report: ScanReport, format: ReportFormat, context: ReportContext, detector: Detector?) -> String {
+        var out = ""
+        write(report, format: format, context: context, detector: detector) { out += $0 }
+        return out
+    }
+}
+
+/// `text` with control characters shown as escapes (`\u{1B}`), as Swift's debugDescription
+/// would: never raw on a terminal. Bidirectional overrides are escaped too.
+public func escapeControls(_ text: String) -> String {
+    var needs = false
+    for u in text.unicodeScalars where isControlScalar(u) { needs = true; break }
+    guard needs else { return text }
+    var out = ""
+    for u in text.unicodeScalars {
+        if isControlScalar(u) {
+            out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
+}
+
+@inline(__always) func isControlScalar(_ u: Unicode.Scalar) -> Bool {
+    let v = u.value
+    return (v < 0x20 && v != 0x09) || (v >= 0x7F && v <= 0x9F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
+}

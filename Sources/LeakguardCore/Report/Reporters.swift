@@ -1,15 +1,25 @@
 /// Human-readable report: findings grouped by file, a redacted excerpt for each, a summary line.
+/// Everything taken from scanned content or file names is escaped: a hostile file must not be
+/// able to move the cursor or erase its own finding on a terminal.
 public struct TextReporter: Reporter {
     public init() {}
 
     public func render(_ report: ScanReport, context: ReportContext) -> String {
-        let paint = Paint(enabled: context.color)
         var out = ""
+        render(report, context: context) { out += $0 }
+        return out
+    }
+
+    /// Renders piece by piece (one file header or finding at a time), so a large report is
+    /// written as it is made instead of held whole.
+    public func render(_ report: ScanReport, context: ReportContext, write: (String) -> Void) {
+        let paint = Paint(enabled: context.color)
         var currentPath: String?
         for f in report.findings {
+            var out = ""
             if f.path != currentPath {
                 if currentPath != nil { out += "\n" }
-                out += paint.bold(f.path) + "\n"
+                out += paint.bold(escapeControls(f.path)) + "\n"
                 currentPath = f.path
             }
             let level: String
@@ -18,34 +28,28 @@ public struct TextReporter: Reporter {
             case .warning: level = paint.yellow("warning")
             case .note: level = paint.blue("note   ")
             }
-            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(f.ruleID))  \(f.message)\n"
+            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(f.ruleID))  \(escapeControls(f.message))\n"
             if !f.lineText.isEmpty {
-                out += "      │ " + excerpt(f, context.redaction) + "\n"
+                out += "      │ " + escapeControls(f.lineText.replacingAll("\t", with: "  ").trimmed()) + "\n"
             }
             if context.redaction == .none && !f.secret.isEmpty {
-                out += "      " + paint.dim("secret: ") + f.secret + "\n"
+                out += "      " + paint.dim("secret: ") + escapeControls(f.secret) + "\n"
             }
             if let c = f.commit {
-                out += "      " + paint.dim("commit \(c.commit.prefix(12)) by \(c.author) <\(c.email)> on \(c.date)") + "\n"
+                out += "      " + paint.dim(escapeControls("commit \(c.commit.prefix(12)) by \(c.author) <\(c.email)> on \(c.date)")) + "\n"
             }
             if let help = f.help {
-                out += "      " + paint.dim("fix: ") + help + "\n"
+                out += "      " + paint.dim("fix: ") + escapeControls(help) + "\n"
+            }
+            write(out)
+        }
+        var tail = report.findings.isEmpty ? "" : "\n"
+        if context.verboseSkips {
+            for k in report.summary.skipped {
+                tail += "skipped: \(escapeControls(k.path)) (\(k.reason.rawValue)\(k.detail.isEmpty ? "" : ": " + escapeControls(k.detail)))\n"
             }
         }
-        if !report.findings.isEmpty { out += "\n" }
-        out += summaryLine(report) + "\n"
-        return out
-    }
-
-    /// The finding's line, secret redacted, trimmed around the finding when very long.
-    func excerpt(_ f: Finding, _ redaction: Redaction) -> String {
-        var line = f.secret.isEmpty ? f.lineText : redaction.apply(f.secret, in: f.lineText)
-        line = line.replacingAll("\t", with: "  ")
-        let chars = Array(line)
-        if chars.count <= 160 { return line.trimmed() }
-        let start = max(0, min(f.column - 1 - 60, chars.count - 160))
-        let end = min(chars.count, start + 160)
-        return (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+        write(tail + summaryLine(report) + "\n")
     }
 
     public func summaryLine(_ report: ScanReport) -> String {
@@ -122,10 +126,11 @@ public struct JSONReporter: Reporter {
                 ("column", .int(f.column)),
                 ("endLine", .int(f.endLine)),
                 ("endColumn", .int(f.endColumn)),
-                ("secret", f.secret.isEmpty ? .null : .string(context.redaction.apply(f.secret))),
+                ("secret", f.secret.isEmpty ? .null : .string(f.secret)),
                 ("entropy", .optional(f.entropy)),
                 ("fingerprint", .string(f.fingerprint)),
             ]
+            if !f.lineText.isEmpty { members.append(("excerpt", .string(f.lineText))) }
             if let c = f.commit {
                 members += [("commit", .string(c.commit)), ("author", .string(c.author)),
                             ("email", .string(c.email)), ("date", .string(c.date))]
@@ -184,10 +189,10 @@ public struct SARIFReporter: Reporter {
                 ("endLine", .int(max(1, f.endLine))), ("endColumn", .int(max(1, f.endColumn))),
             ]
             if !f.lineText.isEmpty {
-                region.append(("snippet", .object([("text", .string(f.secret.isEmpty ? f.lineText : context.redaction.apply(f.secret, in: f.lineText)))])))
+                region.append(("snippet", .object([("text", .string(f.lineText))])))
             }
             var properties: [(String, JSONValue)] = [("category", .string(f.category.rawValue))]
-            if !f.secret.isEmpty { properties.append(("secret", .string(context.redaction.apply(f.secret)))) }
+            if !f.secret.isEmpty { properties.append(("secret", .string(f.secret))) }
             if let e = f.entropy { properties.append(("entropy", .double(e))) }
             if let c = f.commit {
                 properties += [("commit", .string(c.commit)), ("author", .string(c.author)),
@@ -220,6 +225,21 @@ public struct SARIFReporter: Reporter {
                     ("semanticVersion", .string(leakguardVersion)),
                     ("rules", .array(driverRules)),
                 ]))])),
+                ("invocations", .array([.object([
+                    ("executionSuccessful", .bool(true)),
+                    ("toolExecutionNotifications", .array(report.summary.skipped.map { k in
+                        .object([
+                            ("level", .string(k.reason == .binary ? "note" : "warning")),
+                            ("message", .object([("text", .string("skipped \(k.path): \(k.reason.rawValue)\(k.detail.isEmpty ? "" : " (\(k.detail))")"))])),
+                            ("locations", .array([.object([("physicalLocation", .object([
+                                ("artifactLocation", .object([("uri", .string(uriEncode(k.path))), ("uriBaseId", .string("%SRCROOT%"))])),
+                            ]))])])),
+                            ("properties", .object([("reason", .string(k.reason.rawValue))])),
+                        ])
+                    } + report.warnings.map { w in
+                        .object([("level", .string("warning")), ("message", .object([("text", .string(w))]))])
+                    })),
+                ])])),
                 ("results", .array(results)),
                 ("columnKind", .string("unicodeCodePoints")),
             ])])),
@@ -263,9 +283,11 @@ public struct JUnitReporter: Reporter {
             if let last = byFile.last, last.0 == f.path { byFile[byFile.count - 1].1.append(f) } else { byFile.append((f.path, [f])) }
         }
         let seconds = String(report.summary.durationMs / 1000)
+        let skipped = report.summary.skipped
+        let tests = max(1, byFile.count) + skipped.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"leakguard\" tests=\"\(max(1, byFile.count))\" failures=\"\(byFile.count)\" time=\"\(seconds)\">\n"
-        out += "  <testsuite name=\"leakguard\" tests=\"\(max(1, byFile.count))\" failures=\"\(byFile.count)\" errors=\"0\" time=\"\(seconds)\">\n"
+        out += "<testsuites name=\"leakguard\" tests=\"\(tests)\" failures=\"\(byFile.count)\" skipped=\"\(skipped.count)\" time=\"\(seconds)\">\n"
+        out += "  <testsuite name=\"leakguard\" tests=\"\(tests)\" failures=\"\(byFile.count)\" errors=\"0\" skipped=\"\(skipped.count)\" time=\"\(seconds)\">\n"
         if byFile.isEmpty {
             out += "    <testcase classname=\"leakguard\" name=\"scan (\(report.summary.files) files)\"/>\n"
         }
@@ -273,10 +295,19 @@ public struct JUnitReporter: Reporter {
             out += "    <testcase classname=\"leakguard\" name=\"\(xml(path))\">\n"
             let text = findings.map { f in
                 "\(f.path):\(f.line):\(f.column) \(f.severity.rawValue) \(f.ruleID): \(f.message)"
-                    + (f.secret.isEmpty ? "" : " [\(context.redaction.apply(f.secret))]")
+                    + (f.secret.isEmpty ? "" : " [\(f.secret)]")
             }.joined(separator: "\n")
             out += "      <failure message=\"\(findings.count) finding\(findings.count == 1 ? "" : "s")\" type=\"leakguard\">\(xml(text))</failure>\n"
             out += "    </testcase>\n"
+        }
+        // Files the scan could not read are visible as skipped cases, never silently absent.
+        for k in skipped {
+            out += "    <testcase classname=\"leakguard.skipped\" name=\"\(xml(k.path))\">\n"
+            out += "      <skipped message=\"\(xml(k.reason.rawValue + (k.detail.isEmpty ? "" : ": " + k.detail)))\"/>\n"
+            out += "    </testcase>\n"
+        }
+        if !report.warnings.isEmpty {
+            out += "    <system-err>\(xml(report.warnings.joined(separator: "\n")))</system-err>\n"
         }
         out += "  </testsuite>\n</testsuites>\n"
         return out
