@@ -14,8 +14,10 @@ enum FileSystem {
 
     /// Reads a whole file. `followSymlinks: false` refuses a symlink (git does so for in-tree
     /// `.gitignore` files).
+    /// Only regular files are read: a FIFO or device named `.gitignore` would block forever, so
+    /// the open never blocks (`O_NONBLOCK`) and the type is checked on the open descriptor.
     static func readFile(_ path: String, followSymlinks: Bool = true) -> ReadResult {
-        var flags = O_RDONLY | O_CLOEXEC
+        var flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
         if !followSymlinks { flags |= O_NOFOLLOW }
         let fd = open(path, flags)
         if fd < 0 {
@@ -27,6 +29,7 @@ enum FileSystem {
         var capacity = 4096
         if fstat(fd, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR { return .failed(errno: EISDIR) }
+            if (info.st_mode & S_IFMT) != S_IFREG { return .failed(errno: notRegularFile) }
             capacity = max(Int(info.st_size) + 1, 64)
         }
         var bytes = [UInt8](repeating: 0, count: capacity)
@@ -87,7 +90,11 @@ enum FileSystem {
         return String(cString: cwd)
     }
 
+    /// The error code `readFile` gives for a FIFO, socket or device.
+    static let notRegularFile: Int32 = -1
+
     static func errorMessage(_ code: Int32) -> String {
+        if code == notRegularFile { return "not a regular file (a FIFO, socket or device); not read" }
         guard let message = strerror(code) else { return "error \(code)" }
         return String(cString: message)
     }

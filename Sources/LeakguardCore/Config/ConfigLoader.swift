@@ -50,8 +50,10 @@ public enum ConfigLoader {
     /// `[extend] useDefault = false`; a rule with a built-in id replaces that built-in rule.
     public static func loadFile(_ path: String, depth: Int) throws(ConfigError) -> Configuration {
         guard depth < 8 else { throw ConfigError(file: path, message: "[extend] chain deeper than 8 files (a cycle?)") }
-        guard let text = readTextFile(path) else {
-            throw ConfigError(file: path, message: "cannot read file (\(String(cString: strerror(errno))))")
+        let text: String
+        switch readRegularFile(path) {
+        case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+        case .failure(let error): throw ConfigError(file: path, message: "cannot read config: \(error)")
         }
         let own = try parse(text, file: path)
         var base: Configuration

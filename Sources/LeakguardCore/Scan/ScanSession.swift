@@ -106,8 +106,11 @@ public struct Baseline: Sendable {
     }
 
     public static func load(_ path: String) throws(ConfigError) -> Baseline {
-        guard let text = readTextFile(path) else {
-            throw ConfigError(file: path, message: "cannot read baseline (\(errnoDescription()))")
+        let text: String
+        switch readRegularFile(path) {
+        case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+        case .failure(let error):
+            throw ConfigError(file: path, message: fileExists(path) ? "cannot read baseline: \(error)" : "baseline file not found")
         }
         let trimmed = text.trimmed()
         if trimmed.hasPrefix("{") {

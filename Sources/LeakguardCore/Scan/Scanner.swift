@@ -148,10 +148,18 @@ public final class Scanner: Sendable {
                 files.append(f.relativePath)
             }
         } else {
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                throw ScanError("cannot scan '\(root)': not a regular file (\(fileKindName(st.st_mode)))")
+            }
             let name = displayPrefix.isEmpty ? root : displayPrefix
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
         }
-        report.absorb(scanFiles(inputs, root: isDir ? root : nil))
+        let part = scanFiles(inputs, root: isDir ? root : nil)
+        if !isDir, let skip = part.summary.skipped.first, skip.reason == .unreadable || skip.reason == .special {
+            // A file named on the command line that cannot be read is an error, never "clean".
+            throw ScanError("cannot scan '\(root)': \(skip.detail.isEmpty ? skip.reason.rawValue : skip.detail)")
+        }
+        report.absorb(part)
         return TreeScan(report: report, files: files)
     }
 
@@ -200,7 +208,7 @@ public final class Scanner: Sendable {
         guard checks.contains(where: { $0.wants(path: input.displayPath) }), !isOwnFile(input.absolutePath) else { return }
         let load: FileBuffer.Load
         if rootFD >= 0, let relative = input.relativePath {
-            load = buffer.load(relative, in: rootFD, maxSize: options.maxFileSize)
+            load = buffer.load(relative, in: rootFD, maxSize: options.maxFileSize, followSymlinks: options.followSymlinks)
         } else {
             load = buffer.load(input.rawPath ?? Array(input.absolutePath.utf8), maxSize: options.maxFileSize)
         }
@@ -212,7 +220,9 @@ public final class Scanner: Sendable {
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .tooLarge, detail: "\(size) bytes"))
         case .binary:
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .binary))
-        case .loaded(let bytes):
+        case .special(let what):
+            report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .special, detail: what))
+        case .loaded(let bytes, _):
             report.summary.files += 1
             report.summary.bytes += bytes.count
             let fragment = Fragment(bytes: bytes, path: input.displayPath)
@@ -259,25 +269,40 @@ struct FileBuffer {
     private var storage: UnsafeMutablePointer<UInt8>?
     private var capacity = 0
 
-    enum Load { case loaded(UnsafeBufferPointer<UInt8>), binary, tooLarge(Int), failed(String) }
+    enum Load {
+        case loaded(UnsafeBufferPointer<UInt8>, TextEncoding)
+        case binary, tooLarge(Int), failed(String)
+        /// A FIFO, socket or device (perhaps swapped in after the walk listed a regular file).
+        case special(String)
+    }
 
-    mutating func load(_ path: [UInt8], maxSize: Int) -> Load {
+    /// Opening never blocks and never follows a final symlink unless asked: a file swapped for
+    /// a FIFO between the walk and the open is refused, not waited on.
+    static func openFlags(followSymlinks: Bool) -> Int32 {
+        O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymlinks ? 0 : O_NOFOLLOW)
+    }
+
+    mutating func load(_ path: [UInt8], maxSize: Int, followSymlinks: Bool = true) -> Load {
         let fd = (path + [0]).withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_RDONLY | O_CLOEXEC) }
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, Self.openFlags(followSymlinks: followSymlinks)) }
         }
         return load(fd: fd, maxSize: maxSize)
     }
 
     /// Opens `relative` below the directory `dirFD`.
-    mutating func load(_ relative: String, in dirFD: Int32, maxSize: Int) -> Load {
-        load(fd: openat(dirFD, relative, O_RDONLY | O_CLOEXEC), maxSize: maxSize)
+    mutating func load(_ relative: String, in dirFD: Int32, maxSize: Int, followSymlinks: Bool = false) -> Load {
+        load(fd: openat(dirFD, relative, Self.openFlags(followSymlinks: followSymlinks)), maxSize: maxSize)
     }
 
     private mutating func load(fd: Int32, maxSize: Int) -> Load {
-        guard fd >= 0 else { return .failed(errnoDescription()) }
+        guard fd >= 0 else {
+            if errno == ELOOP { return .special("a symbolic link appeared where the walk saw a file; not followed") }
+            return .failed(errnoDescription())
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failed(errnoDescription()) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .special(fileKindName(st.st_mode)) }
         let size = Int(st.st_size)
         if size > maxSize { return .tooLarge(size) }
         return read(fd: fd, expected: size, maxSize: maxSize)
@@ -289,10 +314,12 @@ struct FileBuffer {
         var total = 0
         var checkedBinary = false
         while true {
-            // Binary files are dropped after their first 8000 bytes, never read whole.
+            // Binary files are dropped after their first 8000 bytes, never read whole. UTF-16
+            // and UTF-32 text is full of NULs too: it is recognised first.
             if !checkedBinary && total >= 8000 {
                 checkedBinary = true
-                if memchr(storage!, 0, 8000) != nil { return .binary }
+                if TextEncoding.detect(UnsafeBufferPointer(start: storage, count: total)) == .utf8,
+                   memchr(storage!, 0, 8000) != nil { return .binary }
             }
             if total == capacity {
                 if total > maxSize { return .tooLarge(total) }
@@ -305,8 +332,17 @@ struct FileBuffer {
         }
         if total > maxSize { return .tooLarge(total) }
         let loaded = UnsafeBufferPointer(start: storage, count: total)
+        let encoding = TextEncoding.detect(loaded)
+        if encoding != .utf8 {
+            // Transcoded to UTF-8: characters and line breaks are kept one for one, so lines and
+            // columns (which count characters) point into the original.
+            let utf8 = encoding.transcode(loaded)
+            ensure(max(utf8.count, 1))
+            utf8.withUnsafeBufferPointer { storage!.update(from: $0.baseAddress!, count: utf8.count) }
+            return .loaded(UnsafeBufferPointer(start: storage, count: utf8.count), encoding)
+        }
         if !checkedBinary && looksBinary(loaded) { return .binary }
-        return .loaded(loaded)
+        return .loaded(loaded, .utf8)
     }
 
     /// Wraps bytes that are already in memory (git blobs) in the same interface.

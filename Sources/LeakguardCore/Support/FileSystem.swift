@@ -30,11 +30,67 @@ func joinPath(_ a: String, _ b: String) -> String {
     return a.hasSuffix("/") ? a + b : a + "/" + b
 }
 
-/// Reads a whole file; nil (with errno set) when it cannot be read.
+/// Why a file was not read.
+public struct FileReadError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Opens `path` for reading only if it is a regular file, without ever blocking: a FIFO or
+/// device where a config, baseline or ignore file should be would otherwise hang the scan.
+/// `followSymlinks: false` refuses a symlink as the last component.
+func openRegularFile(_ path: String, at directory: Int32 = AT_FDCWD, followSymlinks: Bool = true) -> Result<Int32, FileReadError> {
+    var flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
+    if !followSymlinks { flags |= O_NOFOLLOW }
+    let fd = openat(directory, path, flags)
+    guard fd >= 0 else {
+        if errno == ELOOP && !followSymlinks { return .failure(FileReadError(description: "is a symbolic link; not followed")) }
+        return .failure(FileReadError(description: errnoDescription()))
+    }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+        let message = errnoDescription()
+        close(fd)
+        return .failure(FileReadError(description: message))
+    }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+        close(fd)
+        return .failure(FileReadError(description: "not a regular file (\(fileKindName(st.st_mode)))"))
+    }
+    return .success(fd)
+}
+
+func fileKindName(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFDIR: "a directory"
+    case S_IFIFO: "a FIFO"
+    case S_IFSOCK: "a socket"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFLNK: "a symbolic link"
+    default: "a special file"
+    }
+}
+
+/// Reads a whole regular file, or says why not.
+func readRegularFile(_ path: String, followSymlinks: Bool = true) -> Result<[UInt8], FileReadError> {
+    switch openRegularFile(path, followSymlinks: followSymlinks) {
+    case .failure(let error): return .failure(error)
+    case .success(let fd):
+        defer { close(fd) }
+        guard let bytes = readAll(fd) else { return .failure(FileReadError(description: errnoDescription())) }
+        return .success(bytes)
+    }
+}
+
+/// Reads a whole file; nil (with errno set) when it cannot be read or is not a regular file.
 func readFileBytes(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
+    switch readRegularFile(path) {
+    case .success(let bytes): return bytes
+    case .failure: if errno == 0 { errno = EINVAL }; return nil
+    }
+}
+
+private func readAll(_ fd: Int32) -> [UInt8]? {
     var out: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -54,7 +110,9 @@ func readTextFile(_ path: String) -> String? {
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then rename.
 func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) -> Bool {
     let tmp = path + ".leakguard-tmp-\(getpid())"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    // A fresh file only: never through a symlink or over something planted at the temp name.
+    unlink(tmp)
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     guard fd >= 0 else { return false }
     var offset = 0
     let ok: Bool = bytes.withUnsafeBytes { buf in
