@@ -43,14 +43,32 @@ public enum DotenvFix {
         var changes: [Change] = []
         for (target, lines) in wanted.sorted(by: { $0.key < $1.key }) {
             let path = joinPath(stack.rootPath, target)
-            let existing = readFileBytes(path)
+            // Never write through a symlink: git itself refuses a symlinked .gitignore, and
+            // replacing the link would copy its target (any file) into the repository.
+            var lst = stat()
+            if lstat(path, &lst) == 0 {
+                if (lst.st_mode & S_IFMT) == S_IFLNK {
+                    throw ScanError("--fix: \(target) is a symbolic link (git does not read it, and leakguard will not write through it). Replace it with a regular file, e.g. `rm \(target)` and run --fix again, or add these lines yourself: \(lines.joined(separator: ", "))")
+                }
+                if (lst.st_mode & S_IFMT) != S_IFREG {
+                    throw ScanError("--fix: \(target) is not a regular file (\(fileKindName(lst.st_mode))); add these lines to a real .gitignore yourself: \(lines.joined(separator: ", "))")
+                }
+            }
+            let existing: [UInt8]?
+            switch readRegularFile(path, followSymlinks: false) {
+            case .success(let bytes): existing = bytes
+            case .failure(let error):
+                if lstat(path, &lst) == 0 { throw ScanError("--fix: cannot read \(target): \(error)") }
+                existing = nil
+            }
             let text = existing.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let present = Set(text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0).trimmingLineBreak().trimmed() })
             let missing = lines.filter { !present.contains($0) }
             if missing.isEmpty { continue }
             let newline = text.contains("\r\n") ? "\r\n" : "\n"
             var out = text
-            if !out.isEmpty && !out.hasSuffix("\n") { out += newline }
+            // Byte test: in Swift "\r\n" is one Character, so hasSuffix("\n") misses a CRLF ending.
+            if !out.isEmpty && out.utf8.last != 10 { out += newline }
             if !out.isEmpty { out += newline }
             out += "# Local environment files hold secrets (added by leakguard --fix)" + newline
             for line in missing { out += line + newline }
