@@ -58,15 +58,48 @@ public struct AIBackoffCheck: ContentCheck {
             let range = lines.lineRange(ofLine: f.line) ?? 0..<0
             let lineBytes = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
             if Detector.isSuppressed(lineBytes) { continue }
-            let lineText = String(decoding: lineBytes, as: UTF8.self)
             if let filter = fragment.lines, !filter.contains(f.line) { continue }
+            let fullLine = String(decoding: lineBytes, as: UTF8.self)
+            // The literal handed to the client is the secret: redaction must know it.
+            var secret = ""
+            if f.ruleID == "ai-key-hardcoded", f.line == f.endLine {
+                secret = Self.literalValue(fullLine, from: f.column, to: f.endColumn)
+            }
+            let span = Self.byteRange(fullLine, from: f.column, to: f.line == f.endLine ? f.endColumn : f.column)
             out.findings.append(Finding(
                 ruleID: f.ruleID, category: .ai, severity: Severity(rawValue: f.severity.rawValue) ?? .warning,
                 message: f.message, path: fragment.path, line: f.line, column: f.column,
-                endLine: f.endLine, endColumn: f.endColumn, lineText: lineText,
-                fingerprint: Finding.fingerprint(rule: f.ruleID, path: fragment.path, content: lineText.trimmed()),
+                endLine: f.endLine, endColumn: f.endColumn, secret: secret,
+                lineText: Excerpt.window(lineBytes, around: span),
+                fingerprint: Finding.fingerprint(rule: f.ruleID, path: fragment.path, content: fullLine.trimmed()),
                 commit: fragment.commit))
         }
+        return out
+    }
+
+    /// Byte offsets in `line` of the 1-based character columns `from..<to`.
+    static func byteRange(_ line: String, from: Int, to: Int) -> Range<Int> {
+        var lower = 0, upper = 0, column = 1, offset = 0
+        for scalar in line.unicodeScalars {
+            if column == from { lower = offset }
+            if column == to { upper = offset; break }
+            offset += UTF8.width(scalar)
+            column += 1
+        }
+        if column < to { upper = offset }
+        return lower..<max(lower, upper)
+    }
+
+    /// The text of the string literal between two columns, without prefix and quotes.
+    static func literalValue(_ line: String, from: Int, to: Int) -> String {
+        let scalars = Array(line.unicodeScalars)
+        guard from >= 1, to - 1 <= scalars.count, from < to else { return "" }
+        var body = scalars[(from - 1)..<(to - 1)]
+        while let first = body.first, "bBrRuUfF".unicodeScalars.contains(first) { body.removeFirst() }
+        while let first = body.first, first == "\"" || first == "'" { body.removeFirst() }
+        while let last = body.last, last == "\"" || last == "'" { body.removeLast() }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: body)
         return out
     }
 }
