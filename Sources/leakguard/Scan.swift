@@ -72,6 +72,8 @@ func writeText(_ text: String, to path: String) -> Bool {
 
 extension Severity: ExpressibleByArgument {}
 
+extension ScanRequest.ConfigSource: ExpressibleByArgument {}
+
 
 /// Flags that choose what is scanned and how.
 struct ScanInputOptions: ParsableArguments {
@@ -111,6 +113,9 @@ struct ScanInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Scan only the commits after this one, up to HEAD (implies --git).", valueName: "commit"))
     var sinceCommit: String?
 
+    @Option(name: .long, help: ArgumentHelp("With --range/--since-commit: read the config, baseline and .gitleaksignore from the range's base (default; a change to them is reported) or from the work tree (head).", valueName: "base|head"))
+    var configFrom: ScanRequest.ConfigSource = .base
+
     func validate() throws {
         if parseSize(maxFileSize) == nil { throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size like 10M") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -130,6 +135,7 @@ struct ScanInputOptions: ParsableArguments {
         request.options.maxFileSize = parseSize(maxFileSize) ?? ScanOptions.defaultMaxFileSize
         request.options.followSymlinks = followSymlinks
         request.options.useGitIgnore = !noGitignore
+        request.configFrom = configFrom
         if let threads { request.options.threads = threads }
         if staged {
             request.mode = .staged(wholeFiles: wholeFiles)

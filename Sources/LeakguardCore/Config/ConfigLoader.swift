@@ -55,6 +55,12 @@ public enum ConfigLoader {
         case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
         case .failure(let error): throw ConfigError(file: path, message: "cannot read config: \(error)")
         }
+        return try loadText(text, path: path, depth: depth)
+    }
+
+    /// Loads configuration text as if read from `path` (which names it in errors and anchors a
+    /// relative `[extend] path`): the range gate reads the base commit's copy this way.
+    public static func loadText(_ text: String, path: String, depth: Int = 0) throws(ConfigError) -> Configuration {
         let own = try parse(text, file: path)
         var base: Configuration
         if let extendPath = own.extendPath {

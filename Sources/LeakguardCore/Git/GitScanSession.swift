@@ -44,15 +44,21 @@ public enum GitScanSession {
         var report: ScanReport
         let configuration: Configuration
         let root: String
+        var gate: RangeGate?
         switch request.mode {
         case .staged(let wholeFiles):
             (report, configuration, root) = try StagedScan.run(request, wholeFiles: wholeFiles)
         case .history(let revisions):
-            (report, configuration, root) = try HistoryScan.run(request, revisions: revisions)
+            (report, configuration, root, gate) = try HistoryScan.run(request, revisions: revisions)
         case .tree:
             preconditionFailure("tree scans are run by ScanSession")
         }
-        try applyBaselines(&report, explicit: request.baselinePath, root: root)
+        if let gate {
+            let baselines = try gate.baselines(explicit: request.baselinePath)
+            report.findings.removeAll { f in f.category != .config && baselines.contains { $0.contains(f) } }
+        } else {
+            try applyBaselines(&report, explicit: request.baselinePath, root: root)
+        }
         report.sortFindings()
         let elapsed = ContinuousClock.now - clock
         report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15

@@ -3,6 +3,8 @@ public enum Category: String, Sendable, Codable {
     case secret
     case dotenv
     case ai
+    /// The scan's own integrity: a change to the files that configure the gate.
+    case config
 }
 
 /// The commit a finding was introduced in (history scans only).

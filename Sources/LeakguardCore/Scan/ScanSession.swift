@@ -18,6 +18,10 @@ public struct ScanRequest: Sendable {
     public var baselinePath: String?
     /// Repair what is safe to repair (.gitignore entries for .env files) before reporting.
     public var fix = false
+    /// Where a range scan reads its configuration, ignore file and baseline: the range's base
+    /// (the default: a pull request cannot loosen the gate that judges it) or the work tree.
+    public enum ConfigSource: String, Sendable { case base, head }
+    public var configFrom: ConfigSource = .base
     public init() {}
 }
 
@@ -90,7 +94,7 @@ public enum ScanSession {
     public static func ruleMetadata(_ configuration: Configuration) -> [RuleMetadata] {
         configuration.rules.map {
             RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags)
-        } + DotenvCheck.rules + AIBackoffCheck.rules
+        } + DotenvCheck.rules + AIBackoffCheck.rules + [RangeGate.rule]
     }
 }
 
@@ -106,12 +110,21 @@ public struct Baseline: Sendable {
     }
 
     public static func load(_ path: String) throws(ConfigError) -> Baseline {
+        try parse(try readBaselineText(path), file: path)
+    }
+
+    static func readBaselineText(_ path: String) throws(ConfigError) -> String {
         let text: String
         switch readRegularFile(path) {
         case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
         case .failure(let error):
             throw ConfigError(file: path, message: fileExists(path) ? "cannot read baseline: \(error)" : "baseline file not found")
         }
+        return text
+    }
+
+    /// A baseline from its text; `file` names it in errors.
+    public static func parse(_ text: String, file path: String) throws(ConfigError) -> Baseline {
         let trimmed = text.trimmed()
         if trimmed.hasPrefix("{") {
             // Our own format; parsed loosely: every "fingerprint": "…" value counts.
