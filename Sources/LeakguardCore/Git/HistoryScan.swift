@@ -69,11 +69,13 @@ enum HistoryScan {
         var report = ScanReport()
     }
 
-    static func run(_ request: ScanRequest, revisions: GitRevisions) throws -> (ScanReport, Configuration, String) {
+    static func run(_ request: ScanRequest, revisions: GitRevisions) throws -> (ScanReport, Configuration, String, RangeGate?) {
         let directory = request.paths.first ?? "."
         let bare = try Git.line(["rev-parse", "--is-bare-repository"], in: directory) == "true"
         let root = bare ? directory : try Git.line(["rev-parse", "--show-toplevel"], in: directory)
-        let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: root)
+        let gate = try RangeGate.resolve(revisions, source: request.configFrom, directory: directory, root: root)
+        let configuration = try gate?.configuration(explicitPath: request.configPath)
+            ?? ConfigLoader.load(explicitPath: request.configPath, root: root)
         let detector = try Detector(configuration: configuration)
         let sensitivity = ContextSensitivity(configuration)
         let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)
@@ -117,7 +119,11 @@ enum HistoryScan {
             })
         } catch {
             progress.finish()
-            if revs.contains("HEAD") && Git.tryLine(["rev-parse", "--verify", "-q", "HEAD^{commit}"], in: directory) == nil {
+            // An unborn HEAD is the only "no commits" case: the ref name alone does not resolve.
+            // (A damaged repository resolves the name but fails to read objects: git's own
+            // message then says why.)
+            if revs.contains("HEAD") && Git.tryLine(["rev-parse", "--verify", "-q", "HEAD"], in: directory) == nil
+                && Git.tryLine(["symbolic-ref", "-q", "HEAD"], in: directory) != nil {
                 throw ScanError("the repository has no commits yet, so there is no history to scan (--staged scans what is about to be committed)")
             }
             throw error
@@ -160,7 +166,8 @@ enum HistoryScan {
             DotenvCheck.trackedFinding(path: change.path, displayCommand: change.path, staged: false,
                                        commit: info[walk.commits[Int(change.commit)]])
         })
-        return (report, configuration, root)
+        if let gate { report.findings += try gate.changes(explicitConfig: request.configPath, explicitBaseline: request.baselinePath) }
+        return (report, configuration, root, gate)
     }
 
     /// Reads `git log --format=%H --raw -z -c` and requests every file version it introduces.
