@@ -39,8 +39,10 @@ public struct Redactor: Sendable {
         }
         let guardPieces = OutputGuard(pieces: allPieces, redaction: redaction)
         for i in out.findings.indices {
-            out.findings[i].message = guardPieces.scrub(out.findings[i].message)
-            if let help = out.findings[i].help { out.findings[i].help = guardPieces.scrub(help) }
+            // Messages quote code (a callee, an argument): a key in it may be cut short, where
+            // no search for the whole value finds it, so key-shaped tokens are masked too.
+            out.findings[i].message = maskKeyShaped(guardPieces.scrub(out.findings[i].message))
+            if let help = out.findings[i].help { out.findings[i].help = maskKeyShaped(guardPieces.scrub(help)) }
         }
         out.warnings = out.warnings.map(guardPieces.scrub)
         return (out, guardPieces)
@@ -105,6 +107,21 @@ public struct Redactor: Sendable {
         out += bytes[at...]
         bytes = out
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func maskKeyShaped(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        let spans = bytes.withUnsafeBufferPointer { Self.keyShapedTokens($0) }
+        guard !spans.isEmpty else { return text }
+        var out: [UInt8] = []
+        var at = 0
+        for s in spans {
+            out += bytes[at..<s.lowerBound]
+            out += Array(redaction.apply(String(decoding: bytes[s], as: UTF8.self)).utf8)
+            at = s.upperBound
+        }
+        out += bytes[at...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` (or PuTTY's / SSH2's header) when `line` holds one.
