@@ -2665,8 +2665,426 @@ negativeExamples = [
 ]
 
 """####),
+        ("cloud-azure.toml", ####"""
+# Azure keys beyond the basic connection-string rules in cloud.toml.
+#
+# Most Azure services now issue "identifiable" keys: a fixed signature at a fixed offset inside
+# the base64 key (Microsoft's security-utilities, SEC101/152-184). The 88-character (64-byte)
+# keys carry it at offset 76 and end in [AQgw]==; the 44-character (32-byte) keys at offset 33
+# followed by [A-P] and end in =. Each rule below keys on its signature. A key sitting directly
+# after AccountKey= or SharedAccessKey= is left to azure-storage-account-key /
+# azure-shared-access-key so one secret gives one finding.
+
+# --- Identifiable keys, 88 characters ----------------------------------------------------------
+
+[[rules]]
+id = "azure-storage-identifiable-key"
+description = "Azure Storage account key in the identifiable format (+ASt signature)"
+regex = '''(?<![A-Za-z0-9+/_-])(?<!AccountKey=)[A-Za-z0-9+/]{76}\+ASt[A-Za-z0-9+/]{5}[AQgw]==(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["+ASt"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Rotate it in the Azure portal: Storage account → Security + networking → Access keys → Rotate key"
+examples = [
+  '''AZURE_STORAGE_KEY={{base64:76}}+ASt{{base64:5}}Q==''',
+  '''storage_key = "{{base64:76}}+ASt{{base64:5}}Q=="''',
+]
+negativeExamples = [
+  '''AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=demo;AccountKey={{base64:76}}+ASt{{base64:5}}Q==;EndpointSuffix=core.windows.net"''',
+  '''AZURE_STORAGE_KEY={{base64:76}}+ASb{{base64:5}}Q==''',
+  '''AZURE_STORAGE_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-cosmosdb-identifiable-key"
+description = "Azure Cosmos DB account key in the identifiable format (ACDb signature)"
+regex = '''(?<![A-Za-z0-9+/_-])(?<!AccountKey=)[A-Za-z0-9+/]{76}ACDb[A-Za-z0-9+/]{5}[AQgw]==(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["ACDb"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Cosmos DB account → Settings → Keys"
+examples = [
+  '''COSMOS_KEY={{base64:76}}ACDb{{base64:5}}Q==''',
+  '''CosmosClient(url, credential="{{base64:76}}ACDb{{base64:5}}Q==")''',
+]
+negativeExamples = [
+  '''COSMOS_KEY={{base64:76}}ACDc{{base64:5}}Q==''',
+  '''COSMOS_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-batch-identifiable-key"
+description = "Azure Batch account key in the identifiable format (+ABa signature)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{76}\+ABa[A-Za-z0-9+/]{5}[AQgw]==(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["+ABa"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Batch account → Settings → Keys"
+examples = [
+  '''AZURE_BATCH_ACCESS_KEY={{base64:76}}+ABa{{base64:5}}Q==''',
+  '''batch_key: "{{base64:76}}+ABa{{base64:5}}Q=="''',
+]
+negativeExamples = [
+  '''AZURE_BATCH_ACCESS_KEY={{base64:76}}+ABb{{base64:5}}Q==''',
+  '''AZURE_BATCH_ACCESS_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-apim-identifiable-key"
+description = "Azure API Management key in the identifiable format (APIM signature: direct management, subscription, gateway and repository keys)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{76}APIM[A-Za-z0-9+/]{5}[AQgw]==(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["APIM"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the API Management instance → Subscriptions (or Management API / Gateways) → Regenerate"
+examples = [
+  '''APIM_SUBSCRIPTION_KEY={{base64:76}}APIM{{base64:5}}Q==''',
+  '''headers = {"Ocp-Apim-Subscription-Key": "{{base64:76}}APIM{{base64:5}}Q=="}''',
+]
+negativeExamples = [
+  '''APIM_SUBSCRIPTION_KEY={{base64:76}}APIN{{base64:5}}Q==''',
+  '''APIM_SUBSCRIPTION_KEY=<key>''',
+]
+
+# --- Identifiable keys, 44 characters ----------------------------------------------------------
+
+[[rules]]
+id = "azure-service-bus-identifiable-key"
+description = "Azure Service Bus shared access key in the identifiable format (+ASb signature)"
+regex = '''(?<![A-Za-z0-9+/_-])(?<!SharedAccessKey=)[A-Za-z0-9+/]{33}\+ASb[A-P][A-Za-z0-9+/]{5}=(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["+ASb"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Service Bus namespace → Shared access policies → the policy → Regenerate"
+examples = [
+  '''SERVICEBUS_KEY={{base64:33}}+ASbB{{base64:5}}=''',
+  '''sas_key: "{{base64:33}}+ASbB{{base64:5}}="''',
+]
+negativeExamples = [
+  '''SERVICEBUS_CONN="Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={{base64:33}}+ASbB{{base64:5}}="''',
+  '''SERVICEBUS_KEY={{base64:33}}+AScB{{base64:5}}=''',
+  '''SERVICEBUS_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-event-hub-identifiable-key"
+description = "Azure Event Hubs shared access key in the identifiable format (+AEh signature)"
+regex = '''(?<![A-Za-z0-9+/_-])(?<!SharedAccessKey=)[A-Za-z0-9+/]{33}\+AEh[A-P][A-Za-z0-9+/]{5}=(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["+AEh"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Event Hubs namespace → Shared access policies → the policy → Regenerate"
+examples = [
+  '''EVENTHUB_KEY={{base64:33}}+AEhB{{base64:5}}=''',
+  '''eventhub_sas_key: "{{base64:33}}+AEhB{{base64:5}}="''',
+]
+negativeExamples = [
+  '''EVENTHUB_KEY={{base64:33}}+AEiB{{base64:5}}=''',
+  '''EVENTHUB_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-relay-identifiable-key"
+description = "Azure Relay shared access key in the identifiable format (+ARm signature)"
+regex = '''(?<![A-Za-z0-9+/_-])(?<!SharedAccessKey=)[A-Za-z0-9+/]{33}\+ARm[A-P][A-Za-z0-9+/]{5}=(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["+ARm"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Relay namespace → Shared access policies → the policy → Regenerate"
+examples = [
+  '''RELAY_KEY={{base64:33}}+ARmB{{base64:5}}=''',
+  '''relay_key: "{{base64:33}}+ARmB{{base64:5}}="''',
+]
+negativeExamples = [
+  '''RELAY_KEY={{base64:33}}+ARnB{{base64:5}}=''',
+  '''RELAY_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-iot-identifiable-key"
+description = "Azure IoT Hub, IoT device or Device Provisioning key in the identifiable format (AIoT signature)"
+regex = '''(?<![A-Za-z0-9+/_-])(?<!SharedAccessKey=)[A-Za-z0-9+/]{33}AIoT[A-P][A-Za-z0-9+/]{5}=(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["AIoT"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the IoT hub → Shared access policies (or the device → Regenerate keys)"
+examples = [
+  '''IOTHUB_DEVICE_KEY={{base64:33}}AIoTB{{base64:5}}=''',
+  '''device_key: "{{base64:33}}AIoTB{{base64:5}}="''',
+]
+negativeExamples = [
+  '''IOTHUB_DEVICE_KEY={{base64:33}}AIoUB{{base64:5}}=''',
+  '''IOTHUB_DEVICE_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-cache-for-redis-identifiable-key"
+description = "Azure Cache for Redis access key in the identifiable format (AzCa signature)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{33}AzCa[A-P][A-Za-z0-9+/]{5}=(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["AzCa"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the cache → Settings → Authentication → Access keys"
+examples = [
+  '''REDIS_KEY={{base64:33}}AzCaB{{base64:5}}=''',
+  '''redis_password: "{{base64:33}}AzCaB{{base64:5}}="''',
+]
+negativeExamples = [
+  '''REDIS_KEY={{base64:33}}AzCbB{{base64:5}}=''',
+  '''REDIS_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-event-grid-identifiable-key"
+description = "Azure Event Grid access key in the identifiable format (AZEG signature)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{33}AZEG[A-P][A-Za-z0-9+/]{5}=(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["AZEG"]
+severity = "error"
+tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the topic or domain → Settings → Access keys"
+examples = [
+  '''EVENTGRID_KEY={{base64:33}}AZEGB{{base64:5}}=''',
+  '''headers = {"aeg-sas-key": "{{base64:33}}AZEGB{{base64:5}}="}''',
+]
+negativeExamples = [
+  '''EVENTGRID_KEY={{base64:33}}AZEHB{{base64:5}}=''',
+  '''EVENTGRID_KEY=<key>''',
+]
+
+[[rules]]
+id = "azure-function-identifiable-key"
+description = "Azure Functions function, host or master key in the identifiable format (AzFu signature)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9_-]{44}AzFu[A-Za-z0-9_-]{5}[AQgw]==(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["AzFu"]
+severity = "error"
+tags = ["cloud", "azure", "functions"]
+gitleaksIds = []
+rotate = "Renew it in the Azure portal: the function app → Functions → App keys (or the function → Function keys)"
+examples = [
+  '''AZURE_FUNCTION_KEY={{base64url:44}}AzFu{{base64url:5}}A==''',
+  '''headers = {"x-functions-key": "{{base64url:44}}AzFu{{base64url:5}}w=="}''',
+]
+negativeExamples = [
+  '''AZURE_FUNCTION_KEY={{base64url:44}}AzFv{{base64url:5}}A==''',
+  '''AZURE_FUNCTION_KEY=<function-key>''',
+]
+
+[[rules]]
+id = "azure-search-identifiable-key"
+description = "Azure AI Search admin or query key in the identifiable format (AzSe signature)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9]{42}AzSe[A-D][A-Za-z0-9]{5}(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["AzSe"]
+severity = "error"
+tags = ["cloud", "azure", "search"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the search service → Settings → Keys"
+examples = [
+  '''AZURE_SEARCH_ADMIN_KEY={{alnum:42}}AzSeA{{alnum:5}}''',
+  '''client = SearchClient(endpoint, "docs", AzureKeyCredential("{{alnum:42}}AzSeC{{alnum:5}}"))''',
+]
+negativeExamples = [
+  '''AZURE_SEARCH_ADMIN_KEY={{alnum:42}}AzSeZ{{alnum:5}}''',
+  '''AZURE_SEARCH_ADMIN_KEY=<admin-key>''',
+]
+
+[[rules]]
+id = "azure-container-registry-identifiable-key"
+description = "Azure Container Registry password or token in the identifiable format (+ACR signature)"
+regex = '''(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{42}\+ACR[A-D][A-Za-z0-9+/]{5}(?![A-Za-z0-9+/=_-])'''
+entropy = 4.0
+keywords = ["+ACR"]
+severity = "error"
+tags = ["cloud", "azure", "container-registry"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the registry → Settings → Access keys (or Repository permissions → Tokens)"
+examples = [
+  '''docker login demo.azurecr.io -u demo -p {{base64:42}}+ACRB{{base64:5}}''',
+  '''ACR_PASSWORD="{{base64:42}}+ACRD{{base64:5}}"''',
+]
+negativeExamples = [
+  '''ACR_PASSWORD="{{base64:42}}+ACRX{{base64:5}}"''',
+  '''ACR_PASSWORD=${ACR_PASSWORD}''',
+]
+
+# --- Legacy (unsignatured) keys and connection strings ---------------------------------------------
+
+[[rules]]
+id = "azure-cosmosdb-key"
+description = "Azure Cosmos DB account key in the legacy format (88 base64 characters) near a Cosmos DB name or endpoint"
+# A key right after AccountKey= is reported by azure-storage-account-key; a key carrying the
+# ACDb signature by azure-cosmosdb-identifiable-key.
+regex = '''(?i)(?:cosmos|documents\.azure\.com).{0,80}?(?<![A-Za-z0-9+/])(?<!AccountKey=)(?![A-Za-z0-9+/]{76}ACDb)((?-i:[A-Za-z0-9+/]{86}==))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.5
+keywords = ["cosmos", "documents.azure.com"]
+severity = "error"
+tags = ["cloud", "azure", "cosmosdb"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Cosmos DB account → Settings → Keys"
+examples = [
+  '''COSMOS_KEY={{base64:86}}==''',
+  '''client = CosmosClient("https://demo.documents.azure.com:443/", credential="{{base64:86}}==")''',
+]
+negativeExamples = [
+  '''COSMOS_KEY=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==''',
+  '''COSMOS_CONNECTION="AccountEndpoint=https://demo.documents.azure.com:443/;AccountKey={{base64:86}}==;"''',
+  '''COSMOS_KEY=<primary-key>''',
+]
+  [[rules.allowlists]]
+  description = "the public Cosmos DB emulator key"
+  regexTarget = "secret"
+  regexes = ['''^C2y6yDjf5/R\+ob0N8A7Cgv30VRDJIWEHLM''']
+
+[[rules]]
+id = "azure-sas-token"
+description = "Azure shared access signature (SAS) token: an sv= … sig= query string, e.g. in a blob URL"
+regex = '''(?i)(?<![A-Za-z0-9])sv=\d{4}-\d{2}-\d{2}&[^\s"'<>`]{0,400}?(?<=[&?;])sig=((?-i:(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])))(?![A-Za-z0-9%])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["sig="]
+severity = "error"
+tags = ["cloud", "azure", "sas"]
+gitleaksIds = []
+rotate = "A SAS cannot be revoked by itself: rotate the storage account key that signed it (Access keys → Rotate key), or delete/change the stored access policy it references"
+examples = [
+  '''BLOB_URL="https://demo.blob.core.windows.net/backups/db.bak?sp=r&st=2024-05-01T08:00:00Z&se=2026-05-01T16:00:00Z&spr=https&sv=2022-11-02&sr=b&sig={{alnum:30}}%2B{{alnum:10}}%2F{{alnum:1}}%3D"''',
+  '''AZURE_SAS_TOKEN=sv=2021-08-06&ss=b&srt=sco&sp=rwdlac&se=2027-01-01T00:00:00Z&spr=https&sig={{base64:43}}=''',
+]
+negativeExamples = [
+  '''AZURE_SAS_TOKEN=sv=2021-08-06&ss=b&srt=sco&sp=rl&sig=<signature>''',
+  '''url = f"{base}?sv={version}&sig={signature}"''',
+]
+
+[[rules]]
+id = "azure-function-key"
+description = "Azure Functions key in the legacy format: a code= parameter on an azurewebsites.net/api URL or an x-functions-key header"
+regex = '''(?i)(?|\.azurewebsites\.net/api/[^\s?"'<>`]{0,100}\?(?:[^\s"'<>`#]{0,200}?&)?code=((?-i:[A-Za-z0-9_/+-]{40,90}(?:={0,2}|(?:%3[Dd]){1,2})))(?![A-Za-z0-9_%=-])|x-functions-key["']?\s{0,3}[:=,]\s{0,3}["']?((?-i:[A-Za-z0-9_/+-]{40,90}={0,2}))(?![A-Za-z0-9_=-]))'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["azurewebsites.net", "x-functions-key"]
+severity = "error"
+tags = ["cloud", "azure", "functions"]
+gitleaksIds = []
+rotate = "Renew it in the Azure portal: the function app → Functions → App keys (or the function → Function keys)"
+examples = [
+  '''WEBHOOK_URL=https://demo-fn.azurewebsites.net/api/ingest?code={{base64url:54}}==''',
+  '''curl -H "x-functions-key: {{base64:54}}==" https://demo-fn.azurewebsites.net/api/ingest''',
+]
+negativeExamples = [
+  '''WEBHOOK_URL=https://demo-fn.azurewebsites.net/api/ingest?code=<function-key>''',
+  '''WEBHOOK_URL=https://demo-fn.azurewebsites.net/api/ingest?code=${FUNCTION_KEY}''',
+]
+
+[[rules]]
+id = "azure-search-key"
+description = "Azure AI Search admin or query key in the legacy format (32 hex) near a search.windows.net endpoint or Azure Search name"
+regex = '''(?i)(?:search\.windows\.net|azure[_.-]?(?:ai[_.-]?|cognitive[_.-]?)?search).{0,80}?(?<![A-Za-z0-9])((?-i:(?=[A-F]*[0-9])(?=[0-9]*[A-F])[0-9A-F]{32}|(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.3
+keywords = ["search.windows.net", "azure_search", "azure-search", "azuresearch", "azure.search", "azure_ai_search", "azure-ai-search", "azure_cognitive_search"]
+severity = "error"
+tags = ["cloud", "azure", "search"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the search service → Settings → Keys"
+examples = [
+  '''AZURE_SEARCH_ADMIN_KEY={{hexupper:30}}4B''',
+  '''curl "https://demo.search.windows.net/indexes?api-version=2023-11-01" -H "api-key: {{hexupper:31}}7"''',
+]
+negativeExamples = [
+  '''AZURE_SEARCH_ADMIN_KEY=${AZURE_SEARCH_ADMIN_KEY}''',
+  '''AZURE_SEARCH_ENDPOINT=https://demo.search.windows.net''',
+]
+
+[[rules]]
+id = "azure-batch-key"
+description = "Azure Batch account key in the legacy format (88 base64 characters) near a batch.azure.com endpoint or Azure Batch name"
+regex = '''(?i)(?:batch\.azure\.com|azure[_.-]?batch|batch[_.-]?account[_.-]?key).{0,80}?(?<![A-Za-z0-9+/])(?![A-Za-z0-9+/]{76}\+ABa)((?-i:[A-Za-z0-9+/]{86}==))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.5
+keywords = ["batch.azure.com", "azure_batch", "azure-batch", "azurebatch", "batch_account_key", "batchaccountkey"]
+severity = "error"
+tags = ["cloud", "azure", "batch"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the Batch account → Settings → Keys"
+examples = [
+  '''AZURE_BATCH_ACCOUNT_KEY={{base64:86}}==''',
+  '''azure_batch: {account_url: "https://demo.westeurope.batch.azure.com", account_key: "{{base64:86}}=="}''',
+]
+negativeExamples = [
+  '''AZURE_BATCH_ACCOUNT_KEY=${AZURE_BATCH_ACCOUNT_KEY}''',
+  '''AZURE_BATCH_ACCOUNT_KEY={{base64:76}}+ABa{{base64:5}}Q==''',
+]
+
+[[rules]]
+id = "azure-app-configuration-connection-string"
+description = "Azure App Configuration connection string with its access key secret (….azconfig.io;Id=…;Secret=…)"
+# Secrets in the 84-character identifiable format are reported by azure-identifiable-key.
+regex = '''(?i)\.azconfig\.io;Id=[^;\s"'`]{1,80};Secret=((?-i:[A-Za-z0-9+/]{36,60}={0,2}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["azconfig.io"]
+severity = "error"
+tags = ["cloud", "azure", "app-configuration"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the App Configuration store → Settings → Access settings → Regenerate"
+examples = [
+  '''APP_CONFIG_CONNECTION_STRING="Endpoint=https://demo.azconfig.io;Id=Ab1c-l0-s0:{{alnum:20}};Secret={{base64:43}}="''',
+  '''builder.AddAzureAppConfiguration("Endpoint=https://demo.azconfig.io;Id={{alnum:14}};Secret={{base64:43}}=");''',
+]
+negativeExamples = [
+  '''APP_CONFIG_CONNECTION_STRING="Endpoint=https://demo.azconfig.io;Id=<id>;Secret=<secret>"''',
+  '''APP_CONFIG_ENDPOINT=https://demo.azconfig.io''',
+]
+
+[[rules]]
+id = "azure-cache-for-redis-connection-string"
+description = "Azure Cache for Redis connection string with its access key (….redis.cache.windows.net:6380,password=…)"
+regex = '''(?i)\.redis\.cache\.windows\.net(?::\d{2,5})?,[^"'`\s]{0,80}?password=(?![A-Za-z0-9+/]{33}AzCa)((?-i:[A-Za-z0-9+/]{43}=))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["redis.cache.windows.net"]
+severity = "error"
+tags = ["cloud", "azure", "redis"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the cache → Settings → Authentication → Access keys"
+examples = [
+  '''REDIS_CONNECTION="demo.redis.cache.windows.net:6380,password={{base64:43}}=,ssl=True,abortConnect=False"''',
+  '''ConnectionMultiplexer.Connect("demo.redis.cache.windows.net:6380,ssl=true,password={{base64:43}}=");''',
+]
+negativeExamples = [
+  '''REDIS_CONNECTION="demo.redis.cache.windows.net:6380,password=<access-key>,ssl=True"''',
+  '''REDIS_CONNECTION="demo.redis.cache.windows.net:6380,password={{base64:33}}AzCaB{{base64:5}}=,ssl=True"''',
+]
+
+"""####),
         ("cloud.toml", ####"""
-# Cloud platforms: AWS, Azure, Alibaba, DigitalOcean, Heroku, Cloudflare, HashiCorp, Databricks.
+# Cloud platforms and PaaS: AWS, Google Cloud, Azure (more in cloud-azure.toml), Alibaba, Tencent, Huawei,
+# Baidu, IBM, DigitalOcean, Linode, Vultr, Scaleway, Hetzner, OVH, UpCloud, Exoscale, Civo, Yandex (static keys),
+# Fly.io, Render, Railway, Vercel, Netlify, Heroku, Deno Deploy, OpenShift, Cloudflare,
+# Fastly, Akamai, Firebase, HashiCorp Terraform, Pulumi, Databricks. (Scalingo: saas-apps.toml.)
+# HashiCorp Vault lives in secrets-managers.toml.
 # (Google Cloud keys live in ai.toml, because Gemini uses them.)
 
 # --- AWS ----------------------------------------------------------------------------------------
@@ -2681,6 +3099,8 @@ entropy = 3.0
 keywords = ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]
 severity = "error"
 tags = ["cloud", "aws"]
+gitleaksIds = ["aws-access-token"]
+rotate = "https://console.aws.amazon.com/iam/home#/security_credentials"
 examples = [
   '''aws_access_key_id = AKIA{{upper:14}}7Q''',
   '''export AWS_ACCESS_KEY_ID="ASIA{{upper:16}}"''',
@@ -2705,6 +3125,8 @@ entropy = 4.0
 keywords = ["secretaccesskey", "secret_access_key", "secret-access-key", "secret.access.key", "awssecretkey", "aws_secret_key", "aws-secret-key", "aws.secret.key"]
 severity = "error"
 tags = ["cloud", "aws"]
+gitleaksIds = []
+rotate = "https://console.aws.amazon.com/iam/home#/security_credentials"
 examples = [
   '''aws_secret_access_key = {{base64:40}}''',
   '''  "SecretAccessKey": "{{base64:40}}",''',
@@ -2723,15 +3145,19 @@ negativeExamples = [
 [[rules]]
 id = "aws-session-token"
 description = "AWS temporary session token after an aws_session_token / SessionToken name"
-regex = '''(?i)session([_.-]?)token.{0,30}?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])'''
+# The look-behind leaves out '=' so that AWS_SESSION_TOKEN=… (.env form) is found.
+regex = '''(?i)session([_.-]?)token.{0,30}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])'''
 secretGroup = 2
 entropy = 4.5
 keywords = ["sessiontoken", "session_token", "session-token", "session.token"]
 severity = "error"
 tags = ["cloud", "aws"]
+gitleaksIds = []
+rotate = "Revoke the role session: IAM console → Roles → the role → Revoke active sessions (https://console.aws.amazon.com/iam/home#/roles)"
 examples = [
   '''aws_session_token = IQoJb3JpZ2luX2VjE{{base64:300}}''',
   '''  "SessionToken": "FwoGZXIvYXdzE{{base64:200}}==",''',
+  '''AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjE{{base64:250}}''',
 ]
 negativeExamples = [
   '''aws_session_token = os.environ.get("AWS_SESSION_TOKEN")''',
@@ -2741,6 +3167,169 @@ negativeExamples = [
   description = "AWS and moto documentation samples carry EXAMPLE inside the token"
   regexTarget = "secret"
   stopwords = ["example"]
+
+[[rules]]
+id = "aws-access-key-pair-secret"
+description = "AWS secret access key written right after its access key ID (IAM console CSV download, ID:secret pairs)"
+# The console's accessKeys.csv and credentials.csv put "AKIA…,secret" on one line with no
+# secret-key name, so aws-secret-access-key cannot see it.
+regex = '''(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?:[ \t]*[,;:|][ \t]*|\t+)"?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["AKIA", "ASIA"]
+severity = "error"
+tags = ["cloud", "aws"]
+gitleaksIds = []
+rotate = "https://console.aws.amazon.com/iam/home#/security_credentials"
+examples = [
+  '''ci-deployer,AKIA{{upper:16}},{{base64:40}}''',
+  '''AWS_CREDENTIALS="ASIA{{upper:16}}:{{base64:40}}"''',
+]
+negativeExamples = [
+  '''AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY''',
+  '''AKIA{{upper:16}},${AWS_SECRET_ACCESS_KEY}''',
+  '''AKIA{{upper:16}},{{base64:20}}''',
+]
+  [[rules.allowlists]]
+  description = "AWS documentation example keys"
+  regexTarget = "line"
+  regexes = ['''EXAMPLE''']
+
+[[rules]]
+id = "aws-bedrock-api-key"
+description = "Amazon Bedrock long-term API key (ABSK + base64 of BedrockAPIKey-…)"
+regex = '''(?<![A-Za-z0-9+/])ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{88,256}={0,2}(?![A-Za-z0-9+/=])'''
+entropy = 4.0
+keywords = ["ABSKQmVkcm9ja0FQSUtleS"]
+severity = "error"
+tags = ["cloud", "aws", "bedrock"]
+gitleaksIds = ["aws-amazon-bedrock-api-key-long-lived"]
+rotate = "Delete the key's IAM service-specific credential: IAM console → Users → the BedrockAPIKey user → Security credentials (https://console.aws.amazon.com/iam/home#/users)"
+examples = [
+  '''AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS1{{base64:120}}=''',
+  '''client = boto3.client("bedrock-runtime", aws_bearer_token="ABSKQmVkcm9ja0FQSUtleS1{{alnum:200}}")''',
+]
+negativeExamples = [
+  '''AWS_BEARER_TOKEN_BEDROCK=ABSK...''',
+  '''AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS1{{base64:30}}''',
+]
+
+[[rules]]
+id = "aws-bedrock-short-term-api-key"
+description = "Amazon Bedrock short-term API key (bedrock-api-key- + base64 of a presigned bedrock.amazonaws.com URL)"
+regex = '''(?<![A-Za-z0-9_-])bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{60,4000}={0,2}(?![A-Za-z0-9+/=])'''
+entropy = 4.0
+keywords = ["bedrock-api-key-"]
+severity = "error"
+tags = ["cloud", "aws", "bedrock"]
+gitleaksIds = ["aws-amazon-bedrock-api-key-short-lived"]
+rotate = "It expires with the session that minted it (at most 12 hours); revoke that role session or rotate the IAM credentials that signed it"
+examples = [
+  '''export AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249{{base64:400}}''',
+  '''"token": "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{{base64:600}}==",''',
+]
+negativeExamples = [
+  '''AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-...''',
+  '''prefix = "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"''',
+]
+
+[[rules]]
+id = "aws-mws-auth-token"
+description = "Amazon Marketplace Web Service (MWS) authorization token (amzn.mws. + UUID)"
+regex = '''(?<![A-Za-z0-9.])amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9A-Za-z-])'''
+entropy = 3.0
+keywords = ["amzn.mws."]
+severity = "error"
+tags = ["cloud", "aws", "mws"]
+gitleaksIds = []
+rotate = "Revoke the developer's access in Seller Central: Apps and Services → Manage Your Apps"
+examples = [
+  '''MWS_AUTH_TOKEN=amzn.mws.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''  mws_auth_token: "amzn.mws.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''MWS_AUTH_TOKEN=amzn.mws.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx''',
+  '''MWS_AUTH_TOKEN=amzn.mws.<token>''',
+]
+
+# --- Google Cloud / Firebase ---------------------------------------------------------------------
+
+[[rules]]
+id = "google-oauth-access-token"
+description = "Google OAuth 2.0 access token (ya29.)"
+regex = '''(?<![A-Za-z0-9_.-])ya29\.[A-Za-z0-9_-]{50,2048}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["ya29."]
+severity = "error"
+tags = ["cloud", "google", "oauth"]
+gitleaksIds = []
+rotate = "Revoke it with POST https://oauth2.googleapis.com/revoke?token=…, or remove the app's access at https://myaccount.google.com/connections"
+examples = [
+  '''curl -H "Authorization: Bearer ya29.a0{{base64url:180}}" https://www.googleapis.com/drive/v3/files''',
+  '''  "access_token": "ya29.{{base64url:120}}",''',
+]
+negativeExamples = [
+  '''  "access_token": "ya29.xxxx",''',
+  '''token = "ya29.<ACCESS_TOKEN>"''',
+]
+
+[[rules]]
+id = "google-oauth-refresh-token"
+description = "Google OAuth 2.0 refresh token (1//0…), e.g. in gcloud or application-default credentials"
+regex = '''(?<![A-Za-z0-9_/.:-])1//0[A-Za-z0-9_-]{60,200}(?![A-Za-z0-9_-])'''
+entropy = 4.0
+keywords = ["1//0"]
+severity = "error"
+tags = ["cloud", "google", "oauth"]
+gitleaksIds = []
+rotate = "Remove the app's access at https://myaccount.google.com/connections (or POST https://oauth2.googleapis.com/revoke?token=…); for gcloud run gcloud auth revoke"
+examples = [
+  '''  "refresh_token": "1//0g{{base64url:98}}",''',
+  '''GOOGLE_REFRESH_TOKEN=1//03{{base64url:100}}''',
+]
+negativeExamples = [
+  '''  "refresh_token": "1//0...",''',
+  '''print(1//0)  # ZeroDivisionError''',
+]
+
+[[rules]]
+id = "firebase-cloud-messaging-server-key"
+description = "Firebase Cloud Messaging legacy server key (AAAA…:APA91b…)"
+regex = '''(?<![A-Za-z0-9_-])AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}(?![A-Za-z0-9_-])'''
+entropy = 4.0
+keywords = [":APA91b"]
+severity = "error"
+tags = ["cloud", "firebase", "fcm"]
+gitleaksIds = []
+rotate = "Delete the server key in the Firebase console: Project settings → Cloud Messaging (https://console.firebase.google.com/)"
+examples = [
+  '''FCM_SERVER_KEY=AAAA{{base64url:7}}:APA91b{{base64url:134}}''',
+  '''headers = {"Authorization": "key=AAAA{{alnum:7}}:APA91b{{base64url:134}}"}''',
+]
+negativeExamples = [
+  '''FCM_SERVER_KEY=AAAA...:APA91b...''',
+  '''registration_id = "{{alnum:11}}:APA91b{{base64url:134}}"''',
+]
+
+[[rules]]
+id = "firebase-database-secret"
+description = "Firebase Realtime Database legacy secret (40 alphanumerics) near a Firebase secret/auth name"
+regex = '''(?i)firebase[\w.-]{0,30}?(?:secret|auth[_.-]?token|database[_.-]?token).{0,30}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["firebase"]
+severity = "error"
+tags = ["cloud", "firebase"]
+gitleaksIds = []
+rotate = "Delete the secret in the Firebase console: Project settings → Service accounts → Database secrets"
+examples = [
+  '''FIREBASE_DATABASE_SECRET={{alnum:38}}7q''',
+  '''firebase_secret: "{{alnum:39}}4"''',
+]
+negativeExamples = [
+  '''FIREBASE_DATABASE_SECRET=${FIREBASE_SECRET}''',
+  '''firebase_auth_token = get_token()  # {{lower:40}}''',
+]
 
 # --- Azure --------------------------------------------------------------------------------------
 
@@ -2753,6 +3342,8 @@ entropy = 4.5
 keywords = ["AccountKey="]
 severity = "error"
 tags = ["cloud", "azure", "storage"]
+gitleaksIds = []
+rotate = "Rotate it in the Azure portal: Storage account → Security + networking → Access keys → Rotate key"
 examples = [
   '''AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=demostore;AccountKey={{base64:86}}==;EndpointSuffix=core.windows.net"''',
   '''conn = "AccountName=demostore;AccountKey={{base64:86}}=="''',
@@ -2775,6 +3366,8 @@ entropy = 4.0
 keywords = ["SharedAccessKey="]
 severity = "error"
 tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate it in the Azure portal: the namespace or hub → Shared access policies → the policy → Regenerate primary/secondary key"
 examples = [
   '''SERVICEBUS_CONN="Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={{base64:43}}="''',
   '''"connectionString": "HostName=demo.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey={{base64:43}}="''',
@@ -2792,6 +3385,8 @@ entropy = 3.5
 keywords = ["7Q~", "8Q~"]
 severity = "error"
 tags = ["cloud", "azure", "oauth"]
+gitleaksIds = ["azure-ad-client-secret"]
+rotate = "Delete it in the Azure portal: Microsoft Entra ID → App registrations → the app → Certificates & secrets"
 examples = [
   '''AZURE_CLIENT_SECRET={{alnum:3}}8Q~{{alnum:19}}.{{alnum:8}}_{{alnum:5}}''',
   '''credential = ClientSecretCredential(tenant_id, client_id, "{{alnum:3}}7Q~{{alnum:31}}")''',
@@ -2809,6 +3404,8 @@ entropy = 3.5
 keywords = ["JQQJ9"]
 severity = "error"
 tags = ["cloud", "azure"]
+gitleaksIds = []
+rotate = "Regenerate the key in the Azure portal under the resource → Keys (or Access keys)"
 examples = [
   '''WEBPUBSUB_CONN="Endpoint=https://demo.webpubsub.azure.com;AccessKey={{alnum:52}}JQQJ99BAAC{{alnum:5}}XJ3w3AAAAAWPS{{alnum:4}};Version=1.0;"''',
 ]
@@ -2827,6 +3424,8 @@ entropy = 3.0
 keywords = ["LTAI"]
 severity = "error"
 tags = ["cloud", "alibaba"]
+gitleaksIds = ["alibaba-access-key-id"]
+rotate = "https://ram.console.aliyun.com/manage/ak"
 examples = [
   '''ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5t{{alnum:18}}''',
   '''auth = oss2.Auth("LTAI{{alnum:16}}", secret)''',
@@ -2844,6 +3443,8 @@ entropy = 3.0
 keywords = ["dop_v1_"]
 severity = "error"
 tags = ["cloud", "digitalocean"]
+gitleaksIds = ["digitalocean-pat"]
+rotate = "https://cloud.digitalocean.com/account/api/tokens"
 examples = [
   '''DIGITALOCEAN_TOKEN=dop_v1_{{hex:64}}''',
   '''client = pydo.Client(token="dop_v1_{{hex:64}}")''',
@@ -2855,19 +3456,22 @@ negativeExamples = [
 
 [[rules]]
 id = "digitalocean-oauth-token"
-description = "DigitalOcean OAuth access or refresh token (doo_v1_, dor_v1_)"
-regex = '''(?<![A-Za-z0-9_-])do[or]_v1_[0-9a-f]{64}(?![A-Za-z0-9_-])'''
+description = "DigitalOcean OAuth access token (doo_v1_)"
+regex = '''(?<![A-Za-z0-9_-])doo_v1_[0-9a-f]{64}(?![A-Za-z0-9_-])'''
 entropy = 3.0
-keywords = ["doo_v1_", "dor_v1_"]
+keywords = ["doo_v1_"]
 severity = "error"
 tags = ["cloud", "digitalocean", "oauth"]
+gitleaksIds = ["digitalocean-access-token"]
+rotate = "Revoke the authorization at https://cloud.digitalocean.com/account/api/applications (or POST https://cloud.digitalocean.com/v1/oauth/revoke)"
 examples = [
   '''"access_token": "doo_v1_{{hex:64}}",''',
-  '''refresh_token: dor_v1_{{hex:64}}''',
+  '''DIGITALOCEAN_ACCESS_TOKEN=doo_v1_{{hex:64}}''',
 ]
 negativeExamples = [
   '''"access_token": "doo_v1_<token>",''',
-  '''refresh_token: dor_v1_0000000000000000000000000000000000000000000000000000000000000000''',
+  '''access_token: doo_v1_0000000000000000000000000000000000000000000000000000000000000000''',
+  '''refresh_token: dor_v1_{{hex:64}}''',
 ]
 
 [[rules]]
@@ -2878,6 +3482,8 @@ entropy = 3.5
 keywords = ["HRKU-"]
 severity = "error"
 tags = ["cloud", "heroku"]
+gitleaksIds = ["heroku-api-key-v2"]
+rotate = "https://dashboard.heroku.com/account/applications"
 examples = [
   '''HEROKU_API_KEY=HRKU-AA{{base64url:58}}''',
   '''heroku_token: "HRKU-{{alnum:60}}"''',
@@ -2896,6 +3502,8 @@ entropy = 3.0
 keywords = ["heroku"]
 severity = "error"
 tags = ["cloud", "heroku"]
+gitleaksIds = ["heroku-api-key"]
+rotate = "https://dashboard.heroku.com/account (API Key → Regenerate), or revoke the OAuth authorization under Applications"
 examples = [
   '''HEROKU_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
   '''machine api.heroku.com login me@example.org password {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
@@ -2907,37 +3515,24 @@ negativeExamples = [
 
 [[rules]]
 id = "cloudflare-api-token"
-description = "Cloudflare API token (40 characters) or global API key (37 hex) after a Cloudflare key/token name"
-regex = '''(?i)(?:cloudflare[\w.-]{0,20}?(?:token|key)|cf[_.-]api[_.-](?:token|key)).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{40}|[0-9a-f]{37}))(?![A-Za-z0-9_-])'''
+description = "Cloudflare API token (40 characters) after a Cloudflare key/token name"
+# The 37-hex global API key is its own rule, cloudflare-global-api-key.
+regex = '''(?i)(?:cloudflare[\w.-]{0,20}?(?:token|key)|cf[_.-]api[_.-](?:token|key)).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{40}))(?![A-Za-z0-9_-])'''
 secretGroup = 1
 entropy = 3.5
 keywords = ["cloudflare", "cf_api_", "cf-api-", "cf.api."]
 severity = "error"
 tags = ["cloud", "cloudflare"]
+gitleaksIds = ["cloudflare-api-key"]
+rotate = "https://dash.cloudflare.com/profile/api-tokens"
 examples = [
   '''CLOUDFLARE_API_TOKEN={{base64url:39}}7''',
-  '''CF_API_KEY="{{hex:37}}"''',
+  '''cloudflare_api_token: "{{alnum:38}}4x"''',
 ]
 negativeExamples = [
   '''CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}''',
   '''cloudflare_api_token = var.cloudflare_api_token''',
-]
-
-[[rules]]
-id = "hashicorp-vault-token"
-description = "HashiCorp Vault service or batch token (hvs., hvb.)"
-regex = '''(?<![A-Za-z0-9_.-])hv[sb]\.[A-Za-z0-9_-]{90,250}(?![A-Za-z0-9_-])'''
-entropy = 3.5
-keywords = ["hvs.", "hvb."]
-severity = "error"
-tags = ["cloud", "hashicorp", "vault"]
-examples = [
-  '''VAULT_TOKEN=hvs.{{base64url:91}}''',
-  '''client = hvac.Client(url="https://vault.internal:8200", token="hvb.{{alnum:120}}")''',
-]
-negativeExamples = [
-  '''VAULT_TOKEN=hvs.XXXXXXXX''',
-  '''client = hvac.Client(url=VAULT_ADDR, token=os.environ["VAULT_TOKEN"])''',
+  '''CF_API_KEY="{{hex:37}}"''',
 ]
 
 [[rules]]
@@ -2948,6 +3543,8 @@ entropy = 3.5
 keywords = ["atlasv1"]
 severity = "error"
 tags = ["cloud", "hashicorp", "terraform"]
+gitleaksIds = ["hashicorp-tf-api-token"]
+rotate = "https://app.terraform.io/app/settings/tokens"
 examples = [
   '''credentials "app.terraform.io" { token = "{{alnum:14}}.atlasv1.{{base64url:67}}" }''',
   '''TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:67}}''',
@@ -2965,6 +3562,8 @@ entropy = 3.0
 keywords = ["dapi"]
 severity = "error"
 tags = ["cloud", "databricks"]
+gitleaksIds = ["databricks-api-token"]
+rotate = "Revoke it in the Databricks workspace: Settings → Developer → Access tokens"
 examples = [
   '''DATABRICKS_TOKEN=dapi{{hex:32}}''',
   '''token = "dapi{{hex:32}}-2"''',
@@ -2972,6 +3571,841 @@ examples = [
 negativeExamples = [
   '''DATABRICKS_TOKEN=dapiXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX''',
   '''from dapi import dapi_client''',
+]
+
+# --- Alibaba, Tencent, Huawei, Baidu, IBM ---------------------------------------------------------
+
+[[rules]]
+id = "alibaba-access-key-secret"
+description = "Alibaba Cloud AccessKey secret (30 alphanumerics) near an Alibaba / Aliyun / AccessKeySecret name"
+regex = '''(?i)(?:alibaba|aliyun|access[_.-]?key[_.-]?secret).{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{30}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret"]
+severity = "error"
+tags = ["cloud", "alibaba"]
+gitleaksIds = ["alibaba-secret-key"]
+rotate = "https://ram.console.aliyun.com/manage/ak"
+examples = [
+  '''ALIBABA_CLOUD_ACCESS_KEY_SECRET={{alnum:28}}8k''',
+  '''auth = oss2.Auth(access_key_id, access_key_secret="{{alnum:29}}3")''',
+]
+negativeExamples = [
+  '''ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ALIBABA_CLOUD_ACCESS_KEY_SECRET}''',
+  '''aliyun_access_key_secret = "your_access_key_secret_here"''',
+]
+
+[[rules]]
+id = "alibaba-sts-security-token"
+description = "Alibaba Cloud STS security token (CAIS + long base64) of a temporary AccessKey"
+# Unconfirmed: the length range is an estimate from published samples (several hundred chars).
+regex = '''(?<![A-Za-z0-9+/])CAIS[A-Za-z0-9+/]{200,1500}={0,2}(?![A-Za-z0-9+/=])'''
+entropy = 4.5
+keywords = ["CAIS"]
+severity = "error"
+tags = ["cloud", "alibaba", "sts"]
+gitleaksIds = []
+rotate = "It expires on its own (1 hour by default); to cut it short, revoke the RAM role's sessions in the RAM console (https://ram.console.aliyun.com/roles)"
+examples = [
+  '''ALIBABA_CLOUD_SECURITY_TOKEN=CAIS{{base64:380}}''',
+  '''"SecurityToken": "CAIS{{base64:500}}=",''',
+]
+negativeExamples = [
+  '''ALIBABA_CLOUD_SECURITY_TOKEN=CAIS...''',
+  '''ALIBABA_CLOUD_SECURITY_TOKEN=CAIS{{base64:60}}''',
+]
+
+[[rules]]
+id = "tencent-cloud-secret-id"
+description = "Tencent Cloud API SecretId (AKID + 32 alphanumerics), the public half of an API key pair"
+regex = '''(?<![A-Za-z0-9])AKID[A-Za-z0-9]{32}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["AKID"]
+severity = "warning"
+tags = ["cloud", "tencent"]
+gitleaksIds = []
+rotate = "https://console.cloud.tencent.com/cam/capi"
+examples = [
+  '''TENCENTCLOUD_SECRET_ID=AKID{{alnum:32}}''',
+  '''cred = credential.Credential("AKID{{alnum:32}}", secret_key)''',
+]
+negativeExamples = [
+  '''TENCENTCLOUD_SECRET_ID=AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''TENCENTCLOUD_SECRET_ID=AKID{{alnum:16}}''',
+]
+
+[[rules]]
+id = "tencent-cloud-secret-key"
+description = "Tencent Cloud API SecretKey (32 alphanumerics) near a Tencent SecretKey name or right after an AKID SecretId"
+regex = '''(?|(?i:tencent|qcloud|tccli)[\w.-]{0,30}?(?i:secret)[_.-]?(?i:key).{0,30}?(?<![A-Za-z0-9])((?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32})(?![A-Za-z0-9])|AKID[A-Za-z0-9]{32}["']?[ \t]*[,:;=][ \t]*["']?((?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32})(?![A-Za-z0-9]))'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["tencent", "qcloud", "tccli", "AKID"]
+severity = "error"
+tags = ["cloud", "tencent"]
+gitleaksIds = []
+rotate = "https://console.cloud.tencent.com/cam/capi"
+examples = [
+  '''TENCENTCLOUD_SECRET_KEY={{alnum:30}}5b''',
+  '''cred = credential.Credential("AKID{{alnum:32}}", "{{alnum:31}}7")''',
+]
+negativeExamples = [
+  '''TENCENTCLOUD_SECRET_KEY=${TENCENTCLOUD_SECRET_KEY}''',
+  '''tencent_secret_key = os.environ["TENCENTCLOUD_SECRET_KEY"]''',
+]
+
+[[rules]]
+id = "huaweicloud-secret-access-key"
+description = "Huawei Cloud secret access key (SK, 40 alphanumerics) near a Huawei Cloud SK name"
+regex = '''(?i)(?:huawei\w{0,10}?|hw)[_.-]?(?:sdk[_.-]?)?(?:sk|secret[_.-]?(?:access[_.-]?)?key)(?![a-z]).{0,30}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["huawei", "hw_secret", "hw-secret", "hw_sk"]
+severity = "error"
+tags = ["cloud", "huawei"]
+gitleaksIds = []
+rotate = "Delete the access key in the Huawei Cloud console: My Credentials → Access Keys (https://console.huaweicloud.com/iam/#/mine/accessKey)"
+examples = [
+  '''HUAWEICLOUD_SDK_SK={{alnum:38}}Q9''',
+  '''export HW_SECRET_KEY="{{alnum:39}}2"''',
+]
+negativeExamples = [
+  '''HUAWEICLOUD_SDK_SK=${HUAWEICLOUD_SDK_SK}''',
+  '''huawei_sk = "your-secret-key"''',
+]
+
+[[rules]]
+id = "baidu-cloud-secret-access-key"
+description = "Baidu AI Cloud (BCE) secret access key (32 hex) near a Baidu / BCE secret name"
+regex = '''(?i)(?:baidu|bce)[\w.-]{0,20}?(?:secret|sk)(?![a-z])[\w.-]{0,20}.{0,30}?(?<![A-Za-z0-9])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.3
+keywords = ["baidu", "bce_secret", "bce-secret", "bcesecret", "bce_sk"]
+severity = "error"
+tags = ["cloud", "baidu"]
+gitleaksIds = []
+rotate = "Delete the key pair in the Baidu AI Cloud console: Security Authentication → Access Key (https://console.bce.baidu.com/iam/#/iam/accesslist)"
+examples = [
+  '''BCE_SECRET_ACCESS_KEY={{hex:30}}a1''',
+  '''BCE_SK="{{hex:30}}7e"''',
+]
+negativeExamples = [
+  '''BCE_SECRET_ACCESS_KEY=<your-secret-access-key>''',
+  '''baidu_secret_key = os.getenv("BAIDU_SECRET_KEY")''',
+]
+
+[[rules]]
+id = "ibm-cloud-api-key"
+description = "IBM Cloud IAM API key (44 characters) near an IBM Cloud / Bluemix API key name"
+regex = '''(?i)(?:ibm[_.-]?cloud|bluemix|\bic)[_.-]?(?:iam[_.-]?)?api[_.-]?key.{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{44}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["ibmcloud", "ibm_cloud", "ibm-cloud", "ibm.cloud", "bluemix", "ic_api_key"]
+severity = "error"
+tags = ["cloud", "ibm"]
+gitleaksIds = []
+rotate = "https://cloud.ibm.com/iam/apikeys"
+examples = [
+  '''IBMCLOUD_API_KEY={{base64url:42}}x7''',
+  '''export IC_API_KEY="{{alnum:43}}2"''',
+]
+negativeExamples = [
+  '''IBMCLOUD_API_KEY=${IBMCLOUD_API_KEY}''',
+  '''ibm_cloud_api_key = "<your IBM Cloud API key>"''',
+]
+
+[[rules]]
+id = "ibm-cos-hmac-secret-key"
+description = "IBM Cloud Object Storage HMAC secret access key (48 hex) after a secret_access_key name"
+regex = '''(?i)secret([_.-]?)access\1key.{0,30}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{48}))(?![0-9A-Za-z])'''
+secretGroup = 2
+entropy = 3.5
+keywords = ["secretaccesskey", "secret_access_key", "secret-access-key", "secret.access.key"]
+severity = "error"
+tags = ["cloud", "ibm", "storage"]
+gitleaksIds = []
+rotate = "Delete the HMAC service credential in the IBM Cloud console: the Object Storage instance → Service credentials"
+examples = [
+  '''    "cos_hmac_keys": {"access_key_id": "{{hex:32}}", "secret_access_key": "{{hex:48}}"}''',
+  '''AWS_SECRET_ACCESS_KEY={{hex:48}}''',
+]
+negativeExamples = [
+  '''secret_access_key = "{{hex:40}}"''',
+  '''secret_access_key = "<hmac-secret>"''',
+]
+
+# --- DigitalOcean, Linode, Vultr, Scaleway, Hetzner, OVH, UpCloud, Exoscale, Civo, Yandex --------
+
+[[rules]]
+id = "digitalocean-refresh-token"
+description = "DigitalOcean OAuth refresh token (dor_v1_)"
+regex = '''(?<![A-Za-z0-9_-])dor_v1_[0-9a-f]{64}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["dor_v1_"]
+severity = "error"
+tags = ["cloud", "digitalocean", "oauth"]
+gitleaksIds = ["digitalocean-refresh-token"]
+rotate = "Revoke the authorization at https://cloud.digitalocean.com/account/api/applications"
+examples = [
+  '''refresh_token: dor_v1_{{hex:64}}''',
+  '''{"refresh_token": "dor_v1_{{hex:64}}", "token_type": "bearer"}''',
+]
+negativeExamples = [
+  '''refresh_token: dor_v1_<token>''',
+  '''refresh_token: dor_v1_{{hex:40}}''',
+]
+
+[[rules]]
+id = "digitalocean-spaces-secret-key"
+description = "DigitalOcean Spaces secret key (43 base64 characters) after a Spaces secret name"
+regex = '''(?i)spaces[_.-]?secret(?:[_.-]?(?:access[_.-]?)?key)?.{0,30}?(?<![A-Za-z0-9/+])((?-i:[A-Za-z0-9/+]{43}))(?![A-Za-z0-9/+=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["spaces_secret", "spaces-secret", "spacessecret", "spaces.secret"]
+severity = "error"
+tags = ["cloud", "digitalocean", "storage"]
+gitleaksIds = []
+rotate = "https://cloud.digitalocean.com/account/api/spaces"
+examples = [
+  '''DO_SPACES_SECRET={{base64:43}}''',
+  '''spaces_secret_key: "{{base64:43}}"''',
+]
+negativeExamples = [
+  '''DO_SPACES_SECRET=${SPACES_SECRET}''',
+  '''spaces_secret_key: "{{base64:20}}"''',
+]
+
+[[rules]]
+id = "linode-api-token"
+description = "Linode (Akamai Cloud) personal access token (64 hex) near a Linode name"
+regex = '''(?i)linode.{0,60}?(?<![A-Za-z0-9])((?-i:[0-9a-f]{64}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["linode"]
+severity = "error"
+tags = ["cloud", "linode"]
+gitleaksIds = []
+rotate = "https://cloud.linode.com/profile/tokens"
+examples = [
+  '''LINODE_TOKEN={{hex:64}}''',
+  '''provider "linode" { token = "{{hex:64}}" }''',
+]
+negativeExamples = [
+  '''LINODE_TOKEN=${LINODE_TOKEN}''',
+  '''linode_image_sha = "{{hex:40}}"''',
+]
+
+[[rules]]
+id = "vultr-api-key"
+description = "Vultr API key (36 uppercase alphanumerics) near a Vultr name"
+regex = '''(?i)vultr.{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{36}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["vultr"]
+severity = "error"
+tags = ["cloud", "vultr"]
+gitleaksIds = []
+rotate = "https://my.vultr.com/settings/#settingsapi"
+examples = [
+  '''VULTR_API_KEY={{alnumupper:34}}7Q''',
+  '''provider "vultr" { api_key = "{{alnumupper:35}}4" }''',
+]
+negativeExamples = [
+  '''VULTR_API_KEY=${VULTR_API_KEY}''',
+  '''VULTR_API_KEY=XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX''',
+]
+
+[[rules]]
+id = "scaleway-access-key-id"
+description = "Scaleway access key ID (SCW + 17 uppercase alphanumerics), the public half of an API key"
+regex = '''(?<![A-Za-z0-9])SCW[A-Z0-9]{17}(?![A-Za-z0-9])'''
+entropy = 3.0
+keywords = ["scaleway", "scw_"]
+severity = "warning"
+tags = ["cloud", "scaleway"]
+gitleaksIds = []
+rotate = "https://console.scaleway.com/iam/api-keys"
+examples = [
+  '''SCW_ACCESS_KEY=SCW{{alnumupper:17}}''',
+  '''scaleway: {access_key: "SCW{{alnumupper:17}}"}''',
+]
+negativeExamples = [
+  '''SCW_ACCESS_KEY=SCWXXXXXXXXXXXXXXXXX''',
+  '''SCW_ACCESS_KEY=SCW{{alnumupper:10}}''',
+]
+
+[[rules]]
+id = "scaleway-secret-key"
+description = "Scaleway API secret key (UUID) near a Scaleway / SCW secret name"
+regex = '''(?i)(?:scaleway|scw)[\w.-]{0,30}?(?:secret|token).{0,30}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["scaleway", "scw_"]
+severity = "error"
+tags = ["cloud", "scaleway"]
+gitleaksIds = []
+rotate = "https://console.scaleway.com/iam/api-keys"
+examples = [
+  '''SCW_SECRET_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''scaleway_secret_key: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''SCW_SECRET_KEY=${SCW_SECRET_KEY}''',
+  '''SCW_DEFAULT_PROJECT_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+]
+
+[[rules]]
+id = "hetzner-cloud-api-token"
+description = "Hetzner Cloud API token (64 alphanumerics) near an hcloud / Hetzner name"
+regex = '''(?i)(?:hcloud|hetzner).{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{64}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["hcloud", "hetzner"]
+severity = "error"
+tags = ["cloud", "hetzner"]
+gitleaksIds = []
+rotate = "Delete the token in the Hetzner Cloud console: the project → Security → API tokens (https://console.hetzner.cloud/)"
+examples = [
+  '''HCLOUD_TOKEN={{alnum:62}}3k''',
+  '''provider "hcloud" { token = "{{alnum:63}}9" }''',
+]
+negativeExamples = [
+  '''HCLOUD_TOKEN=${HCLOUD_TOKEN}''',
+  '''hetzner_image = "sha256:{{hex:64}}"''',
+]
+
+[[rules]]
+id = "ovh-application-secret"
+description = "OVHcloud API application secret (32 alphanumerics) after an application_secret name in an OVH context"
+# multiline: the window runs from the first line holding a keyword to the end of the file, so
+# the provider word may sit on an earlier line (a [section] header or an endpoint).
+regex = '''(?i)app(?:lication)?[_.-]?secret.{0,30}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["ovh_", "ovh-", "ovh.", "ovhcloud"]
+multiline = true
+severity = "error"
+tags = ["cloud", "ovh"]
+gitleaksIds = []
+rotate = "Delete the application at https://eu.api.ovh.com/me/api/application (or the matching ca./us. endpoint)"
+examples = [
+  '''OVH_APPLICATION_SECRET={{alnum:30}}4z''',
+  '''client = ovh.Client(endpoint="ovh-eu", application_key=ak, application_secret="{{alnum:31}}8", consumer_key=ck)''',
+]
+negativeExamples = [
+  '''OVH_APPLICATION_SECRET=${OVH_APPLICATION_SECRET}''',
+  '''client = ovh.Client(application_secret="<application secret>")''',
+]
+
+[[rules]]
+id = "ovh-consumer-key"
+description = "OVHcloud API consumer key (32 alphanumerics) after a consumer_key name in an OVH context"
+# multiline: the window runs from the first line holding a keyword to the end of the file, so
+# the provider word may sit on an earlier line (a [section] header or an endpoint).
+regex = '''(?i)consumer[_.-]?key.{0,30}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["ovh_", "ovh-", "ovh.", "ovhcloud"]
+multiline = true
+severity = "error"
+tags = ["cloud", "ovh"]
+gitleaksIds = []
+rotate = "Revoke the credential at https://eu.api.ovh.com/me/api/credential (or the matching ca./us. endpoint)"
+examples = [
+  '''OVH_CONSUMER_KEY={{alnum:30}}6c''',
+  '''[ovh-eu]
+consumer_key={{alnum:31}}1''',
+]
+negativeExamples = [
+  '''OVH_CONSUMER_KEY=${OVH_CONSUMER_KEY}''',
+  '''client = ovh.Client(consumer_key=os.environ["OVH_CONSUMER_KEY"])''',
+]
+
+[[rules]]
+id = "upcloud-api-token"
+description = "UpCloud API token (ucat_)"
+# Unconfirmed: the body length (24-32) is taken from other scanners; UpCloud documents only the prefix.
+regex = '''(?<![A-Za-z0-9_-])ucat_[0-9A-Za-z]{24,32}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["ucat_"]
+severity = "error"
+tags = ["cloud", "upcloud"]
+gitleaksIds = []
+rotate = "Delete the token in the UpCloud control panel: Account → API tokens (https://hub.upcloud.com/)"
+examples = [
+  '''UPCLOUD_TOKEN=ucat_{{alnumupper:26}}''',
+  '''upcloud_token: "ucat_{{alnum:28}}"''',
+]
+negativeExamples = [
+  '''UPCLOUD_TOKEN=ucat_...''',
+  '''UPCLOUD_TOKEN=ucat_{{alnum:10}}''',
+]
+
+[[rules]]
+id = "exoscale-api-key"
+description = "Exoscale API key (EXO + 24 alphanumerics) in a file that mentions Exoscale"
+# Unconfirmed: Exoscale keys are "EXO" + 24 characters in published samples; 24-30 allowed.
+# multiline: the window runs from the first line holding a keyword to the end of the file, so
+# the provider word may sit on an earlier line (a [section] header or an endpoint).
+regex = '''(?<![A-Za-z0-9])EXO(?=[A-Za-z]*[0-9])[A-Za-z0-9]{24,30}(?![A-Za-z0-9])'''
+entropy = 3.0
+keywords = ["exoscale"]
+multiline = true
+severity = "warning"
+tags = ["cloud", "exoscale"]
+gitleaksIds = []
+rotate = "https://portal.exoscale.com/iam/api-keys"
+examples = [
+  '''EXOSCALE_API_KEY=EXO{{hex:24}}''',
+  '''[exoscale]
+key = "EXO{{alnum:22}}7a"''',
+]
+negativeExamples = [
+  '''EXOSCALE_API_KEY=EXOxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''EXOSCALE_API_KEY=${EXOSCALE_API_KEY}''',
+]
+
+[[rules]]
+id = "exoscale-api-secret"
+description = "Exoscale API secret (43 URL-safe base64 characters) near an Exoscale secret name"
+regex = '''(?i)exoscale[\w.-]{0,30}?secret.{0,30}?(?<![A-Za-z0-9_-])((?-i:[A-Za-z0-9_-]{43}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["exoscale"]
+severity = "error"
+tags = ["cloud", "exoscale"]
+gitleaksIds = []
+rotate = "https://portal.exoscale.com/iam/api-keys"
+examples = [
+  '''EXOSCALE_API_SECRET={{base64url:43}}''',
+  '''exoscale_secret: "{{base64url:43}}"''',
+]
+negativeExamples = [
+  '''EXOSCALE_API_SECRET=${EXOSCALE_API_SECRET}''',
+  '''exoscale_secret: "{{base64url:20}}"''',
+]
+
+[[rules]]
+id = "civo-api-key"
+description = "Civo API key (50 alphanumerics) near a Civo name"
+regex = '''(?i)civo.{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{50}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["civo"]
+severity = "error"
+tags = ["cloud", "civo"]
+gitleaksIds = []
+rotate = "https://dashboard.civo.com/security"
+examples = [
+  '''CIVO_TOKEN={{alnum:48}}5r''',
+  '''provider "civo" { token = "{{alnum:49}}3" }''',
+]
+negativeExamples = [
+  '''CIVO_TOKEN=${CIVO_TOKEN}''',
+  '''civo_region = "LON1"''',
+]
+
+[[rules]]
+id = "yandex-cloud-static-key-secret"
+description = "Yandex Cloud static access key secret (YC + 38 characters) near a Yandex name"
+# Yandex Cloud API keys (AQVN) and IAM tokens (t1.) are in saas-social.toml.
+regex = '''(?i)yandex.{0,60}?(?<![A-Za-z0-9_-])((?-i:YC[A-Za-z0-9_-]{38}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["yandex"]
+severity = "error"
+tags = ["cloud", "yandex", "storage"]
+gitleaksIds = ["yandex-aws-access-token"]
+rotate = "Delete the static key in the Yandex Cloud console: the service account → Static access keys"
+examples = [
+  '''YANDEX_STORAGE_SECRET_KEY=YC{{base64url:38}}''',
+  '''yandex: {secret_key: "YC{{alnum:38}}"}''',
+]
+negativeExamples = [
+  '''YANDEX_STORAGE_SECRET_KEY=YCxxxx''',
+  '''YANDEX_STORAGE_SECRET_KEY=${YANDEX_STORAGE_SECRET_KEY}''',
+]
+
+# --- PaaS: Fly.io, Render, Railway, Vercel, Netlify, Deno Deploy, OpenShift -----------------------
+
+[[rules]]
+id = "flyio-access-token"
+description = "Fly.io legacy personal access token (fo1_)"
+regex = '''(?<![A-Za-z0-9_-])fo1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["fo1_"]
+severity = "error"
+tags = ["cloud", "flyio"]
+gitleaksIds = ["flyio-access-token"]
+rotate = "https://fly.io/user/personal_access_tokens"
+examples = [
+  '''FLY_API_TOKEN=fo1_{{base64url:43}}''',
+  '''flyctl deploy --access-token fo1_{{alnum:43}}''',
+]
+negativeExamples = [
+  '''FLY_API_TOKEN=fo1_...''',
+  '''FLY_API_TOKEN=fo1_{{alnum:20}}''',
+]
+
+[[rules]]
+id = "flyio-macaroon-token"
+description = "Fly.io macaroon token (fm1a_, fm1r_, fm2_; deploy, org and machine tokens, often as FlyV1 fm2_…,fm2_…)"
+regex = '''(?<![A-Za-z0-9_-])fm(?:1[ar]|2)_[A-Za-z0-9+/_-]{100,1500}={0,3}(?:,fm(?:1[ar]|2)_[A-Za-z0-9+/_-]{20,1500}={0,3}){0,4}(?![A-Za-z0-9+/_=-])'''
+entropy = 4.0
+keywords = ["fm1a_", "fm1r_", "fm2_"]
+severity = "error"
+tags = ["cloud", "flyio"]
+gitleaksIds = ["flyio-access-token"]
+rotate = "fly tokens revoke <id> (list them with fly tokens list), or the dashboard's Tokens page for the app or organization"
+examples = [
+  '''FLY_API_TOKEN="FlyV1 fm2_{{base64:300}}=,fm2_{{base64:120}}"''',
+  '''fly_token: fm1r_{{base64:200}}''',
+]
+negativeExamples = [
+  '''FLY_API_TOKEN="FlyV1 fm2_..."''',
+  '''FLY_API_TOKEN=fm2_{{base64:40}}''',
+]
+
+[[rules]]
+id = "render-api-key"
+description = "Render API key (rnd_)"
+# Unconfirmed: published keys have 28 characters after rnd_; 28-32 allowed.
+regex = '''(?<![A-Za-z0-9_-])rnd_[A-Za-z0-9]{28,32}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["rnd_"]
+severity = "error"
+tags = ["cloud", "render"]
+gitleaksIds = []
+rotate = "https://dashboard.render.com/u/settings#api-keys"
+examples = [
+  '''RENDER_API_KEY=rnd_{{alnum:28}}''',
+  '''curl -H "Authorization: Bearer rnd_{{alnum:32}}" https://api.render.com/v1/services''',
+]
+negativeExamples = [
+  '''RENDER_API_KEY=rnd_...''',
+  '''rnd_seed = rnd_{{lower:6}}''',
+]
+
+[[rules]]
+id = "railway-api-token"
+description = "Railway account, team or project token (UUID) near a Railway name"
+regex = '''(?i)railway.{0,60}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["railway"]
+severity = "error"
+tags = ["cloud", "railway"]
+gitleaksIds = []
+rotate = "https://railway.com/account/tokens (project tokens: the project's Settings → Tokens)"
+examples = [
+  '''RAILWAY_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''RAILWAY_API_TOKEN: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''RAILWAY_TOKEN=${{ secrets.RAILWAY_TOKEN }}''',
+  '''RAILWAY_TOKEN=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx''',
+]
+
+[[rules]]
+id = "vercel-api-token"
+description = "Vercel access token in the unprefixed format (24 alphanumerics) near a Vercel name"
+regex = '''(?i)vercel.{0,60}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{24}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["vercel"]
+severity = "error"
+tags = ["cloud", "vercel"]
+gitleaksIds = []
+rotate = "https://vercel.com/account/settings/tokens"
+examples = [
+  '''VERCEL_TOKEN={{alnum:22}}5m''',
+  '''vercel deploy --prod --token {{alnum:23}}8''',
+]
+negativeExamples = [
+  '''VERCEL_TOKEN=${{ secrets.VERCEL_TOKEN }}''',
+  '''VERCEL_ORG_ID=team_{{alnum:24}}''',
+]
+
+[[rules]]
+id = "vercel-personal-access-token"
+description = "Vercel personal access token (vcp_)"
+# Unconfirmed: Vercel documents the vcp_/vci_/vca_/vcr_ prefixes; the 56-character body is from other scanners.
+regex = '''(?<![A-Za-z0-9_-])vcp_[A-Za-z0-9_-]{56}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["vcp_"]
+severity = "error"
+tags = ["cloud", "vercel"]
+gitleaksIds = []
+rotate = "https://vercel.com/account/settings/tokens"
+examples = [
+  '''VERCEL_TOKEN=vcp_{{base64url:56}}''',
+  '''vercel deploy --token vcp_{{alnum:56}}''',
+]
+negativeExamples = [
+  '''VERCEL_TOKEN=vcp_...''',
+  '''VERCEL_TOKEN=vcp_{{alnum:20}}''',
+]
+
+[[rules]]
+id = "vercel-integration-token"
+description = "Vercel integration token (vci_)"
+regex = '''(?<![A-Za-z0-9_-])vci_[A-Za-z0-9_-]{56}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["vci_"]
+severity = "error"
+tags = ["cloud", "vercel"]
+gitleaksIds = []
+rotate = "Remove the integration's access in the Vercel dashboard: Settings → Integrations"
+examples = [
+  '''VERCEL_INTEGRATION_TOKEN=vci_{{base64url:56}}''',
+  '''  "access_token": "vci_{{alnum:56}}",''',
+]
+negativeExamples = [
+  '''VERCEL_INTEGRATION_TOKEN=vci_...''',
+  '''VERCEL_INTEGRATION_TOKEN=vci_{{alnum:30}}''',
+]
+
+[[rules]]
+id = "vercel-app-access-token"
+description = "Vercel app (Sign in with Vercel) access token (vca_)"
+regex = '''(?<![A-Za-z0-9_-])vca_[A-Za-z0-9_-]{56}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["vca_"]
+severity = "error"
+tags = ["cloud", "vercel", "oauth"]
+gitleaksIds = []
+rotate = "Revoke the app's authorization in the Vercel dashboard: Account Settings → Authorized apps"
+examples = [
+  '''  "access_token": "vca_{{base64url:56}}",''',
+  '''VERCEL_APP_TOKEN=vca_{{alnum:56}}''',
+]
+negativeExamples = [
+  '''  "access_token": "vca_<token>",''',
+  '''VERCEL_APP_TOKEN=vca_{{alnum:16}}''',
+]
+
+[[rules]]
+id = "vercel-app-refresh-token"
+description = "Vercel app (Sign in with Vercel) refresh token (vcr_)"
+regex = '''(?<![A-Za-z0-9_-])vcr_[A-Za-z0-9_-]{56}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["vcr_"]
+severity = "error"
+tags = ["cloud", "vercel", "oauth"]
+gitleaksIds = []
+rotate = "Revoke the app's authorization in the Vercel dashboard: Account Settings → Authorized apps"
+examples = [
+  '''  "refresh_token": "vcr_{{base64url:56}}",''',
+  '''VERCEL_REFRESH_TOKEN=vcr_{{alnum:56}}''',
+]
+negativeExamples = [
+  '''  "refresh_token": "vcr_...",''',
+  '''VERCEL_REFRESH_TOKEN=vcr_{{alnum:16}}''',
+]
+
+[[rules]]
+id = "netlify-personal-access-token"
+description = "Netlify personal access token (nfp_)"
+regex = '''(?<![A-Za-z0-9_-])nfp_[A-Za-z0-9_]{36}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["nfp_"]
+severity = "error"
+tags = ["cloud", "netlify"]
+gitleaksIds = ["netlify-access-token"]
+rotate = "https://app.netlify.com/user/applications#personal-access-tokens"
+examples = [
+  '''NETLIFY_AUTH_TOKEN=nfp_{{alnum:36}}''',
+  '''netlify deploy --prod --auth nfp_{{alnum:36}}''',
+]
+negativeExamples = [
+  '''NETLIFY_AUTH_TOKEN=nfp_...''',
+  '''NETLIFY_AUTH_TOKEN=nfp_{{alnum:12}}''',
+]
+
+[[rules]]
+id = "netlify-access-token"
+description = "Netlify access token in the unprefixed format (43 URL-safe base64 characters) near a Netlify name"
+regex = '''(?i)netlify.{0,60}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{43}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["netlify"]
+severity = "error"
+tags = ["cloud", "netlify"]
+gitleaksIds = ["netlify-access-token"]
+rotate = "https://app.netlify.com/user/applications#personal-access-tokens"
+examples = [
+  '''NETLIFY_AUTH_TOKEN={{base64url:41}}x2''',
+  '''netlify_token: "{{alnum:42}}7"''',
+]
+negativeExamples = [
+  '''NETLIFY_AUTH_TOKEN=${{ secrets.NETLIFY_AUTH_TOKEN }}''',
+  '''NETLIFY_SITE_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+]
+
+[[rules]]
+id = "deno-deploy-token"
+description = "Deno Deploy access token (ddp_ personal, ddw_ organization)"
+regex = '''(?<![A-Za-z0-9_-])dd[pw]_[A-Za-z0-9]{36}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["ddp_", "ddw_"]
+severity = "error"
+tags = ["cloud", "deno"]
+gitleaksIds = []
+rotate = "https://dash.deno.com/account#access-tokens"
+examples = [
+  '''DENO_DEPLOY_TOKEN=ddp_{{alnum:36}}''',
+  '''deployctl deploy --token=ddw_{{alnum:36}} main.ts''',
+]
+negativeExamples = [
+  '''DENO_DEPLOY_TOKEN=ddp_...''',
+  '''DENO_DEPLOY_TOKEN=ddp_{{alnum:10}}''',
+]
+
+[[rules]]
+id = "openshift-user-token"
+description = "OpenShift OAuth user token (sha256~ + 43 characters)"
+regex = '''(?<![A-Za-z0-9_-])sha256~[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["sha256~"]
+severity = "error"
+tags = ["cloud", "openshift", "kubernetes"]
+gitleaksIds = ["openshift-user-token"]
+rotate = "oc delete oauthaccesstoken <sha256~name> (or log out with oc logout; the web console lists tokens under Copy login command → Display tokens)"
+examples = [
+  '''oc login --token=sha256~{{base64url:43}} --server=https://api.cluster.example.net:6443''',
+  '''    token: sha256~{{alnum:43}}''',
+]
+negativeExamples = [
+  '''oc login --token=sha256~<token>''',
+  '''oc login --token=sha256~{{alnum:20}}''',
+]
+
+# --- CDN and edge: Cloudflare, Fastly, Akamai --------------------------------------------------
+
+[[rules]]
+id = "cloudflare-global-api-key"
+description = "Cloudflare global API key (37 hex) after a Cloudflare key name or X-Auth-Key header"
+regex = '''(?i)(?:cloudflare[\w.-]{0,20}?key|cf[_.-]api[_.-]key|cf[_.-]key|x-auth-key).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[a-f]*[0-9])[0-9a-f]{37}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.3
+keywords = ["cloudflare", "cf_api_", "cf-api-", "cf.api.", "cf_key", "x-auth-key"]
+severity = "error"
+tags = ["cloud", "cloudflare"]
+gitleaksIds = ["cloudflare-global-api-key"]
+rotate = "https://dash.cloudflare.com/profile/api-tokens (Global API Key → Change)"
+examples = [
+  '''CF_API_KEY="{{hex:35}}7e"''',
+  '''curl -H "X-Auth-Email: ops@example.org" -H "X-Auth-Key: {{hex:36}}4" https://api.cloudflare.com/client/v4/zones''',
+]
+negativeExamples = [
+  '''CLOUDFLARE_API_KEY=${CLOUDFLARE_API_KEY}''',
+  '''CF_API_KEY="<global-api-key>"''',
+]
+
+[[rules]]
+id = "cloudflare-origin-ca-key"
+description = "Cloudflare Origin CA key (v1.0- + 24 hex + - + 146 hex)"
+regex = '''(?<![A-Za-z0-9_.-])v1\.0-[0-9a-f]{24}-[0-9a-f]{146}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["v1.0-"]
+severity = "error"
+tags = ["cloud", "cloudflare"]
+gitleaksIds = ["cloudflare-origin-ca-key"]
+rotate = "https://dash.cloudflare.com/profile/api-tokens (Origin CA Key → Change)"
+examples = [
+  '''CF_ORIGIN_CA_KEY=v1.0-{{hex:24}}-{{hex:146}}''',
+  '''origin_ca_key: "v1.0-{{hex:24}}-{{hex:146}}"''',
+]
+negativeExamples = [
+  '''CF_ORIGIN_CA_KEY=v1.0-...''',
+  '''version: v1.0-{{hex:8}}''',
+]
+
+[[rules]]
+id = "fastly-api-token"
+description = "Fastly API token (32 URL-safe characters) near a Fastly name"
+regex = '''(?i)fastly.{0,60}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["fastly"]
+severity = "error"
+tags = ["cloud", "fastly"]
+gitleaksIds = ["fastly-api-token"]
+rotate = "https://manage.fastly.com/account/personal/tokens"
+examples = [
+  '''FASTLY_API_TOKEN={{base64url:30}}4q''',
+  '''curl -H "Fastly-Key: {{alnum:31}}6" https://api.fastly.com/service''',
+]
+negativeExamples = [
+  '''FASTLY_API_TOKEN=${FASTLY_API_TOKEN}''',
+  '''FASTLY_SERVICE_ID=abcdefghijklmnopqrstuv''',
+]
+
+[[rules]]
+id = "akamai-edgegrid-token"
+description = "Akamai EdgeGrid client token or access token (akab- + 16 + - + 16)"
+# The host name in .edgerc has the same shape followed by .luna.akamaiapis.net; the look-ahead
+# refuses a following dot, so hosts are not reported.
+regex = '''(?<![A-Za-z0-9_.-])akab-[a-z0-9]{16}-[a-z0-9]{16}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["akab-"]
+severity = "error"
+tags = ["cloud", "akamai"]
+gitleaksIds = []
+rotate = "Rotate the API client's credentials in Akamai Control Center: Identity & Access → API clients"
+examples = [
+  '''client_token = akab-{{alnumlower:16}}-{{alnumlower:16}}''',
+  '''AKAMAI_ACCESS_TOKEN="akab-{{alnumlower:16}}-{{alnumlower:16}}"''',
+]
+negativeExamples = [
+  '''host = akab-{{alnumlower:16}}-{{alnumlower:16}}.luna.akamaiapis.net''',
+  '''client_token = akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx''',
+]
+
+[[rules]]
+id = "akamai-client-secret"
+description = "Akamai EdgeGrid client secret (44 base64 characters) after client_secret in a file that mentions Akamai (.edgerc)"
+# .edgerc lists client_secret before the akab- host and tokens, so the plain form looks ahead for akab-.
+regex = '''(?|(?i:akamai)[\w.-]{0,20}?(?i:client[_.-]?secret)["']?[ \t]{0,5}[=:][ \t]{0,5}["']?([A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])|(?i:client_secret)[ \t]{0,5}=[ \t]{0,5}([A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])(?=[\s\S]{0,400}?akab-))'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["akamai", "client_secret"]
+multiline = true
+severity = "error"
+tags = ["cloud", "akamai"]
+gitleaksIds = []
+rotate = "Rotate the API client's credentials in Akamai Control Center: Identity & Access → API clients"
+examples = [
+  '''[default]
+client_secret = {{base64:43}}=
+host = akab-{{alnumlower:16}}-{{alnumlower:16}}.luna.akamaiapis.net''',
+  '''AKAMAI_CLIENT_SECRET="{{base64:43}}="''',
+]
+negativeExamples = [
+  '''AKAMAI_CLIENT_SECRET=${AKAMAI_CLIENT_SECRET}''',
+  '''akamai: {client_secret: "<client-secret>"}''',
+  '''client_secret = {{base64:43}}=''',
+]
+
+# --- Infrastructure as code ----------------------------------------------------------------------
+
+[[rules]]
+id = "pulumi-access-token"
+description = "Pulumi Cloud access token (pul- + 40 hex)"
+regex = '''(?<![A-Za-z0-9_-])pul-[0-9a-f]{40}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["pul-"]
+severity = "error"
+tags = ["cloud", "pulumi"]
+gitleaksIds = ["pulumi-api-token"]
+rotate = "https://app.pulumi.com/account/tokens"
+examples = [
+  '''PULUMI_ACCESS_TOKEN=pul-{{hex:40}}''',
+  '''pulumi login --token pul-{{hex:40}}''',
+]
+negativeExamples = [
+  '''PULUMI_ACCESS_TOKEN=pul-...''',
+  '''PULUMI_ACCESS_TOKEN=pul-{{hex:20}}''',
 ]
 
 """####),
@@ -2990,6 +4424,8 @@ secretGroup = 1
 keywords = ["postgres"]
 severity = "error"
 tags = ["database", "postgres", "connection-string"]
+gitleaksIds = []
+rotate = "Change the role's password (ALTER ROLE … PASSWORD …, or the provider's console) and update every client"
 examples = [
   '''DATABASE_URL=postgres://app:{{alnum:24}}@db.internal:5432/app''',
   '''engine = create_engine("postgresql+psycopg2://svc_reporting:{{alnum:16}}@10.0.3.7/warehouse")''',
@@ -3017,6 +4453,8 @@ secretGroup = 1
 keywords = ["mysql", "mariadb"]
 severity = "error"
 tags = ["database", "mysql", "connection-string"]
+gitleaksIds = []
+rotate = "Change the account's password (ALTER USER … IDENTIFIED BY …, or the provider's console) and update every client"
 examples = [
   '''SQLALCHEMY_DATABASE_URI = "mysql+pymysql://shop:{{alnum:20}}@mysql.prod.internal/shop"''',
   '''DATABASE_URL=mariadb://root:{{base64url:18}}@127.0.0.1:3306/app''',
@@ -3043,6 +4481,8 @@ secretGroup = 1
 keywords = ["mongodb"]
 severity = "error"
 tags = ["database", "mongodb", "connection-string"]
+gitleaksIds = []
+rotate = "Change the database user's password (db.changeUserPassword, or Atlas → Database Access) and update every client"
 examples = [
   '''MONGO_URI=mongodb+srv://api:{{alnum:16}}@cluster0.abcde.mongodb.net/?retryWrites=true''',
   '''client = MongoClient("mongodb://admin:{{alnum:24}}@mongo-0.internal:27017/admin")''',
@@ -3069,6 +4509,8 @@ secretGroup = 1
 keywords = ["redis"]
 severity = "error"
 tags = ["database", "redis", "connection-string"]
+gitleaksIds = []
+rotate = "Change the password (ACL SETUSER / requirepass, or the provider's console) and update every client"
 examples = [
   '''REDIS_URL=rediss://default:{{alnum:32}}@cache.internal:6380/0''',
   '''CELERY_BROKER_URL = "redis://:{{alnum:24}}@redis:6379/0"''',
@@ -3095,6 +4537,8 @@ secretGroup = 1
 keywords = ["amqp"]
 severity = "error"
 tags = ["database", "rabbitmq", "connection-string"]
+gitleaksIds = []
+rotate = "Change the user's password (rabbitmqctl change_password, or the broker console) and update every client"
 examples = [
   '''CELERY_BROKER_URL=amqp://worker:{{alnum:20}}@rabbitmq.internal:5672/prod''',
   '''params = pika.URLParameters("amqps://svc:{{alnum:24}}@b-1234.mq.us-east-1.amazonaws.com:5671")''',
@@ -3114,19 +4558,30 @@ negativeExamples = [
 
 [[rules]]
 id = "database-connection-string"
-description = "Other database URL with an inline password (SQL Server, Oracle, CockroachDB, ClickHouse, CouchDB, Neo4j, Cassandra, Snowflake, Redshift)"
-regex = '''(?i)(?<![A-Za-z0-9+.-])(?:mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdbs?|neo4j(?:\+s)?|bolt|cassandra|snowflake|redshift)(?:\+[a-z0-9_]+)?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
+description = "Other database URL with an inline password (SQL Server, Oracle, Db2, CockroachDB, ClickHouse, CouchDB, Couchbase, Neo4j, Cassandra, Snowflake, Redshift, Trino/Presto, Hive, Vertica, Teradata, Firebird, Sybase, InfluxDB, Elasticsearch/OpenSearch, ArangoDB, SurrealDB)"
+# Scheme list: SQLAlchemy dialect names and the databases' own URL schemes. Elasticsearch /
+# OpenSearch URLs written as http(s):// are left to url-credentials.
+regex = '''(?i)(?<![A-Za-z0-9+.-])(?:mssql|sqlserver|oracle|db2|ibm_db_sa|cockroach(?:db)?|clickhouse|couchdbs?|couchbases?|neo4j(?:\+s(?:sc)?)?|bolt(?:\+s(?:sc)?)?|cassandra|scylla|snowflake|redshift|trino|presto|hive|impala|vertica|teradata(?:sql)?|firebird|sybase|influxdb|elasticsearch|opensearch|arangodb|surrealdb)(?:\+[a-z0-9_]+)?://[^:@/\s"'<>`]{0,64}:([^@/\s"'<>`]{1,128})@[A-Za-z0-9\[._-]'''
 secretGroup = 1
-keywords = ["mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "bolt", "cassandra", "snowflake", "redshift"]
+# The schemes added later are keyed as "scheme://" and "scheme+" so that their plain words
+# (elasticsearch, vertica, hive, …) do not wake the rule on every file that mentions them.
+keywords = ["mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "bolt", "cassandra", "snowflake", "redshift", "db2://", "db2+", "ibm_db_sa://", "ibm_db_sa+", "cockroach://", "cockroach+", "couchbase://", "couchbase+", "couchbases://", "couchbases+", "scylla://", "scylla+", "trino://", "trino+", "presto://", "presto+", "hive://", "hive+", "impala://", "impala+", "vertica://", "vertica+", "teradata://", "teradata+", "teradatasql://", "teradatasql+", "firebird://", "firebird+", "sybase://", "sybase+", "influxdb://", "influxdb+", "elasticsearch://", "elasticsearch+", "opensearch://", "opensearch+", "arangodb://", "arangodb+", "surrealdb://", "surrealdb+"]
 severity = "error"
 tags = ["database", "sql", "connection-string"]
+gitleaksIds = []
+rotate = "Change the database user's password on the server (ALTER USER / the provider's console) and update every client"
 examples = [
   '''DB_URL = "mssql+pyodbc://sa_app:{{alnum:18}}@sql.internal/app?driver=ODBC+Driver+18+for+SQL+Server"''',
   '''NEO4J_URI=neo4j+s://neo4j:{{alnum:43}}@abcd1234.databases.neo4j.io''',
+  '''engine = create_engine("trino://analyst:{{alnum:20}}@trino.internal:443/hive")''',
+  '''CB_CONN=couchbases://app:{{base64url:24}}@cb.abcdefgh.cloud.couchbase.com''',
+  '''DSN = "db2://db2inst1:{{alnum:16}}@db2.internal:50000/SAMPLE"''',
 ]
 negativeExamples = [
   '''DB_URL = "oracle://scott:tiger@127.0.0.1:1521/sidname"''',
   '''DB_URL = "mssql+pyodbc://@my_dsn"''',
+  '''ES_URL = "elasticsearch://elastic:${ELASTIC_PASSWORD}@es.internal:9200"''',
+  '''hive_url = "hive://localhost:10000/default"''',
 ]
   [[rules.allowlists]]
   description = "placeholder, templated and well-known sample passwords"
@@ -3145,6 +4600,8 @@ secretGroup = 1
 keywords = ["jdbc:"]
 severity = "error"
 tags = ["database", "jdbc", "connection-string"]
+gitleaksIds = []
+rotate = "Change the database user's password on the server (ALTER USER / the provider's console) and update every client"
 examples = [
   '''spring.datasource.url=jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password={{alnum:20}}''',
   '''url = "jdbc:postgresql://db.internal/app?user=app&password={{alnum:16}}&ssl=true"''',
@@ -3170,6 +4627,8 @@ entropy = 3.0
 keywords = ["sbp_"]
 severity = "error"
 tags = ["database", "supabase"]
+gitleaksIds = []
+rotate = "https://supabase.com/dashboard/account/tokens"
 examples = [
   '''SUPABASE_ACCESS_TOKEN=sbp_{{hex:40}}''',
   '''supabase login --token sbp_{{hex:40}}''',
@@ -3187,6 +4646,8 @@ entropy = 3.5
 keywords = ["sb_secret_"]
 severity = "error"
 tags = ["database", "supabase"]
+gitleaksIds = []
+rotate = "Delete it and create a new one in the Supabase dashboard: Project Settings → API Keys"
 examples = [
   '''SUPABASE_SECRET_KEY=sb_secret_{{base64url:32}}''',
   '''supabase = create_client(url, "sb_secret_{{alnum:40}}")''',
@@ -3198,19 +4659,362 @@ negativeExamples = [
 
 [[rules]]
 id = "planetscale-token"
-description = "PlanetScale database password or service token (pscale_pw_, pscale_tkn_, pscale_oauth_)"
-regex = '''(?<![A-Za-z0-9_])pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64}(?![A-Za-z0-9_.-])'''
+description = "PlanetScale service token (pscale_tkn_)"
+# Database passwords (pscale_pw_) and OAuth tokens (pscale_oauth_) have their own rules.
+regex = '''(?<![A-Za-z0-9_])pscale_tkn_[A-Za-z0-9_.-]{32,64}(?![A-Za-z0-9_.-])'''
 entropy = 3.5
-keywords = ["pscale_pw_", "pscale_tkn_", "pscale_oauth_"]
+keywords = ["pscale_tkn_"]
 severity = "error"
 tags = ["database", "planetscale"]
+gitleaksIds = ["planetscale-api-token"]
+rotate = "Delete the service token in PlanetScale: Organization settings → Service tokens"
+examples = [
+  '''PLANETSCALE_SERVICE_TOKEN=pscale_tkn_{{alnum:43}}''',
+  '''pscale auth login --service-token-id {{alnumlower:12}} --service-token pscale_tkn_{{base64url:43}}''',
+]
+negativeExamples = [
+  '''PLANETSCALE_SERVICE_TOKEN=pscale_tkn_...''',
+  '''PLANETSCALE_SERVICE_TOKEN=pscale_tkn_{{alnum:10}}''',
+]
+
+# --- Managed database platforms -------------------------------------------------------------------
+
+[[rules]]
+id = "planetscale-password"
+description = "PlanetScale database branch password (pscale_pw_)"
+regex = '''(?<![A-Za-z0-9_])pscale_pw_[A-Za-z0-9_.-]{32,64}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["pscale_pw_"]
+severity = "error"
+tags = ["database", "planetscale"]
+gitleaksIds = ["planetscale-password"]
+rotate = "Delete the password in PlanetScale: the database → Settings → Passwords"
 examples = [
   '''DATABASE_PASSWORD=pscale_pw_{{base64url:43}}''',
-  '''PLANETSCALE_SERVICE_TOKEN=pscale_tkn_{{alnum:43}}''',
+  '''DATABASE_URL=mysql://{{alnumlower:12}}:pscale_pw_{{alnum:43}}@aws.connect.psdb.cloud/app?sslaccept=strict''',
 ]
 negativeExamples = [
   '''DATABASE_PASSWORD=pscale_pw_...''',
   '''DATABASE_PASSWORD=pscale_pw_{{alnum:10}}''',
+]
+
+[[rules]]
+id = "planetscale-oauth-token"
+description = "PlanetScale OAuth access token (pscale_oauth_)"
+regex = '''(?<![A-Za-z0-9_])pscale_oauth_[A-Za-z0-9_.-]{32,64}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["pscale_oauth_"]
+severity = "error"
+tags = ["database", "planetscale", "oauth"]
+gitleaksIds = ["planetscale-oauth-token"]
+rotate = "Revoke the OAuth application's access in PlanetScale: Organization settings → OAuth applications"
+examples = [
+  '''  "access_token": "pscale_oauth_{{base64url:43}}",''',
+  '''PLANETSCALE_OAUTH_TOKEN=pscale_oauth_{{alnum:40}}''',
+]
+negativeExamples = [
+  '''  "access_token": "pscale_oauth_<token>",''',
+  '''PLANETSCALE_OAUTH_TOKEN=pscale_oauth_{{alnum:12}}''',
+]
+
+[[rules]]
+id = "neon-api-key"
+description = "Neon API key (napi_ + 64 alphanumerics)"
+regex = '''(?<![A-Za-z0-9_])napi_[A-Za-z0-9]{64}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["napi_"]
+severity = "error"
+tags = ["database", "neon"]
+gitleaksIds = []
+rotate = "https://console.neon.tech/app/settings/api-keys"
+examples = [
+  '''NEON_API_KEY=napi_{{alnumlower:64}}''',
+  '''curl -H "Authorization: Bearer napi_{{alnum:64}}" https://console.neon.tech/api/v2/projects''',
+]
+negativeExamples = [
+  '''NEON_API_KEY=napi_...''',
+  '''#include <node_api.h>  // napi_create_function''',
+]
+
+[[rules]]
+id = "mongodb-atlas-service-account-secret"
+description = "MongoDB Atlas service account client secret (mdb_sa_sk_)"
+regex = '''(?<![A-Za-z0-9_])mdb_sa_sk_[A-Za-z0-9_-]{40}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["mdb_sa_sk_"]
+severity = "error"
+tags = ["database", "mongodb", "atlas"]
+gitleaksIds = []
+rotate = "Revoke the secret in Atlas: Organization → Access Manager → Applications → Service Accounts → the account"
+examples = [
+  '''MDB_MCP_API_CLIENT_SECRET=mdb_sa_sk_{{base64url:40}}''',
+  '''atlas_client_secret: "mdb_sa_sk_{{alnum:40}}"''',
+]
+negativeExamples = [
+  '''MDB_MCP_API_CLIENT_SECRET=mdb_sa_sk_...''',
+  '''MDB_MCP_API_CLIENT_ID=mdb_sa_id_{{hex:24}}''',
+]
+
+[[rules]]
+id = "mongodb-atlas-private-key"
+description = "MongoDB Atlas programmatic API private key (UUID) near an Atlas private-key name"
+regex = '''(?i)(?:atlas[\w.-]{0,20}?private[_.-]?(?:api[_.-]?)?key|private[_.-]api[_.-]key).{0,30}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["atlas_private", "atlas-private", "atlasprivate", "atlas_api_private", "private_api_key", "private-api-key", "privateapikey"]
+severity = "error"
+tags = ["database", "mongodb", "atlas"]
+gitleaksIds = []
+rotate = "Delete the API key in Atlas: Organization → Access Manager → Applications → API Keys"
+examples = [
+  '''MONGODB_ATLAS_PRIVATE_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''private_api_key = "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''MONGODB_ATLAS_PRIVATE_KEY=${MONGODB_ATLAS_PRIVATE_KEY}''',
+  '''MONGODB_ATLAS_PUBLIC_KEY={{alnumlower:8}}''',
+]
+
+[[rules]]
+id = "clickhouse-cloud-api-secret"
+description = "ClickHouse Cloud API key secret (4b1d + 38 alphanumerics)"
+regex = '''(?<![A-Za-z0-9])4b1d(?=[a-z0-9]*[A-Z])[A-Za-z0-9]{38}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["4b1d"]
+severity = "error"
+tags = ["database", "clickhouse"]
+gitleaksIds = ["clickhouse-cloud-api-secret-key"]
+rotate = "Delete the key in the ClickHouse Cloud console: Organization → API keys"
+examples = [
+  '''CLICKHOUSE_KEY_SECRET=4b1d{{alnum:36}}Xq''',
+  '''clickhouse: {key_id: "{{alnumupper:20}}", key_secret: "4b1d{{alnum:37}}Z"}''',
+]
+negativeExamples = [
+  '''sha = "4b1d{{hex:38}}"''',
+  '''CLICKHOUSE_KEY_SECRET=4b1d...''',
+]
+
+[[rules]]
+id = "cockroachdb-cloud-api-key"
+description = "CockroachDB Cloud service account API key (CCDB1_)"
+regex = '''(?<![A-Za-z0-9_])CCDB1_[A-Za-z0-9]{22}_[A-Za-z0-9]{40}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["CCDB1_"]
+severity = "error"
+tags = ["database", "cockroachdb"]
+gitleaksIds = []
+rotate = "Delete the key in CockroachDB Cloud: Organization → Access Management → Service Accounts → the account → API keys"
+examples = [
+  '''COCKROACH_API_KEY=CCDB1_{{alnum:22}}_{{alnum:40}}''',
+  '''curl -H "Authorization: Bearer CCDB1_{{alnum:22}}_{{alnum:40}}" https://cockroachlabs.cloud/api/v1/clusters''',
+]
+negativeExamples = [
+  '''COCKROACH_API_KEY=CCDB1_...''',
+  '''COCKROACH_API_KEY=CCDB1_{{alnum:22}}''',
+]
+
+[[rules]]
+id = "couchbase-capella-api-secret"
+description = "Couchbase Capella API key secret (60-120 base64 characters) near a Couchbase / Capella API secret name"
+# Unconfirmed: the secret's length (60-120) comes from other scanners, not Couchbase docs.
+regex = '''(?i)(?:couchbase|capella)[\w.-]{0,30}?(?:secret|api[_.-]?key).{0,30}?(?<![A-Za-z0-9+/])((?-i:[A-Za-z0-9+/]{60,120}={0,2}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.5
+keywords = ["couchbase", "capella"]
+severity = "error"
+tags = ["database", "couchbase"]
+gitleaksIds = []
+rotate = "Delete the API key in Couchbase Capella: Organization settings → API Keys"
+examples = [
+  '''CAPELLA_API_SECRET={{base64:64}}''',
+  '''couchbase_capella_api_key: "{{base64:88}}=="''',
+]
+negativeExamples = [
+  '''CAPELLA_API_SECRET=${CAPELLA_API_SECRET}''',
+  '''couchbase_api_key: "{{base64:20}}"''',
+]
+
+[[rules]]
+id = "influxdb-token"
+description = "InfluxDB API token (86 URL-safe base64 characters and ==) near an InfluxDB name"
+regex = '''(?i)influx.{0,60}?(?<![A-Za-z0-9_-])((?-i:[A-Za-z0-9_-]{86}==))(?![A-Za-z0-9_=-])'''
+secretGroup = 1
+entropy = 4.5
+keywords = ["influx"]
+severity = "error"
+tags = ["database", "influxdb"]
+gitleaksIds = []
+rotate = "Delete the token in InfluxDB: Load Data → API Tokens (or influx auth delete --id <id>)"
+examples = [
+  '''INFLUX_TOKEN={{base64url:86}}==''',
+  '''client = InfluxDBClient(url="http://localhost:8086", token="{{base64url:86}}==", org="ops")''',
+]
+negativeExamples = [
+  '''INFLUX_TOKEN=${INFLUX_TOKEN}''',
+  '''INFLUX_TOKEN=my-super-secret-auth-token''',
+]
+
+[[rules]]
+id = "elastic-cloud-api-key"
+description = "Elastic Cloud API key (essu_)"
+regex = '''(?<![A-Za-z0-9_])essu_[A-Za-z0-9_-]{60,200}={0,2}(?![A-Za-z0-9_=-])'''
+entropy = 4.0
+keywords = ["essu_"]
+severity = "error"
+tags = ["database", "elastic"]
+gitleaksIds = []
+rotate = "https://cloud.elastic.co/account/keys"
+examples = [
+  '''EC_API_KEY=essu_{{base64url:80}}''',
+  '''curl -H "Authorization: ApiKey essu_{{alnum:76}}==" https://api.elastic-cloud.com/api/v1/deployments''',
+]
+negativeExamples = [
+  '''EC_API_KEY=essu_...''',
+  '''EC_API_KEY=essu_{{alnum:20}}''',
+]
+
+[[rules]]
+id = "elasticsearch-api-key"
+description = "Elasticsearch API key in its encoded form (base64 of id:key, 60 characters) near an Elastic API-key name or ApiKey header"
+# The encoded key is base64("<20-char id>:<22-char key>") = 60 characters; 58-62 allowed.
+regex = '''(?i)(?:elastic(?:[_.-]?search|[_.-]?cloud)?[_.-]?api[_.-]?key|authorization["']?\s{0,3}[:=]\s{0,3}["']?apikey\s).{0,30}?(?<![A-Za-z0-9+/])((?-i:[A-Za-z0-9+/]{58,62}={0,2}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["elasticapi", "elastic_api", "elastic-api", "elastic.api", "elasticsearchapi", "elasticsearch_api", "elasticsearch-api", "elastic_search_api", "elastic-search-api", "elasticcloudapi", "elastic_cloud_api", "elastic-cloud-api", "apikey "]
+severity = "error"
+tags = ["database", "elastic"]
+gitleaksIds = []
+rotate = "Invalidate it in Kibana: Stack Management → Security → API keys (or DELETE /_security/api_key)"
+examples = [
+  '''ELASTIC_API_KEY={{base64:58}}==''',
+  '''curl -H "Authorization: ApiKey {{base64:60}}" https://es.internal:9200/_cat/indices''',
+]
+negativeExamples = [
+  '''ELASTIC_API_KEY=${ELASTIC_API_KEY}''',
+  '''ELASTIC_API_KEY=<encoded api key>''',
+]
+
+[[rules]]
+id = "confluent-api-secret"
+description = "Confluent Cloud API secret (64 characters) near a Confluent / Confluent Cloud name"
+regex = '''(?i)(?:confluent|ccloud).{0,60}?(?<![A-Za-z0-9+/])((?-i:(?=[A-Za-z+/]*[0-9])(?=[0-9+/]*[A-Za-z])[A-Za-z0-9+/]{64}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["confluent", "ccloud"]
+severity = "error"
+tags = ["database", "confluent", "kafka"]
+gitleaksIds = ["confluent-secret-key"]
+rotate = "Delete the API key in Confluent Cloud: Administration → API keys (or confluent api-key delete <key>)"
+examples = [
+  '''CONFLUENT_CLOUD_API_SECRET={{base64:62}}7q''',
+  '''ccloud_api_secret: "{{alnum:63}}5"''',
+]
+negativeExamples = [
+  '''CONFLUENT_CLOUD_API_SECRET=${CONFLUENT_CLOUD_API_SECRET}''',
+  '''confluent_image_digest = "sha256:{{lower:64}}"''',
+]
+
+[[rules]]
+id = "confluent-api-key"
+description = "Confluent Cloud API key ID (16 uppercase alphanumerics) near a Confluent name, the public half of a key pair"
+regex = '''(?i)(?:confluent|ccloud)[\w.-]{0,30}?(?:api[_.-]?)?key(?![_.-]?secret).{0,30}?(?<![A-Za-z0-9])((?-i:(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{16}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["confluent", "ccloud"]
+severity = "warning"
+tags = ["database", "confluent", "kafka"]
+gitleaksIds = ["confluent-access-token"]
+rotate = "Delete the API key in Confluent Cloud: Administration → API keys (or confluent api-key delete <key>)"
+examples = [
+  '''CONFLUENT_CLOUD_API_KEY={{alnumupper:14}}7Q''',
+  '''ccloud_api_key: "{{alnumupper:15}}3"''',
+]
+negativeExamples = [
+  '''CONFLUENT_CLOUD_API_KEY=${CONFLUENT_CLOUD_API_KEY}''',
+  '''confluent_key_id = "XXXXXXXXXXXXXXXX"''',
+]
+
+[[rules]]
+id = "aiven-api-token"
+description = "Aiven API authentication token (372 base64 characters) near an Aiven name"
+regex = '''(?i)aiven.{0,60}?(?<![A-Za-z0-9+/])((?-i:[A-Za-z0-9+/]{370,372}={0,2}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.5
+keywords = ["aiven"]
+severity = "error"
+tags = ["database", "aiven"]
+gitleaksIds = []
+rotate = "https://console.aiven.io/profile/tokens"
+examples = [
+  '''AIVEN_TOKEN={{base64:372}}''',
+  '''provider "aiven" { api_token = "{{base64:370}}==" }''',
+]
+negativeExamples = [
+  '''AIVEN_TOKEN=${AIVEN_TOKEN}''',
+  '''AIVEN_TOKEN={{base64:100}}''',
+]
+
+[[rules]]
+id = "upstash-redis-rest-token"
+description = "Upstash Redis REST token near an UPSTASH_REDIS_REST_TOKEN / Upstash token name"
+# Unconfirmed: observed tokens are base64 (often starting with A) of 40-100 characters.
+# Upstash Vector tokens are upstash-vector-token (ai-vector.toml); the look-ahead leaves them to it.
+regex = '''(?i)upstash(?![_.-]?vector)[\w.-]{0,30}?token.{0,30}?(?<![A-Za-z0-9+/_-])((?-i:(?=[A-Za-z+/=_-]*[0-9])[A-Za-z0-9+/_-]{40,100}={0,2}))(?![A-Za-z0-9+/=_-])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["upstash"]
+severity = "error"
+tags = ["database", "upstash", "redis"]
+gitleaksIds = []
+rotate = "Reset the database's credentials in the Upstash console: the database → Details → Reset Credentials"
+examples = [
+  '''UPSTASH_REDIS_REST_TOKEN=A{{base64:60}}=''',
+  '''upstash_token: "{{base64url:48}}"''',
+]
+negativeExamples = [
+  '''UPSTASH_REDIS_REST_TOKEN=${UPSTASH_REDIS_REST_TOKEN}''',
+  '''UPSTASH_REDIS_REST_URL=https://eu1-lucky-dog-12345.upstash.io''',
+  '''UPSTASH_VECTOR_REST_TOKEN=A{{base64:60}}=''',
+]
+
+[[rules]]
+id = "upstash-qstash-token"
+description = "Upstash QStash token (base64 of a {\"UserID\":…,\"Password\":…} document)"
+# Unconfirmed: observed QStash tokens decode to JSON starting {"UserID":.
+regex = '''(?<![A-Za-z0-9+/])eyJVc2VySUQiOi[A-Za-z0-9+/]{40,300}={0,2}(?![A-Za-z0-9+/=])'''
+entropy = 4.0
+keywords = ["eyJVc2VySUQiOi"]
+severity = "error"
+tags = ["database", "upstash", "qstash"]
+gitleaksIds = []
+rotate = "Roll the token in the Upstash console: QStash → Request Builder / Settings → Reset token"
+examples = [
+  '''QSTASH_TOKEN=eyJVc2VySUQiOi{{base64:100}}=''',
+  '''client = Client(token="eyJVc2VySUQiOi{{base64:120}}")''',
+]
+negativeExamples = [
+  '''QSTASH_TOKEN=eyJVc2VySUQiOi...''',
+  '''QSTASH_TOKEN=${QSTASH_TOKEN}''',
+]
+
+[[rules]]
+id = "turso-libsql-auth-token"
+description = "Turso / libSQL database auth token (a JWT) passed in a libsql:// URL's authToken parameter"
+regex = '''(?i)libsql://[^\s"'<>`?]{1,200}\?(?:[^\s"'<>`#]{0,200}?&)?authToken=((?-i:eyJ[A-Za-z0-9_-]{10,500}\.eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{20,1000}))'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["libsql://"]
+severity = "error"
+tags = ["database", "turso", "connection-string"]
+gitleaksIds = []
+rotate = "Invalidate the database's tokens: turso db tokens invalidate <db> (or the Turso dashboard)"
+examples = [
+  '''DATABASE_URL=libsql://app-prod-acme.turso.io?authToken=eyJ{{base64url:40}}.eyJ{{base64url:120}}.{{base64url:86}}''',
+  '''client = create_client(url="libsql://app-acme.aws-eu-west-1.turso.io?tls=1&authToken=eyJ{{base64url:30}}.eyJ{{base64url:90}}.{{base64url:86}}")''',
+]
+negativeExamples = [
+  '''DATABASE_URL=libsql://app-prod-acme.turso.io?authToken=${TURSO_AUTH_TOKEN}''',
+  '''DATABASE_URL=libsql://app-prod-acme.turso.io''',
 ]
 
 """####),
@@ -6374,6 +8178,282 @@ examples = [
 negativeExamples = [
   '''AIRTABLE_API_KEY=patXXXXXXXXXXXXXX.xxxx''',
   '''AIRTABLE_API_KEY=pat{{alnum:14}}''',
+]
+
+"""####),
+        ("secrets-managers.toml", ####"""
+# Secrets managers: HashiCorp Vault, 1Password, Infisical, Akeyless, Bitwarden Secrets Manager,
+# CyberArk Conjur, Keeper Secrets Manager. (Doppler tokens: doppler-token in saas.toml.)
+# A leaked secrets-manager credential exposes every secret it can read, so all are errors.
+
+# --- HashiCorp Vault ------------------------------------------------------------------------------
+
+[[rules]]
+id = "hashicorp-vault-token"
+description = "HashiCorp Vault service token (hvs.)"
+# Vault 1.10+ service tokens: short base62 ones (dev/root tokens, 24+ chars) and CAES… ones of ~90+.
+regex = '''(?<![A-Za-z0-9_.-])hvs\.[A-Za-z0-9_-]{24,250}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["hvs."]
+severity = "error"
+tags = ["secrets-manager", "hashicorp", "vault"]
+gitleaksIds = ["vault-service-token"]
+rotate = "vault token revoke <token> (or revoke its accessor: vault token revoke -accessor <accessor>)"
+examples = [
+  '''VAULT_TOKEN=hvs.{{base64url:91}}''',
+  '''client = hvac.Client(url="https://vault.internal:8200", token="hvs.{{alnum:24}}")''',
+]
+negativeExamples = [
+  '''VAULT_TOKEN=hvs.XXXXXXXX''',
+  '''client = hvac.Client(url=VAULT_ADDR, token=os.environ["VAULT_TOKEN"])''',
+]
+
+[[rules]]
+id = "hashicorp-vault-batch-token"
+description = "HashiCorp Vault batch token (hvb.)"
+regex = '''(?<![A-Za-z0-9_.-])hvb\.[A-Za-z0-9_-]{90,400}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["hvb."]
+severity = "error"
+tags = ["secrets-manager", "hashicorp", "vault"]
+gitleaksIds = ["vault-batch-token"]
+rotate = "Batch tokens cannot be revoked one by one: they expire with their TTL; revoke the parent token or auth method lease that issued them"
+examples = [
+  '''VAULT_TOKEN=hvb.{{base64url:140}}''',
+  '''client = hvac.Client(url="https://vault.internal:8200", token="hvb.{{alnum:120}}")''',
+]
+negativeExamples = [
+  '''VAULT_TOKEN=hvb.XXXXXXXX''',
+  '''VAULT_TOKEN=hvb.{{alnum:30}}''',
+]
+
+[[rules]]
+id = "hashicorp-vault-recovery-token"
+description = "HashiCorp Vault recovery token (hvr.)"
+regex = '''(?<![A-Za-z0-9_.-])hvr\.[A-Za-z0-9_-]{24,250}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["hvr."]
+severity = "error"
+tags = ["secrets-manager", "hashicorp", "vault"]
+gitleaksIds = []
+rotate = "vault token revoke <token>; recovery tokens are generated with vault operator generate-root -recovery-token"
+examples = [
+  '''VAULT_TOKEN=hvr.{{alnum:24}}''',
+  '''recovery_token: "hvr.{{base64url:90}}"''',
+]
+negativeExamples = [
+  '''VAULT_TOKEN=hvr.XXXXXXXX''',
+  '''VAULT_TOKEN=hvr.<token>''',
+]
+
+[[rules]]
+id = "hashicorp-vault-legacy-token"
+description = "HashiCorp Vault service token in the pre-1.10 format (s. + 24 alphanumerics) after a Vault token name or vault login"
+regex = '''(?i)vault[\w .-]{0,20}?(?:token|login).{0,40}?(?<![A-Za-z0-9_.-])(s\.(?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{24}))(?![A-Za-z0-9_.-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["vault_token", "vault-token", "vaulttoken", "vault.token", "vault login", "vault_auth_token"]
+severity = "error"
+tags = ["secrets-manager", "hashicorp", "vault"]
+gitleaksIds = ["vault-service-token"]
+rotate = "vault token revoke <token> (or revoke its accessor: vault token revoke -accessor <accessor>)"
+examples = [
+  '''VAULT_TOKEN=s.{{alnum:22}}4k''',
+  '''vault login s.{{alnum:23}}7''',
+]
+negativeExamples = [
+  '''VAULT_TOKEN=s.xxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''vault_addr = "https://vault.example.org"  # s.getsockname''',
+]
+
+[[rules]]
+id = "hashicorp-vault-unseal-key"
+description = "HashiCorp Vault unseal key share (44 base64 characters) after an unseal word, e.g. vault operator init output"
+regex = '''(?i)unseal.{0,20}?(?<![A-Za-z0-9+/])((?-i:[A-Za-z0-9+/]{44}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["unseal"]
+severity = "error"
+tags = ["secrets-manager", "hashicorp", "vault"]
+gitleaksIds = []
+rotate = "Rekey the Vault (vault operator rekey) so the leaked share stops working"
+examples = [
+  '''Unseal Key 1: {{base64:44}}''',
+  '''vault operator unseal {{base64:44}}''',
+]
+negativeExamples = [
+  '''vault operator unseal $UNSEAL_KEY_1''',
+  '''Unseal Key 1: <redacted>''',
+]
+
+# --- 1Password -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "1password-service-account-token"
+description = "1Password service account token (ops_ + base64 JSON)"
+regex = '''(?<![A-Za-z0-9_])ops_eyJ[A-Za-z0-9+/]{250,2000}={0,3}(?![A-Za-z0-9+/=])'''
+entropy = 4.0
+keywords = ["ops_eyJ"]
+severity = "error"
+tags = ["secrets-manager", "1password"]
+gitleaksIds = ["1password-service-account-token"]
+rotate = "Revoke the token in 1Password: Developer → Directory → the service account → Revoke (https://my.1password.com/developer-tools/directory)"
+examples = [
+  '''OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{base64:600}}''',
+  '''client = await Client.authenticate(auth="ops_eyJ{{base64:300}}==", integration_name="ci")''',
+]
+negativeExamples = [
+  '''OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ...''',
+  '''OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{base64:40}}''',
+]
+
+[[rules]]
+id = "1password-secret-key"
+description = "1Password account Secret Key (A3-XXXXXX-…)"
+regex = '''(?<![A-Za-z0-9-])A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}(?![A-Za-z0-9-])'''
+entropy = 3.5
+keywords = ["A3-"]
+anchor = "word"
+severity = "error"
+tags = ["secrets-manager", "1password"]
+gitleaksIds = ["1password-secret-key"]
+rotate = "Replace it in 1Password: profile → Secret Key → Regenerate Secret Key (https://my.1password.com/profile)"
+examples = [
+  '''OP_SECRET_KEY=A3-{{alnumupper:6}}-{{alnumupper:11}}-{{alnumupper:5}}-{{alnumupper:5}}-{{alnumupper:5}}''',
+  '''secret_key: "A3-{{alnumupper:6}}-{{alnumupper:6}}-{{alnumupper:5}}-{{alnumupper:5}}-{{alnumupper:5}}-{{alnumupper:5}}"''',
+]
+negativeExamples = [
+  '''OP_SECRET_KEY=A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX''',
+  '''hash = sha3-256''',
+]
+
+# --- Infisical, Akeyless, Bitwarden, Conjur, Keeper ------------------------------------------------
+
+[[rules]]
+id = "infisical-service-token"
+description = "Infisical service token (st.<id>.<hex>.<hex>) in a file that mentions Infisical"
+# Unconfirmed: the two trailing hex parts are 32 characters in published samples; 32-64 allowed.
+regex = '''(?<![A-Za-z0-9_.-])st\.(?:[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[0-9a-f]{32,64}\.[0-9a-f]{32,64}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["infisical"]
+multiline = true
+severity = "error"
+tags = ["secrets-manager", "infisical"]
+gitleaksIds = []
+rotate = "Delete the token in Infisical: the project → Access Control → Service Tokens"
+examples = [
+  '''INFISICAL_TOKEN=st.{{hex:24}}.{{hex:32}}.{{hex:32}}''',
+  '''infisical export --token=st.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}.{{hex:32}}.{{hex:32}}''',
+]
+negativeExamples = [
+  '''INFISICAL_TOKEN=st.xxxx.yyyy.zzzz''',
+  '''INFISICAL_TOKEN=${INFISICAL_TOKEN}''',
+]
+
+[[rules]]
+id = "infisical-client-secret"
+description = "Infisical machine identity Universal Auth client secret (64 hex) near an Infisical client-secret name"
+# Unconfirmed: 64 hex characters in published samples.
+regex = '''(?i)infisical.{0,60}?client[_.-]?secret.{0,30}?(?<![A-Za-z0-9])((?-i:[0-9a-f]{64}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["infisical"]
+severity = "error"
+tags = ["secrets-manager", "infisical"]
+gitleaksIds = []
+rotate = "Revoke it in Infisical: Organization → Access Control → Identities → the identity → Universal Auth → Client Secrets"
+examples = [
+  '''INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET={{hex:64}}''',
+  '''infisical login --method=universal-auth --client-id=$ID --client-secret={{hex:64}}''',
+]
+negativeExamples = [
+  '''INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=${CLIENT_SECRET}''',
+  '''infisical login --method=universal-auth --client-secret=$INFISICAL_MACHINE_CLIENT_SECRET''',
+]
+
+[[rules]]
+id = "akeyless-access-key"
+description = "Akeyless API access key (44 base64 characters) near an Akeyless access-key name"
+# Unconfirmed: the 44-character base64 shape comes from published samples, not Akeyless docs.
+regex = '''(?i)akeyless.{0,60}?access[_.-]?key.{0,30}?(?<![A-Za-z0-9+/])((?-i:[A-Za-z0-9+/]{43}=))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["akeyless"]
+severity = "error"
+tags = ["secrets-manager", "akeyless"]
+gitleaksIds = []
+rotate = "Reset or delete the access key in the Akeyless console: Users & Auth Methods → the API key auth method"
+examples = [
+  '''AKEYLESS_ACCESS_KEY={{base64:43}}=''',
+  '''akeyless auth --access-id p-{{alnumlower:12}} --access-key {{base64:43}}=''',
+]
+negativeExamples = [
+  '''AKEYLESS_ACCESS_KEY=${AKEYLESS_ACCESS_KEY}''',
+  '''akeyless_access_id = "p-{{alnumlower:12}}"''',
+]
+
+[[rules]]
+id = "bitwarden-secrets-manager-access-token"
+description = "Bitwarden Secrets Manager machine-account access token (0.<uuid>.<secret>:<key>)"
+# Format from Bitwarden's access-token docs sample: version 0, machine-account UUID, 30-character
+# client secret, then a 16-byte encryption key in base64.
+regex = '''(?<![A-Za-z0-9._-])0\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9]{30}:[A-Za-z0-9+/]{22}==(?![A-Za-z0-9+/=])'''
+entropy = 4.0
+keywords = ["bitwarden", "bws_", "bws "]
+multiline = true
+severity = "error"
+tags = ["secrets-manager", "bitwarden"]
+gitleaksIds = []
+rotate = "Revoke it in Bitwarden Secrets Manager: Machine accounts → the account → Access tokens"
+examples = [
+  '''BWS_ACCESS_TOKEN=0.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}.{{alnum:30}}:{{base64:22}}==''',
+  '''bws secret list --access-token "0.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}.{{alnum:30}}:{{base64:22}}=="''',
+]
+negativeExamples = [
+  '''BWS_ACCESS_TOKEN=0.your-access-token''',
+  '''BWS_ACCESS_TOKEN=${BWS_ACCESS_TOKEN}''',
+]
+
+[[rules]]
+id = "cyberark-conjur-api-key"
+description = "CyberArk Conjur API key (50-60 lowercase alphanumerics) near a Conjur API-key name"
+# Unconfirmed: the length range comes from published samples (55 characters is typical).
+regex = '''(?i)conjur[\w.-]{0,40}?api[_.-]?key.{0,30}?(?<![A-Za-z0-9])((?-i:(?=[a-z]*[0-9])(?=[0-9]*[a-z])[0-9a-z]{50,60}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["conjur"]
+severity = "error"
+tags = ["secrets-manager", "cyberark", "conjur"]
+gitleaksIds = []
+rotate = "Rotate it: conjur host rotate-api-key -i <host-id> (or conjur user rotate-api-key)"
+examples = [
+  '''CONJUR_AUTHN_API_KEY={{alnumlower:53}}7a''',
+  '''conjur_api_key: "{{alnumlower:54}}3"''',
+]
+negativeExamples = [
+  '''CONJUR_AUTHN_API_KEY=${CONJUR_AUTHN_API_KEY}''',
+  '''CONJUR_AUTHN_LOGIN=host/apps/{{alnumlower:55}}''',
+]
+
+[[rules]]
+id = "keeper-secrets-manager-token"
+description = "Keeper Secrets Manager one-time access token (REGION:43 characters) near a Keeper / KSM name"
+# Unconfirmed: region prefixes and the 43-character body come from Keeper SDK samples.
+regex = '''(?i)(?:keeper|ksm).{0,60}?(?<![A-Za-z0-9_-])((?-i:(?:US|EU|AU|GOV|JP|CA):[A-Za-z0-9_-]{43}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["keeper", "ksm_", "ksm-"]
+severity = "error"
+tags = ["secrets-manager", "keeper"]
+gitleaksIds = []
+rotate = "Remove the device in Keeper: Secrets Manager → the application → Devices (unused one-time tokens expire)"
+examples = [
+  '''KSM_TOKEN=US:{{base64url:43}}''',
+  '''keeper: {ksm_token: "EU:{{base64url:43}}"}''',
+]
+negativeExamples = [
+  '''KSM_TOKEN=US:ONE_TIME_TOKEN''',
+  '''zookeeper.connect=localhost:2181''',
 ]
 
 """####),
