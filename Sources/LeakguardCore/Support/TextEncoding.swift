@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The encodings of text files that leakguard reads besides UTF-8: what Windows editors and
 /// PowerShell write (UTF-16, sometimes UTF-32), with or without a byte-order mark.
 public enum TextEncoding: String, Sendable {
@@ -10,7 +14,9 @@ public enum TextEncoding: String, Sendable {
             if bytes[0] == 0xFF && bytes[1] == 0xFE && bytes[2] == 0 && bytes[3] == 0 { return .utf32LE }
             if bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF { return .utf32BE }
         }
-        if n >= 2 {
+        // A UTF-16 mark counts only where the text has the NULs that ASCII characters (line
+        // breaks, code) have in UTF-16: Latin-1 text may start with the same two bytes.
+        if n >= 4, memchr(bytes.baseAddress! + 2, 0, min(n, 4096) - 2) != nil {
             if bytes[0] == 0xFF && bytes[1] == 0xFE { return .utf16LE }
             if bytes[0] == 0xFE && bytes[1] == 0xFF { return .utf16BE }
         }
