@@ -43,7 +43,8 @@ extension LeakguardCommand {
                 for rule in config.rules {
                     for (i, example) in rule.examples.enumerated() {
                         let text = ExampleTemplate.expand(example, seed: "\(seed)/\(rule.id)#\(i)")
-                        let line = JSONValue.object([("rule", .string(rule.id)), ("index", .int(i)), ("text", .string(text))])
+                        let line = JSONValue.object([("rule", .string(rule.id)), ("index", .int(i)), ("text", .string(text))]
+                                                    + (rule.path.map { [("path", JSONValue.string($0))] } ?? []))
                         FileHandleOutput.stdout(line.render(pretty: false) + "\n")
                     }
                 }

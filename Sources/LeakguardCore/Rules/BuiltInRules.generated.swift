@@ -2665,6 +2665,460 @@ negativeExamples = [
 ]
 
 """####),
+        ("ci.toml", ####"""
+# CI/CD and code-quality services: CircleCI, Travis CI, Jenkins, Buildkite, Drone, TeamCity,
+# Harness, Octopus Deploy, Semaphore, Codecov, SonarQube / SonarCloud, Snyk, Code Climate,
+# Coveralls, Codacy, Codemagic, Cypress Cloud. (GitLab CI and Azure Pipelines tokens are in
+# vcs.toml with their platforms.)
+#
+# Prefixed tokens match alone; bare hex, UUID or alphanumeric keys are context rules: a service
+# name (the keyword), at most a short stretch of the same line, then the key in group 1.
+# Not covered, format unconfirmed: Bitrise and AppVeyor API tokens, Buildkite agent tokens.
+
+# --- CircleCI -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "circleci-personal-token"
+description = "CircleCI personal API token (CCIPAT_ + 22-character id + _ + 40 hex)"
+regex = '''(?<![A-Za-z0-9_])CCIPAT_[A-Za-z0-9]{22}_[0-9a-f]{40}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["CCIPAT_"]
+severity = "error"
+tags = ["ci", "circleci"]
+gitleaksIds = []
+rotate = "https://app.circleci.com/settings/user/tokens"
+examples = [
+  '''CIRCLECI_TOKEN=CCIPAT_{{alnum:22}}_{{hex:40}}''',
+  '''curl -H "Circle-Token: CCIPAT_{{alnum:22}}_{{hex:40}}" https://circleci.com/api/v2/me''',
+]
+negativeExamples = [
+  '''CIRCLECI_TOKEN=CCIPAT_...''',
+  '''CIRCLECI_TOKEN=CCIPAT_{{alnum:22}}_{{hex:12}}''',
+]
+
+[[rules]]
+id = "circleci-api-token"
+description = "CircleCI personal or project API token in the older 40-hex form, after a CircleCI name"
+regex = '''(?i)(?:circleci|circle[_.-]?(?:ci[_.-]?)?token|circle-token).{0,40}?(?<![0-9A-Za-z#@/])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["circleci", "circle_token", "circle-token", "circletoken", "circle.token", "circle_ci_token"]
+severity = "error"
+tags = ["ci", "circleci"]
+gitleaksIds = []
+rotate = "Personal tokens: https://app.circleci.com/settings/user/tokens; project tokens: Project Settings → API Permissions"
+examples = [
+  '''CIRCLE_TOKEN={{hex:38}}3c''',
+  '''curl -H "Circle-Token: {{hex:38}}a1" https://circleci.com/api/v2/project/gh/acme/app/pipeline''',
+]
+negativeExamples = [
+  '''CIRCLE_TOKEN=${CIRCLE_TOKEN}''',
+  '''  - image: cimg/node@sha256:{{hex:64}}  # circleci convenience image''',
+  '''CIRCLE_SHA1 from circleci is {{hex:40}} for this commit''',
+]
+  [[rules.allowlists]]
+  description = "commit ids next to a CircleCI name"
+  regexTarget = "line"
+  regexes = ['''(?i)commit|revision|\bsha\d*\b|checksum|digest''']
+
+# --- Travis CI ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "travis-ci-token"
+description = "Travis CI API token (22 characters) after a Travis token name"
+regex = '''(?i)(?|travis[\w.-]{0,20}?(?:token|key|secret).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{22}))(?![A-Za-z0-9_-])|(?<=token |bearer )((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{22}))(?![A-Za-z0-9_-]).{0,80}?travis-ci\.(?:com|org))'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["travis"]
+severity = "error"
+tags = ["ci", "travis-ci"]
+gitleaksIds = ["travisci-access-token"]
+rotate = "Regenerate it under Settings → API authentication at https://app.travis-ci.com/account/preferences"
+examples = [
+  '''TRAVIS_TOKEN={{alnum:20}}7k''',
+  '''curl -H "Travis-API-Version: 3" -H "Authorization: token {{alnum:20}}Q2" https://api.travis-ci.com/repos''',
+]
+negativeExamples = [
+  '''TRAVIS_TOKEN=$TRAVIS_TOKEN''',
+  '''travis_secure_env_vars = "travis_secure_env_vars"''',
+]
+
+# --- Jenkins ------------------------------------------------------------------------------------
+# API tokens are "11" + 32 hex since Jenkins 2.129; older ones were 32 hex.
+
+[[rules]]
+id = "jenkins-api-token"
+description = "Jenkins user API token (11 + 32 hex, or legacy 32 hex) near a Jenkins token/password name"
+regex = '''(?i)(?|jenkins.{0,40}?(?:token|passw(?:or)?d|pwd|api[_.-]?key|secret|-u[ \t]).{0,40}?(?<![0-9A-Za-z#@/])((?-i:11[0-9a-f]{32}|(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32}))(?![0-9A-Za-z])|(?<![0-9A-Za-z#@/])((?-i:11[0-9a-f]{32}))(?![0-9A-Za-z]).{0,80}?jenkins)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["jenkins"]
+severity = "error"
+tags = ["ci", "jenkins"]
+gitleaksIds = []
+rotate = "Revoke it on the user's Security page in Jenkins (JENKINS_URL/me/security, or /user/NAME/configure on older versions) and generate a new token"
+examples = [
+  '''JENKINS_API_TOKEN=11{{hex:32}}''',
+  '''curl -u deploy:11{{hex:32}} https://jenkins.example.com/job/app/build''',
+  '''jenkins_password = "{{hex:30}}e7"''',
+]
+negativeExamples = [
+  '''JENKINS_API_TOKEN=${JENKINS_API_TOKEN}''',
+  '''curl -H "Jenkins-Crumb: {{hex:32}}" https://jenkins.example.com/job/app/build''',
+  '''jenkins_password = "ffffffffffffffffffffffffffffffff"''',
+]
+  [[rules.allowlists]]
+  description = "CSRF crumbs (short-lived, not credentials) and commit ids"
+  regexTarget = "line"
+  regexes = ['''(?i)crumb|commit|revision|\bsha\d*\b|checksum|digest''']
+
+[[rules]]
+id = "jenkins-encrypted-secret"
+description = "Jenkins-encrypted secret ({AQAAABAAAA…}) from credentials.xml or a job config; decrypts with the controller's secrets/master.key"
+regex = '''\{(AQAAABAAAA[A-Za-z0-9+/]{20,4000}={0,2})\}'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["{AQAAABAAAA"]
+severity = "warning"
+tags = ["ci", "jenkins"]
+gitleaksIds = []
+rotate = "Change the underlying credential at its service and update it in Manage Jenkins → Credentials; treat the controller's secrets/ directory as exposed if it leaked too"
+examples = [
+  '''      <password>{AQAAABAAAAAQ{{base64:64}}}</password>''',
+  '''  <secret>{AQAAABAAAAAw{{base64:88}}=}</secret>''',
+]
+negativeExamples = [
+  '''      <password>{AQAAABAAAAAQ}</password>''',
+  '''      <password>${DEPLOY_PASSWORD}</password>''',
+]
+
+# --- Buildkite ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "buildkite-api-token"
+description = "Buildkite API access token (bkua_ + 40 lowercase alphanumerics)"
+regex = '''(?<![A-Za-z0-9_])bkua_[a-z0-9]{40}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["bkua_"]
+severity = "error"
+tags = ["ci", "buildkite"]
+gitleaksIds = []
+rotate = "https://buildkite.com/user/api-access-tokens"
+examples = [
+  '''BUILDKITE_API_TOKEN=bkua_{{alnumlower:40}}''',
+  '''curl -H "Authorization: Bearer bkua_{{hex:40}}" https://api.buildkite.com/v2/user''',
+]
+negativeExamples = [
+  '''BUILDKITE_API_TOKEN=bkua_...''',
+  '''BUILDKITE_API_TOKEN=bkua_{{alnumlower:20}}''',
+]
+
+# --- Drone --------------------------------------------------------------------------------------
+
+[[rules]]
+id = "drone-ci-token"
+description = "Drone CI user token (32 alphanumerics) after a Drone token name"
+regex = '''(?i)drone[_.-]?(?:ci[_.-]?)?(?:token|secret|api[_.-]?key).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["drone_token", "drone-token", "drone.token", "dronetoken", "droneci", "drone_ci", "drone-ci", "drone_secret", "drone_api"]
+severity = "error"
+tags = ["ci", "drone"]
+gitleaksIds = ["droneci-access-token"]
+rotate = "Rotate it from the account page of the Drone server (or POST /api/user/token?rotate=true)"
+examples = [
+  '''export DRONE_TOKEN={{alnum:30}}4x''',
+  '''  drone_ci_token: "{{alnum:30}}9B"''',
+]
+negativeExamples = [
+  '''export DRONE_TOKEN=$(cat /run/secrets/drone)''',
+  '''DRONE_RPC_SECRET=super-duper-secret''',
+]
+
+# --- TeamCity -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "teamcity-access-token"
+description = "JetBrains TeamCity access token (JWT-like, header {\"typ\": \"TCV2\"})"
+regex = '''(?<![A-Za-z0-9_-])eyJ0eXAiOiAiVENWMiJ9\.[A-Za-z0-9_-]{36}\.[A-Za-z0-9_-]{48}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["eyJ0eXAiOiAiVENWMiJ9"]
+severity = "error"
+tags = ["ci", "teamcity"]
+gitleaksIds = []
+rotate = "Delete it in TeamCity under Profile → Access Tokens (administrators: the user's Access Tokens tab)"
+examples = [
+  '''TEAMCITY_TOKEN=eyJ0eXAiOiAiVENWMiJ9.{{base64url:36}}.{{base64url:48}}''',
+  '''curl -H "Authorization: Bearer eyJ0eXAiOiAiVENWMiJ9.{{alnum:36}}.{{alnum:48}}" https://teamcity.example.com/app/rest/builds''',
+]
+negativeExamples = [
+  '''TEAMCITY_TOKEN=eyJ0eXAiOiAiVENWMiJ9...''',
+  '''TEAMCITY_TOKEN=eyJ0eXAiOiAiVENWMiJ9.{{base64url:12}}.{{base64url:12}}''',
+]
+
+# --- Harness / Octopus Deploy / Semaphore -----------------------------------------------------------
+
+[[rules]]
+id = "harness-access-token"
+description = "Harness personal (pat.) or service-account (sat.) access token: account id . token id . secret"
+regex = '''(?<![A-Za-z0-9_.-])[ps]at\.[A-Za-z0-9_-]{22}\.[0-9a-f]{24}\.[A-Za-z0-9]{20}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["pat.", "sat."]
+severity = "error"
+tags = ["ci", "harness"]
+gitleaksIds = ["harness-api-key"]
+rotate = "Delete or rotate the token under Profile → My API Keys (service accounts: Account Settings → Access Control → Service Accounts)"
+examples = [
+  '''HARNESS_PLATFORM_API_KEY=pat.{{base64url:22}}.{{hex:24}}.{{alnum:20}}''',
+  '''curl -H "x-api-key: sat.{{alnum:22}}.{{hex:24}}.{{alnum:20}}" https://app.harness.io/ng/api/user/currentUser''',
+]
+negativeExamples = [
+  '''HARNESS_PLATFORM_API_KEY=pat.xxxx.yyyy.zzzz''',
+  '''m = pat.match(line); s = pat.sub("", text)''',
+]
+
+[[rules]]
+id = "octopus-deploy-api-key"
+description = "Octopus Deploy API key (API- + upper-case alphanumerics) near an Octopus name"
+regex = '''(?i)(?|octopus.{0,60}?(?<![A-Za-z0-9_-])((?-i:API-(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{25,34}))(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])((?-i:API-(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{25,34}))(?![A-Za-z0-9_-]).{0,80}?octopus)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["octopus"]
+severity = "error"
+tags = ["ci", "octopus-deploy"]
+gitleaksIds = ["octopus-deploy-api-key"]
+rotate = "Revoke it under your profile → My API Keys on the Octopus server (SERVER/app#/users/me/apiKeys) and create a new one"
+examples = [
+  '''OCTOPUS_API_KEY=API-{{alnumupper:26}}''',
+  '''octo push --package app.1.0.0.zip --apiKey API-{{alnumupper:28}} --server https://acme.octopus.app''',
+]
+negativeExamples = [
+  '''OCTOPUS_API_KEY=API-XXXXXXXXXXXXXXXXXXXXXXXXXX''',
+  '''OCTOPUS_API_KEY=#{Octopus.Action.ApiKey}''',
+]
+
+[[rules]]
+id = "semaphore-api-token"
+description = "Semaphore CI API token (32 lowercase alphanumerics) after a Semaphore token name"
+regex = '''(?i)(?|(?:semaphoreci|semaphore[_.-]?(?:api|token|ci)|sem[_.-]api[_.-]token).{0,40}?(?<![A-Za-z0-9_-])((?-i:(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{32}))(?![A-Za-z0-9_-])|(?<=token |bearer )((?-i:(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{32}))(?![A-Za-z0-9_-]).{0,80}?semaphoreci\.com)'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["semaphoreci", "semaphore_api", "semaphore-api", "semaphore.api", "semaphore_token", "semaphore-token", "semaphore_ci", "sem_api_token"]
+severity = "error"
+tags = ["ci", "semaphore"]
+gitleaksIds = []
+rotate = "Regenerate it under Profile settings → API token in Semaphore"
+examples = [
+  '''SEMAPHORE_API_TOKEN={{alnumlower:30}}7q''',
+  '''curl -H "Authorization: Token {{alnumlower:30}}x2" https://acme.semaphoreci.com/api/v1alpha/projects''',
+]
+negativeExamples = [
+  '''SEMAPHORE_API_TOKEN=${SEMAPHORE_API_TOKEN}''',
+  '''semaphore_count = asyncio.Semaphore(32)''',
+]
+
+# --- Code coverage and quality --------------------------------------------------------------------
+
+[[rules]]
+id = "codecov-token"
+description = "Codecov upload or API token (UUID or 32 hex) after a Codecov name"
+regex = '''(?i)codecov(?:[\w.-]{0,20}?(?:token|key|secret)|.{0,40}?(?:\s-t|--token))(?:.{0,30}?|\s+)(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["codecov"]
+severity = "error"
+tags = ["ci", "codecov"]
+gitleaksIds = ["codecov-access-token"]
+rotate = "Regenerate the upload token in the repository's Configuration → General page on app.codecov.io (API tokens: Settings → Access)"
+examples = [
+  '''CODECOV_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''bash <(curl -s https://codecov.io/bash) -t {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}  # codecov token''',
+]
+negativeExamples = [
+  '''CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}''',
+  '''codecov_token = "00000000-0000-0000-0000-000000000000"''',
+]
+
+[[rules]]
+id = "sonarqube-token"
+description = "SonarQube token: user (squ_), global analysis (sqa_) or project analysis (sqp_), + 40 hex"
+regex = '''(?<![A-Za-z0-9_])sq[uap]_[0-9a-f]{40}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["squ_", "sqa_", "sqp_"]
+severity = "error"
+tags = ["ci", "sonarqube"]
+gitleaksIds = ["sonar-api-token"]
+rotate = "Revoke it under My Account → Security on the SonarQube server (project and global tokens: Administration → Security → Users → Tokens)"
+examples = [
+  '''SONAR_TOKEN=squ_{{hex:40}}''',
+  '''mvn sonar:sonar -Dsonar.token=sqp_{{hex:40}} -Dsonar.host.url=https://sonar.example.com''',
+]
+negativeExamples = [
+  '''SONAR_TOKEN=squ_...''',
+  '''SONAR_TOKEN=sqa_{{hex:20}}''',
+]
+
+[[rules]]
+id = "sonarcloud-token"
+description = "SonarQube Cloud (SonarCloud) token in the prefixed form (sqco_ + 59 alphanumerics)"
+# Layout taken from other scanners' public rule sets; not confirmed in SonarSource documentation.
+regex = '''(?<![A-Za-z0-9_])sqco_[A-Za-z0-9]{59}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["sqco_"]
+severity = "error"
+tags = ["ci", "sonarcloud"]
+gitleaksIds = []
+rotate = "https://sonarcloud.io/account/security"
+examples = [
+  '''SONAR_TOKEN=sqco_{{alnum:59}}''',
+  '''      - run: sonar-scanner -Dsonar.token=sqco_{{alnum:59}}''',
+]
+negativeExamples = [
+  '''SONAR_TOKEN=sqco_...''',
+  '''SONAR_TOKEN=sqco_{{alnum:30}}''',
+]
+
+[[rules]]
+id = "sonar-legacy-token"
+description = "SonarQube / SonarCloud token in the unprefixed 40-hex form after sonar.login / sonar.token / SONAR_TOKEN"
+regex = '''(?i)sonar[\w.-]{0,10}?(?:login|token|auth)["']?\s{0,3}(?:[=:]|\s)\s{0,3}["']?(?<![0-9A-Za-z])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["sonar"]
+severity = "error"
+tags = ["ci", "sonarqube"]
+gitleaksIds = ["sonar-api-token"]
+rotate = "Revoke it under My Account → Security (SonarQube) or https://sonarcloud.io/account/security"
+examples = [
+  '''sonar.login={{hex:38}}b2''',
+  '''dotnet sonarscanner begin /k:"app" /d:sonar.token="{{hex:38}}7e"''',
+]
+negativeExamples = [
+  '''/d:sonar.host.url=$(SONAR_HOST) /d:sonar.login=$(SONAR_LOGIN)''',
+  '''sonar.login=admin''',
+]
+
+[[rules]]
+id = "snyk-api-token"
+description = "Snyk API token or service-account token (UUID) after a Snyk token name"
+regex = '''(?i)snyk[\w. -]{0,20}?(?:token|key|auth|secret)(?:.{0,30}?|\s+)(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["snyk"]
+severity = "error"
+tags = ["ci", "snyk"]
+gitleaksIds = ["snyk-api-token"]
+rotate = "Revoke and regenerate it under Account settings → Auth token at https://app.snyk.io/account (service accounts: the organization's Settings → Service accounts)"
+examples = [
+  '''SNYK_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''snyk auth {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+]
+negativeExamples = [
+  '''SNYK_TOKEN: ${{ secrets.SNYK_TOKEN }}''',
+  '''snyk_org_id = "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+
+[[rules]]
+id = "codeclimate-reporter-id"
+description = "Code Climate test reporter id / repo token (64 hex)"
+regex = '''(?i)(?:cc[_.-]test[_.-]reporter[_.-]id|codeclimate[_.-]repo[_.-]token|codeclimate[\w.-]{0,20}?(?:token|reporter[_.-]?id)).{0,20}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{64}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["cc_test_reporter_id", "cc-test-reporter-id", "codeclimate"]
+severity = "warning"
+tags = ["ci", "codeclimate"]
+gitleaksIds = []
+rotate = "Regenerate the test reporter id under Repo Settings → Test coverage on codeclimate.com"
+examples = [
+  '''CC_TEST_REPORTER_ID={{hex:64}}''',
+  '''      CODECLIMATE_REPO_TOKEN: "{{hex:64}}"''',
+]
+negativeExamples = [
+  '''CC_TEST_REPORTER_ID: ${{ secrets.CC_TEST_REPORTER_ID }}''',
+  '''CC_TEST_REPORTER_ID={{hex:32}}''',
+]
+
+[[rules]]
+id = "coveralls-repo-token"
+description = "Coveralls repo token after a Coveralls token name"
+regex = '''(?i)coveralls[\w.-]{0,20}?token.{0,20}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z-]*[0-9])(?=[0-9-]*[A-Za-z])[A-Za-z0-9-]{32,37}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["coveralls"]
+severity = "warning"
+tags = ["ci", "coveralls"]
+gitleaksIds = []
+rotate = "Regenerate the repo token in the repository's Settings page on coveralls.io"
+examples = [
+  '''COVERALLS_REPO_TOKEN={{alnum:30}}5e''',
+  '''coveralls_token: "{{alnum:35}}1"''',
+]
+negativeExamples = [
+  '''COVERALLS_REPO_TOKEN: ${{ secrets.COVERALLS_REPO_TOKEN }}''',
+  '''COVERALLS_REPO_TOKEN=your-coveralls-repo-token''',
+]
+
+[[rules]]
+id = "codacy-token"
+description = "Codacy account API token (20 alphanumerics) or project token (32 hex) after a Codacy name"
+regex = '''(?i)codacy[\w.-]{0,20}?(?:token|key).{0,20}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])(?:[A-Za-z0-9]{20}|[0-9a-f]{32})))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["codacy"]
+severity = "warning"
+tags = ["ci", "codacy"]
+gitleaksIds = []
+rotate = "Account tokens: Codacy → Your account → Access management; project tokens: Repository → Settings → Integrations → Project API"
+examples = [
+  '''CODACY_PROJECT_TOKEN={{hex:30}}a9''',
+  '''CODACY_API_TOKEN="{{alnum:18}}3M"''',
+]
+negativeExamples = [
+  '''CODACY_PROJECT_TOKEN: ${{ secrets.CODACY_PROJECT_TOKEN }}''',
+  '''codacy_api_token = "REPLACE_WITH_TOKEN"''',
+]
+
+[[rules]]
+id = "codemagic-api-token"
+description = "Codemagic API token (43 characters) after a Codemagic name"
+regex = '''(?i)(?|codemagic.{0,40}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_]*[0-9])(?=[0-9_]*[A-Za-z])[A-Za-z0-9_]{43}))(?![A-Za-z0-9_-])|(?<=token: |token=|token )((?-i:(?=[A-Za-z_]*[0-9])(?=[0-9_]*[A-Za-z])[A-Za-z0-9_]{43}))(?![A-Za-z0-9_-]).{0,80}?codemagic)'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["codemagic"]
+severity = "error"
+tags = ["ci", "codemagic"]
+gitleaksIds = []
+rotate = "Regenerate it under Teams → Personal Account → Integrations → Codemagic API in Codemagic"
+examples = [
+  '''CODEMAGIC_API_TOKEN={{alnum:41}}x5''',
+  '''curl -H "x-auth-token: {{alnum:41}}8d" https://api.codemagic.io/apps''',
+]
+negativeExamples = [
+  '''CODEMAGIC_API_TOKEN=$CM_API_TOKEN''',
+  '''codemagic_workflow = "ios_release_workflow_with_signing_ok"''',
+]
+
+[[rules]]
+id = "cypress-record-key"
+description = "Cypress Cloud record key (UUID) after a record-key name"
+regex = '''(?i)(?:cypress[_.-]?record[_.-]?key|record[_.-]?key|--record[ \t]+--key)["']?\s{0,3}[=: ]\s{0,3}["']?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["record_key", "record-key", "recordkey", "--record"]
+severity = "warning"
+tags = ["ci", "cypress"]
+gitleaksIds = []
+rotate = "Delete the key and create a new one in Cypress Cloud under Project settings → Record keys"
+examples = [
+  '''CYPRESS_RECORD_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''npx cypress run --record --key {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+]
+negativeExamples = [
+  '''npx cypress run --record --key $CYPRESS_RECORD_KEY''',
+  '''record_key_id = 42''',
+]
+
+"""####),
         ("cloud-azure.toml", ####"""
 # Azure keys beyond the basic connection-string rules in cloud.toml.
 #
@@ -4409,6 +4863,713 @@ negativeExamples = [
 ]
 
 """####),
+        ("config-files.toml", ####"""
+# Credential-bearing configuration files: package-manager and VCS credential stores (.npmrc,
+# .pypirc, .netrc, .git-credentials, settings.xml, NuGet.Config, .cargo/credentials, auth.json),
+# container and cluster config (docker config.json / .dockercfg, kubeconfig), password files (htpasswd),
+# object-store tools (.s3cfg, .boto), and framework secrets (WordPress, Rails, Django, Laravel,
+# Symfony, Drupal, Joomla, phpMyAdmin) plus a few servers' config files (redis.conf, my.cnf).
+#
+# Where the format belongs to one file name, the rule carries `path` so the same words elsewhere
+# never match; where the syntax itself is distinctive (define('DB_PASSWORD', …), APP_KEY=base64:,
+# "auths"), the rule runs everywhere so CI scripts and templates that write the file are covered.
+# Not covered: files with no fixed word to key on (.pgpass lines, Rails config/master.key), and
+# Spring application.properties (generic-secret already reads spring.*.password assignments).
+
+# --- npm / PyPI / Cargo / Composer --------------------------------------------------------------
+
+[[rules]]
+id = "npmrc-basic-auth"
+description = "Basic-auth registry credentials in .npmrc (_auth = base64 user:password, or :_password = base64 password)"
+regex = '''(?m)(?:^[ \t]*|//[^\s:]{1,200}/?:)_(?:auth|password)[ \t]*=[ \t]*["']?([A-Za-z0-9+/]{12,500}={0,2})["']?[ \t]*$'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["_auth=", "_auth =", "_password=", "_password ="]
+severity = "error"
+tags = ["config-file", "npm"]
+gitleaksIds = []
+rotate = "Change the account's password at the registry (decode the base64 to see which account), then switch to a scoped token in _authToken"
+examples = [
+  '''//npm.internal.example.org/:_auth={{base64:40}}''',
+  '''//registry.example.com/npm/:_password="{{base64:24}}"''',
+]
+negativeExamples = [
+  '''//npm.internal.example.org/:_auth=${NPM_AUTH}''',
+  '''        self._auth = base64.b64encode(credentials)''',
+]
+
+[[rules]]
+id = "pypirc-password"
+description = "Password in a .pypirc index-server section"
+# PyPI API tokens here are reported by pypi-upload-token, so they are skipped (pypi-Ag…).
+regex = '''(?m)^[ \t]*password[ \t]*[:=][ \t]*(?!pypi-Ag)([^\s${}%]{8,500})[ \t]*$'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["password"]
+path = '''(?i)(?:^|[/\\])\.?pypirc$'''
+severity = "error"
+tags = ["config-file", "pypi", "python"]
+gitleaksIds = []
+rotate = "Change the password at the index (private indexes: revoke the token), then use an API token with `username = __token__`"
+examples = ['''
+[distutils]
+index-servers = internal
+
+[internal]
+repository = https://pypi.internal.example.org/
+username = ci-bot
+password = {{alnum:20}}
+''', '''password: {{base64url:32}}''']
+negativeExamples = ['''
+[pypi]
+username = __token__
+password = %(PYPI_TOKEN)s
+''', '''password = ${TWINE_PASSWORD}''']
+
+[[rules]]
+id = "cargo-credentials-token"
+description = "Registry token in Cargo's credentials file (~/.cargo/credentials.toml)"
+# crates.io tokens (cio…) are reported by crates-io-api-token; this catches alternative registries.
+regex = '''(?m)^[ \t]*token[ \t]*=[ \t]*"(?:Bearer )?(?!cio[A-Za-z0-9]{32}")([^"\s${}]{16,500})"'''
+secretGroup = 1
+entropy = 3.5
+keywords = ['token = "', 'token="']
+path = '''(?i)(?:^|[/\\])\.cargo[/\\]credentials(?:\.toml)?$'''
+severity = "error"
+tags = ["config-file", "cargo", "rust"]
+gitleaksIds = []
+rotate = "Revoke the token at the registry that issued it, then cargo logout --registry NAME"
+examples = ['''
+[registries.internal]
+token = "Bearer {{base64url:40}}"
+''', '''token = "{{alnum:48}}"''']
+negativeExamples = ['''
+[registry]
+token = "cio{{alnum:32}}"
+''', '''token = "${CARGO_TOKEN}"''']
+
+[[rules]]
+id = "composer-auth-password"
+description = "HTTP basic password in Composer auth.json / COMPOSER_AUTH (http-basic section)"
+regex = '''\\?"password\\?"\s*:\s*\\?"([^"\\\s${}]{6,500})\\?"'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["http-basic"]
+severity = "error"
+tags = ["config-file", "composer", "php"]
+multiline = true
+gitleaksIds = []
+rotate = "Change the password or revoke the token at the repository host named in the http-basic section"
+examples = ['''
+{
+    "http-basic": {
+        "repo.example.org": {
+            "username": "deploy",
+            "password": "{{alnum:24}}"
+        }
+    }
+}
+''', '''COMPOSER_AUTH='{"http-basic": {"satis.example.org": {"username": "ci", "password": "{{base64url:32}}"}}}' ''']
+negativeExamples = ['''
+{
+    "http-basic": {
+        "repo.example.org": {"username": "deploy", "password": "${COMPOSER_PASSWORD}"}
+    }
+}
+''', '''{"password": "{{alnum:24}}"}''']
+
+# --- VCS credential stores --------------------------------------------------------------------------
+
+[[rules]]
+id = "netrc-password"
+description = "Password in a .netrc / _netrc machine entry (machine HOST login USER password SECRET)"
+regex = '''\bmachine\s+\S{1,253}(?:\s+(?:login|account|port)\s+\S{1,200}){0,3}\s+password\s+([^\s"'${}]{6,500})'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["machine"]
+severity = "error"
+tags = ["config-file", "netrc"]
+multiline = true
+gitleaksIds = []
+rotate = "Change the password or revoke the token at the host named after `machine`, and delete the entry"
+examples = ['''
+machine git.example.org
+  login ci-bot
+  password {{alnum:32}}
+''', '''echo "machine artifacts.example.com login deploy password {{base64url:40}}" >> ~/.netrc''']
+negativeExamples = ['''
+machine git.example.org
+  login ci-bot
+  password $GIT_TOKEN
+''', '''machine learning models need a login screen and a password field''']
+
+[[rules]]
+id = "git-credentials-entry"
+description = "Credential line in a git credential store (.git-credentials: https://user:token@host)"
+regex = '''(?m)^[a-z][a-z0-9+.-]{0,15}://[^:@/\s]{1,200}:([^@\s]{4,500})@[^\s/]+'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["://"]
+path = '''(?i)(?:^|[/\\])\.?git-credentials$'''
+severity = "error"
+tags = ["config-file", "git"]
+gitleaksIds = []
+rotate = "Revoke the token (or change the password) at the host on that line, then remove the line"
+examples = [
+  '''https://ci-bot:{{alnum:40}}@git.example.org''',
+  '''https://oauth2:{{base64url:24}}@gitlab.example.com''',
+]
+negativeExamples = [
+  '''https://git.example.org''',
+  '''https://ci-bot@git.example.org''',
+]
+
+# --- Password hashes ------------------------------------------------------------------------------
+
+[[rules]]
+id = "htpasswd-hash"
+description = "Password hash in an htpasswd or shadow-style line (user:$apr1$…, $2y$ bcrypt, {SHA}, $5$/$6$ crypt); crackable offline"
+regex = '''(?<![A-Za-z0-9._@-])[A-Za-z0-9._@-]{1,64}:((?:\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}|\$2[aby]\$[0-9]{2}\$[./0-9A-Za-z]{53}|\{SHA\}[A-Za-z0-9+/]{27}=|\$[56]\$(?:rounds=[0-9]{1,9}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{43,86}))(?![./0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["$apr1$", "$2y$", "$2a$", "$2b$", "{SHA}", "$5$", "$6$"]
+severity = "warning"
+tags = ["config-file", "htpasswd", "password-hash"]
+gitleaksIds = []
+rotate = "Set a new password for the user (htpasswd -B FILE USER) and remove the committed file; the hash can be cracked offline"
+examples = [
+  '''admin:$apr1${{alnum:8}}${{alnum:22}}''',
+  '''  auth: "deploy:$2y$10${{alnum:53}}"''',
+  '''ci:{SHA}{{base64:27}}=''',
+]
+negativeExamples = [
+  '''admin:$apr1$salt$...''',
+  '''# Format: user:$2y$10$<53-character hash>''',
+]
+
+# --- Containers and clusters ----------------------------------------------------------------------
+
+[[rules]]
+id = "docker-config-auth"
+description = "Registry credential in a Docker config.json (auths → auth = base64 user:password, or identitytoken)"
+# Multiline: the window runs from the "auths" line to the end, so every registry entry is read.
+regex = '''\\?"(?:auth|identitytoken)\\?"\s*:\s*\\?"([A-Za-z0-9+/._-]{12,4000}={0,2})\\?"'''
+secretGroup = 1
+entropy = 3.5
+keywords = ['"auths"']
+severity = "error"
+tags = ["config-file", "docker"]
+multiline = true
+gitleaksIds = []
+rotate = "Revoke the token or change the password at the registry (decode the base64 to see the account), then docker logout REGISTRY"
+examples = ['''
+{
+	"auths": {
+		"registry.example.com": {
+			"auth": "{{base64:44}}"
+		}
+	}
+}
+''', '''{"auths":{"ghcr.io":{"auth":"{{base64:60}}="},"https://index.docker.io/v1/":{"auth":"{{base64:36}}"}}}''']
+negativeExamples = ['''
+{
+	"auths": {
+		"registry.example.com": {}
+	},
+	"credsStore": "desktop"
+}
+''', '''{"auth": "{{base64:44}}"}''']
+
+[[rules]]
+id = "dockercfg-legacy-auth"
+description = "Registry credential in a legacy ~/.dockercfg (registry → auth = base64 user:password, no auths wrapper)"
+regex = '''"auth"\s*:\s*"([A-Za-z0-9+/]{12,4000}={0,2})"'''
+secretGroup = 1
+entropy = 3.5
+keywords = ['"auth"']
+path = '''(?i)(?:^|[/\\])\.?dockercfg$'''
+severity = "error"
+tags = ["config-file", "docker"]
+gitleaksIds = []
+rotate = "Revoke the token or change the password at the registry (decode the base64 to see the account), then docker logout REGISTRY"
+examples = [
+  '''{"https://index.docker.io/v1/": {"auth": "{{base64:44}}", "email": "ci@example.org"}}''',
+  '''  "registry.example.com": {"auth": "{{base64:32}}=", "email": "ci@example.org"}''',
+]
+negativeExamples = [
+  '''{"https://index.docker.io/v1/": {"auth": "", "email": "ci@example.org"}}''',
+  '''{"https://index.docker.io/v1/": {"auth": "${DOCKER_AUTH}"}}''',
+]
+
+[[rules]]
+id = "docker-config-json-base64"
+description = "Base64-encoded Docker config.json with auths (e.g. a Kubernetes .dockerconfigjson pull secret)"
+regex = '''(?<![A-Za-z0-9+/])((?:eyJhdXRocyI6|ewogICJhdXRocyI6|ewoJImF1dGhzIjog|ewogICAgImF1dGhzIjog)[A-Za-z0-9+/]{40,20000}={0,2})(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["eyJhdXRocyI6", "ewogICJhdXRocyI6", "ewoJImF1dGhzIjog", "ewogICAgImF1dGhzIjog"]
+severity = "error"
+tags = ["config-file", "docker", "kubernetes"]
+gitleaksIds = []
+rotate = "Revoke the registry credential inside (base64-decode it to see which), and recreate the pull secret from a new token"
+examples = [
+  '''  .dockerconfigjson: eyJhdXRocyI6eyJ{{base64:120}}''',
+  '''DOCKER_AUTH_CONFIG_B64="ewogICJhdXRocyI6IHsK{{base64:90}}=="''',
+]
+negativeExamples = [
+  '''  .dockerconfigjson: eyJhdXRocyI6e30=''',
+  '''  .dockerconfigjson: {{ .Values.pullSecret }}''',
+]
+
+[[rules]]
+id = "kubeconfig-client-key"
+description = "Client private key embedded in a kubeconfig (client-key-data: base64 PEM)"
+regex = '''client-key-data:[ \t]*["']?(LS0tLS1CRUdJT[A-Za-z0-9+/]{100,20000}={0,2})'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["client-key-data"]
+severity = "error"
+tags = ["config-file", "kubernetes", "private-key"]
+gitleaksIds = []
+rotate = "Revoke the client certificate (rotate the user's credentials or the cluster CA as your distribution requires) and issue a new kubeconfig"
+examples = [
+  '''    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo{{base64:300}}''',
+  '''    client-key-data: "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVF{{base64:200}}="''',
+]
+negativeExamples = [
+  '''    client-key-data: DATA+OMITTED''',
+  '''    client-key-data: LS0tLS1CRUdJTi...''',
+]
+
+[[rules]]
+id = "kubeconfig-user-credential"
+description = "Bearer token or password of a kubeconfig user (users[].user.token / password / auth-provider tokens)"
+regex = '''(?m)^[ \t]+(?:token|password|id-token|refresh-token|access-token):[ \t]*["']?([^\s"'${}]{16,4096})'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["token:", "password:"]
+path = '''(?i)(?:^|[/\\])(?:\.kube[/\\]config|kubeconfig[^/\\]*|[^/\\]*\.kubeconfig|kube[_-]?config[^/\\]*\.ya?ml)$'''
+severity = "error"
+tags = ["config-file", "kubernetes"]
+gitleaksIds = []
+rotate = "Revoke the token (delete the ServiceAccount token Secret, or the user's token at the identity provider / cloud) and issue a new kubeconfig"
+examples = ['''
+users:
+- name: ci
+  user:
+    token: {{alnum:48}}
+''', '''
+users:
+- name: admin
+  user:
+    password: {{base64url:24}}
+    username: admin
+''']
+negativeExamples = ['''
+users:
+- name: ci
+  user:
+    token: ${KUBE_TOKEN}
+''', '''
+users:
+- name: gke
+  user:
+    exec:
+      command: gke-gcloud-auth-plugin
+''']
+
+# --- Java / .NET build tools ------------------------------------------------------------------------
+
+[[rules]]
+id = "maven-settings-password"
+description = "Plain-text <password> or <passphrase> of a server in Maven settings.xml (Maven-encrypted {…} values are left out)"
+regex = '''<(password|passphrase)>[ \t]*([^<\s${}]{6,500})[ \t]*</\1>'''
+secretGroup = 2
+entropy = 3.0
+keywords = ["<password>", "<passphrase>"]
+path = '''(?i)(?:^|[/\\])settings(?:-security)?\.xml$'''
+severity = "error"
+tags = ["config-file", "maven", "java"]
+gitleaksIds = []
+rotate = "Change the password (or revoke the token) at the repository manager, then store it encrypted (mvn --encrypt-password) or in an environment variable"
+examples = ['''
+<servers>
+  <server>
+    <id>releases</id>
+    <username>deployer</username>
+    <password>{{alnum:20}}</password>
+  </server>
+</servers>
+''', '''      <password>{{base64url:44}}</password>''']
+negativeExamples = [
+  '''      <password>${env.NEXUS_PASSWORD}</password>''',
+  '''      <password>{COQLCE6DU6GtcS5P=}</password>''',
+]
+
+[[rules]]
+id = "nuget-config-password"
+description = "Clear-text package source password in NuGet.Config (<add key=\"ClearTextPassword\" value=\"…\"/>)"
+regex = '''(?i)<add\s+key\s*=\s*["']ClearTextPassword["']\s+value\s*=\s*["']([^"'${}%]{6,500})["']'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["ClearTextPassword"]
+severity = "error"
+tags = ["config-file", "nuget", "dotnet"]
+gitleaksIds = ["nuget-config-password"]
+rotate = "Revoke the token or change the password at the package source, then reference it through an environment variable (%NUGET_PASSWORD%)"
+examples = [
+  '''      <add key="ClearTextPassword" value="{{alnum:52}}" />''',
+  '''<add key="ClearTextPassword" value="{{base64:40}}"/>''',
+]
+negativeExamples = [
+  '''      <add key="ClearTextPassword" value="%NUGET_FEED_PASSWORD%" />''',
+  '''      <add key="ClearTextPassword" value="${FEED_PAT}" />''',
+]
+
+# --- Object-store tools -----------------------------------------------------------------------------
+
+[[rules]]
+id = "s3cfg-secret-key"
+description = "Secret key or access token in an s3cmd configuration file (.s3cfg)"
+regex = '''(?m)^[ \t]*(?:secret_key|access_token)[ \t]*=[ \t]*([^\s]{16,500})[ \t]*$'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["secret_key", "access_token"]
+path = '''(?i)(?:^|[/\\])\.?s3cfg$'''
+severity = "error"
+tags = ["config-file", "s3cmd", "aws"]
+gitleaksIds = []
+rotate = "Deactivate and delete the access key at the storage provider (AWS: IAM → Users → Security credentials) and create a new one"
+examples = ['''
+[default]
+access_key = AKIA{{upper:16}}
+secret_key = {{base64:40}}
+host_base = s3.amazonaws.com
+''', '''secret_key = {{base64:40}}''']
+negativeExamples = ['''
+[default]
+access_key =
+secret_key =
+''', '''secret_key = ${S3_SECRET_KEY}''']
+
+[[rules]]
+id = "boto-gcs-credentials"
+description = "Google Cloud Storage HMAC secret or OAuth refresh token in a boto config (.boto)"
+regex = '''(?m)^[ \t]*(?:gs_secret_access_key|gs_oauth2_refresh_token)[ \t]*=[ \t]*([^\s]{20,500})[ \t]*$'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["gs_secret_access_key", "gs_oauth2_refresh_token"]
+severity = "error"
+tags = ["config-file", "boto", "gcp"]
+gitleaksIds = []
+rotate = "Deactivate and delete the HMAC key in Cloud Storage → Settings → Interoperability (refresh tokens: revoke at https://myaccount.google.com/permissions)"
+examples = ['''
+[Credentials]
+gs_access_key_id = GOOG1E{{alnumupper:55}}
+gs_secret_access_key = {{base64:40}}
+''', '''gs_oauth2_refresh_token = 1//0{{base64url:60}}''']
+negativeExamples = [
+  '''gs_secret_access_key = <your secret>''',
+  '''gs_secret_access_key =''',
+]
+
+# --- Web frameworks and CMSs ------------------------------------------------------------------------
+
+[[rules]]
+id = "wordpress-db-password"
+description = "WordPress database password in wp-config.php (define('DB_PASSWORD', …))"
+regex = '''define\(\s*['"]DB_PASSWORD['"]\s*,\s*['"]([^'"]{6,200})['"]\s*\)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["DB_PASSWORD"]
+severity = "error"
+tags = ["config-file", "wordpress", "php"]
+gitleaksIds = []
+rotate = "Change the database user's password on the database server and in wp-config.php (read it from the environment instead)"
+examples = [
+  '''define( 'DB_PASSWORD', '{{alnum:20}}' );''',
+  '''define('DB_PASSWORD', "{{base64:24}}");''',
+]
+negativeExamples = [
+  '''define( 'DB_PASSWORD', 'password_here' );''',
+  '''define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );''',
+]
+  [[rules.allowlists]]
+  description = "the wp-config-sample.php placeholder and other stock values"
+  regexTarget = "secret"
+  regexes = ['''(?i)^(?:password_here|your[_-]?(?:db[_-]?)?password(?:[_-]?here)?|changeme|password|secret)$''']
+
+[[rules]]
+id = "wordpress-auth-salts"
+description = "WordPress authentication key or salt in wp-config.php (AUTH_KEY, SECURE_AUTH_SALT, …); forges login cookies"
+regex = '''define\(\s*['"](?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)['"]\s*,\s*'([^']{32,200})'\s*\)'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["AUTH_KEY", "AUTH_SALT", "LOGGED_IN_KEY", "LOGGED_IN_SALT", "NONCE_KEY", "NONCE_SALT"]
+severity = "error"
+tags = ["config-file", "wordpress", "php"]
+gitleaksIds = []
+rotate = "Replace all eight keys and salts with new ones from https://api.wordpress.org/secret-key/1.1/salt/ (this signs every user out)"
+examples = [
+  '''define( 'AUTH_KEY',         '{{base64:64}}' );''',
+  '''define('NONCE_SALT', '{{alnum:32}}{{base64:32}}');''',
+]
+negativeExamples = [
+  '''define( 'AUTH_KEY',         'put your unique phrase here' );''',
+  '''define( 'AUTH_KEY', getenv('WP_AUTH_KEY') );''',
+]
+
+[[rules]]
+id = "rails-master-key"
+description = "Rails master key (32 hex) in RAILS_MASTER_KEY; decrypts config/credentials.yml.enc"
+regex = '''RAILS_MASTER_KEY["']?\s{0,3}[=:]\s{0,3}["']?([0-9a-f]{32})(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["RAILS_MASTER_KEY"]
+severity = "error"
+tags = ["config-file", "rails", "ruby"]
+gitleaksIds = []
+rotate = "Generate a new master key (move config/credentials.yml.enc aside, run bin/rails credentials:edit, re-enter the secrets) and rotate every secret the old credentials file held"
+examples = [
+  '''RAILS_MASTER_KEY={{hex:32}}''',
+  '''      RAILS_MASTER_KEY: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''RAILS_MASTER_KEY=${{ secrets.RAILS_MASTER_KEY }}''',
+  '''RAILS_MASTER_KEY=$(cat config/master.key)''',
+]
+
+[[rules]]
+id = "secret-key-base"
+description = "Rails / Phoenix secret_key_base (signs and encrypts sessions and cookies)"
+regex = '''(?i)secret_key_base["']?\s{0,3}(?:[=:]|=>)\s{0,3}["']?((?-i:[0-9a-f]{64,256}|(?=[A-Za-z0-9+/_-]*[0-9])[A-Za-z0-9+/_-]{48,256}={0,2}))(?![A-Za-z0-9+/_=-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["secret_key_base"]
+severity = "error"
+tags = ["config-file", "rails", "phoenix"]
+gitleaksIds = []
+rotate = "Generate a new value (bin/rails secret, or mix phx.gen.secret) and deploy it; existing sessions and signed cookies become invalid"
+examples = [
+  '''  secret_key_base: {{hex:128}}''',
+  '''  secret_key_base: "{{base64:64}}",''',
+]
+negativeExamples = [
+  '''  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>''',
+  '''  secret_key_base: System.get_env("SECRET_KEY_BASE"),''',
+]
+
+[[rules]]
+id = "django-secret-key"
+description = "Django SECRET_KEY literal in a settings module"
+regex = '''(?m)^SECRET_KEY[ \t]*=[ \t]*[rbu]?["']([^"'\n\\]{40,100})["']'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["SECRET_KEY"]
+path = '''(?i)(?:^|[/\\])(?:[^/\\]*settings[^/\\]*\.py|settings[/\\][^/\\]+\.py)$'''
+severity = "error"
+tags = ["config-file", "django", "python"]
+gitleaksIds = []
+rotate = "Generate a new key (django.core.management.utils.get_random_secret_key), read it from the environment, and move the old one to SECRET_KEY_FALLBACKS only until sessions roll over"
+examples = [
+  '''SECRET_KEY = "django-insecure-{{alnum:30}}{{base64:20}}"''',
+  '''SECRET_KEY = '{{base64url:50}}' ''',
+]
+negativeExamples = [
+  '''SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]''',
+  '''SECRET_KEY = "change-me"''',
+]
+
+[[rules]]
+id = "laravel-app-key"
+description = "Laravel APP_KEY (base64: + 16- or 32-byte key); decrypts encrypted cookies and data"
+regex = '''APP_KEY["']?\s{0,3}[=:]\s{0,3}["']?base64:([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{22}==)(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["APP_KEY"]
+severity = "error"
+tags = ["config-file", "laravel", "php"]
+gitleaksIds = []
+rotate = "Generate a new key (php artisan key:generate), keep the old one in APP_PREVIOUS_KEYS until data encrypted with it is re-encrypted"
+examples = [
+  '''APP_KEY=base64:{{base64:43}}=''',
+  '''      APP_KEY: "base64:{{base64:43}}="''',
+]
+negativeExamples = [
+  '''APP_KEY=''',
+  '''APP_KEY=base64:...''',
+]
+
+[[rules]]
+id = "symfony-app-secret"
+description = "Symfony APP_SECRET (32 hex); signs CSRF tokens, remember-me cookies and signed URLs"
+regex = '''APP_SECRET["']?\s{0,3}[=:]\s{0,3}["']?((?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32})(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["APP_SECRET"]
+severity = "error"
+tags = ["config-file", "symfony", "php"]
+gitleaksIds = []
+rotate = "Generate a new value (e.g. php -r 'echo bin2hex(random_bytes(16));'), store it in .env.local or a secret vault, and deploy"
+examples = [
+  '''APP_SECRET={{hex:30}}4f''',
+  '''        APP_SECRET: '{{hex:30}}a0' ''',
+]
+negativeExamples = [
+  '''APP_SECRET=''',
+  '''APP_SECRET=%env(APP_SECRET)%''',
+]
+
+[[rules]]
+id = "drupal-hash-salt"
+description = "Drupal hash_salt in settings.php (one-time login links, form tokens)"
+regex = '''\$settings\[\s*['"]hash_salt['"]\s*\]\s*=\s*['"]([A-Za-z0-9_+/=-]{32,200})['"]'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["hash_salt"]
+severity = "error"
+tags = ["config-file", "drupal", "php"]
+gitleaksIds = []
+rotate = "Set a new random hash_salt (e.g. drush php-eval 'echo Drupal\\Component\\Utility\\Crypt::randomBytesBase64(55)'), read it from a file outside the docroot or the environment"
+examples = [
+  '''$settings['hash_salt'] = '{{base64url:55}}';''',
+  '''$settings["hash_salt"] = "{{base64url:43}}";''',
+]
+negativeExamples = [
+  '''$settings['hash_salt'] = '';''',
+  '''$settings['hash_salt'] = file_get_contents('/home/example/salt.txt');''',
+]
+
+[[rules]]
+id = "joomla-configuration-secret"
+description = "Joomla configuration.php database password or site secret (public $password / $secret)"
+regex = '''public[ \t]+\$(?:password|secret)[ \t]*=[ \t]*'([^'\s]{6,200})'[ \t]*;'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["public $password", "public $secret"]
+path = '''(?i)(?:^|[/\\])configuration\.php$'''
+severity = "error"
+tags = ["config-file", "joomla", "php"]
+gitleaksIds = []
+rotate = "Change the database password on the server and in configuration.php; replace $secret with a new random value"
+examples = [
+  '''	public $password = '{{alnum:20}}';''',
+  '''	public $secret = '{{alnum:16}}';''',
+]
+negativeExamples = [
+  '''	public $password = '';''',
+  '''	public $secret = 'xx';''',
+]
+
+[[rules]]
+id = "phpmyadmin-blowfish-secret"
+description = "phpMyAdmin blowfish_secret in config.inc.php (encrypts the login cookie)"
+regex = '''\$cfg\[\s*['"]blowfish_secret['"]\s*\]\s*=\s*['"]([^'"]{24,200})['"]'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["blowfish_secret"]
+severity = "warning"
+tags = ["config-file", "phpmyadmin", "php"]
+gitleaksIds = []
+rotate = "Set a new 32-byte random blowfish_secret in config.inc.php; existing logins are signed out"
+examples = [
+  '''$cfg['blowfish_secret'] = '{{base64:32}}';''',
+  '''$cfg["blowfish_secret"] = "{{alnum:40}}";''',
+]
+negativeExamples = [
+  '''$cfg['blowfish_secret'] = '';''',
+  '''$cfg['blowfish_secret'] = sodium_hex2bin('{{hex:8}}');''',
+]
+
+# --- Servers and clients ------------------------------------------------------------------------------
+
+[[rules]]
+id = "redis-config-password"
+description = "Password in a Redis configuration (requirepass / masterauth)"
+regex = '''(?m)^[ \t]*(?:requirepass|masterauth)[ \t]+["']?([^\s"'${}]{8,500})'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["requirepass", "masterauth"]
+severity = "error"
+tags = ["config-file", "redis"]
+gitleaksIds = []
+rotate = "Set a new password (CONFIG SET requirepass, update replicas' masterauth and clients), then persist it with CONFIG REWRITE; prefer ACL users"
+examples = [
+  '''requirepass {{alnum:32}}''',
+  '''masterauth "{{base64url:24}}"''',
+]
+negativeExamples = [
+  '''# requirepass foobared''',
+  '''requirepass ${REDIS_PASSWORD}''',
+]
+
+[[rules]]
+id = "mysql-client-config-password"
+description = "Password in a MySQL/MariaDB option file ([client] password = … in .my.cnf / my.cnf)"
+regex = '''(?m)^[ \t]*password[ \t]*=[ \t]*["']?([^\s"'${}]{6,500})'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["password"]
+path = '''(?i)(?:^|[/\\])(?:\.my\.cnf|my\.cnf|my\.ini|[^/\\]*\.my\.cnf)$'''
+severity = "error"
+tags = ["config-file", "mysql"]
+gitleaksIds = []
+rotate = "Change the MySQL user's password (ALTER USER … IDENTIFIED BY …) and keep option files out of the repository"
+examples = ['''
+[client]
+user = backup
+password = {{alnum:20}}
+''', '''password="{{base64url:24}}"''']
+negativeExamples = ['''
+[client]
+user = backup
+password =
+''', '''password = ${MYSQL_PASSWORD}''']
+
+# --- Desktop file-transfer clients --------------------------------------------------------------------
+
+[[rules]]
+id = "sftp-config-password"
+description = "Password in an editor SFTP/FTP upload config (sftp-config.json, .vscode/sftp.json)"
+regex = '''"(?:password|passphrase)"\s*:\s*"([^"\s${}]{4,500})"'''
+secretGroup = 1
+entropy = 3.0
+keywords = ['"password"', '"passphrase"']
+path = '''(?i)(?:^|[/\\])(?:sftp-config\.json|\.vscode[/\\]sftp\.json|ftp-config\.json)$'''
+severity = "error"
+tags = ["config-file", "sftp"]
+gitleaksIds = []
+rotate = "Change the account's password on the server (or replace the key), and keep the editor's upload config out of the repository"
+examples = [
+  '''    "password": "{{alnum:16}}",''',
+  '''{"host": "ftp.example.org", "user": "deploy", "password": "{{base64url:20}}"}''',
+]
+negativeExamples = [
+  '''    // "password": "password",''',
+  '''    "password": "${env:SFTP_PASSWORD}",''',
+]
+
+[[rules]]
+id = "filezilla-password"
+description = "Saved FileZilla server password (<Pass encoding=\"base64\">… in sitemanager.xml / recentservers.xml)"
+regex = '''<Pass(?:\s+encoding="base64")?>([^<\s]{4,500})</Pass>'''
+secretGroup = 1
+entropy = 2.5
+keywords = ["<Pass"]
+severity = "error"
+tags = ["config-file", "filezilla", "ftp"]
+gitleaksIds = []
+rotate = "Change the password on the FTP/SFTP server; the base64 encoding is not encryption"
+examples = [
+  '''			<Pass encoding="base64">{{base64:24}}</Pass>''',
+  '''<Pass>{{alnum:14}}</Pass>''',
+]
+negativeExamples = [
+  '''			<Pass encoding="base64" />''',
+  '''<Pass></Pass>''',
+]
+
+"""####),
         ("databases.toml", ####"""
 # Databases: connection URLs with an inline password, and database-platform tokens.
 #
@@ -5634,6 +6795,8 @@ keywords = ["key", "secret", "token", "passw", "pwd", "auth", "credential", "pas
 anchor = "word"                 # the name holding the keyword starts the match: one anchored try per name
 severity = "warning"
 tags = ["generic"]
+gitleaksIds = ["generic-api-key"]
+rotate = "Rotate it with the service that issued it (the variable name usually says which), then load it from the environment or a secret manager"
 examples = [
   '''OPENAI_API_KEY="{{alnum:40}}"''',
   '''db_password: {{alnum:14}}9!Q''',
@@ -5724,6 +6887,8 @@ entropy = 3.0
 keywords = ["http://", "https://", "ftp://", "ftps://", "sftp://"]
 severity = "warning"
 tags = ["generic", "url"]
+gitleaksIds = []
+rotate = "Change the password (or revoke the token) of that user at the host named in the URL, and move the credential out of the URL"
 examples = [
   '''pip install --index-url https://ci-bot:{{alnum:24}}@pypi.internal.example.org/simple app''',
   '''git remote add origin https://deploy:{{base64url:32}}@git.internal.net/acme/app.git''',
@@ -5740,6 +6905,316 @@ negativeExamples = [
   stopwords = ["password", "passwd", "changeme", "example", "placeholder", "secret", "token", "your", "pass"]
 
 """####),
+        ("identity.toml", ####"""
+# Identity, SSO and authentication providers.
+#
+# Most of these secrets have no prefix, so the rules are context-keyed: a provider word (the
+# keyword), then at most a short stretch of the same line, then the secret in group 1. Keys that
+# share Stripe's sk_live_/sk_test_ prefix (Clerk, WorkOS) require the provider word or marker so the
+# Stripe rules keep their own secrets.
+
+# --- Okta ---------------------------------------------------------------------------------------
+# API tokens are "00" + 40 base64url characters, sent as "Authorization: SSWS <token>".
+
+[[rules]]
+id = "okta-api-token"
+description = "Okta API token (00 + 40 characters) after an Okta name or the SSWS authorization scheme"
+regex = '''(?i)(?:okta.{0,60}?|ssws\s+)(?<![A-Za-z0-9_-])((?-i:00(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{40}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["okta", "ssws"]
+severity = "error"
+tags = ["identity", "okta"]
+gitleaksIds = ["okta-access-token"]
+rotate = "Okta Admin Console → Security → API → Tokens → Revoke"
+examples = [
+  '''OKTA_API_TOKEN=00{{base64url:38}}Q7''',
+  '''curl -H "Authorization: SSWS 00{{alnum:38}}k2" https://dev-123456.okta.com/api/v1/users''',
+]
+negativeExamples = [
+  '''OKTA_API_TOKEN=${OKTA_API_TOKEN}''',
+  '''curl -H "Authorization: SSWS ${api_token}" https://dev-123456.okta.com/api/v1/users''',
+  '''OKTA_API_TOKEN=00{{alnum:12}}''',
+]
+
+# --- Auth0 --------------------------------------------------------------------------------------
+# Client secrets are 64 base64url characters. Management API tokens are JWTs (see the jwt rule).
+
+[[rules]]
+id = "auth0-client-secret"
+description = "Auth0 application client secret (64 base64url characters) after an Auth0 secret name"
+regex = '''(?i)auth0[\w.-]{0,30}?secret.{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{64}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["auth0"]
+severity = "error"
+tags = ["identity", "auth0"]
+gitleaksIds = []
+rotate = "Auth0 Dashboard → Applications → the application → Settings → Rotate (client secret)"
+examples = [
+  '''AUTH0_CLIENT_SECRET={{base64url:62}}9x''',
+  '''  auth0_secret: "{{alnum:60}}Ab12"''',
+]
+negativeExamples = [
+  '''AUTH0_CLIENT_SECRET=${AUTH0_CLIENT_SECRET}''',
+  '''AUTH0_CLIENT_SECRET=your-auth0-client-secret''',
+]
+
+# --- Clerk --------------------------------------------------------------------------------------
+# Secret keys share Stripe's sk_live_/sk_test_ prefix; the Clerk name is required.
+
+[[rules]]
+id = "clerk-secret-key"
+description = "Clerk secret key (sk_live_/sk_test_) after a Clerk name"
+regex = '''(?i)clerk.{0,60}?(?<![A-Za-z0-9_])((?-i:sk_(?:live|test)_[A-Za-z0-9]{40,60}))(?![A-Za-z0-9_])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["clerk"]
+severity = "error"
+tags = ["identity", "clerk"]
+gitleaksIds = []
+rotate = "Clerk Dashboard → Configure → API Keys → roll the secret key"
+examples = [
+  '''CLERK_SECRET_KEY=sk_live_{{alnum:46}}''',
+  '''const clerk = createClerkClient({ secretKey: "sk_test_{{alnum:42}}" });''',
+]
+negativeExamples = [
+  '''CLERK_SECRET_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
+  '''STRIPE_SECRET_KEY=sk_live_{{alnum:46}}''',
+  '''CLERK_SECRET_KEY=${CLERK_SECRET_KEY}''',
+]
+
+# --- Stytch -------------------------------------------------------------------------------------
+# Project secrets are secret-live-/secret-test- + base64url ending in "=" (body length not
+# confirmed; 30-40 accepted).
+
+[[rules]]
+id = "stytch-secret"
+description = "Stytch project secret (secret-live-/secret-test-)"
+regex = '''(?<![A-Za-z0-9_-])secret-(?:live|test)-[A-Za-z0-9_-]{30,40}=(?![A-Za-z0-9_=-])'''
+entropy = 3.5
+keywords = ["secret-live-", "secret-test-"]
+severity = "error"
+tags = ["identity", "stytch"]
+gitleaksIds = []
+rotate = "Stytch Dashboard → Project → API keys → rotate the secret"
+examples = [
+  '''STYTCH_SECRET=secret-live-{{base64url:35}}=''',
+  '''client = stytch.Client(project_id="project-test-{{hex:8}}", secret="secret-test-{{alnum:35}}=")''',
+]
+negativeExamples = [
+  '''STYTCH_SECRET=secret-test-...''',
+  '''STYTCH_SECRET=secret-test-{{alnum:10}}=''',
+]
+
+# --- WorkOS -------------------------------------------------------------------------------------
+# API keys are sk_live_/sk_test_ + base64 of "key_01…", so they start sk_…_a2V5XzAx (base64 of
+# "key_01"; inferred from the key_01<ULID> form, not confirmed). Other shapes need the WorkOS name.
+
+[[rules]]
+id = "workos-api-key"
+description = "WorkOS API key (sk_live_/sk_test_ + base64 \"key_01…\", or any sk_ key after a WorkOS name)"
+regex = '''(?|(?<![A-Za-z0-9_])(sk_(?:live|test)_a2V5XzAx[A-Za-z0-9+/]{30,150}={0,2})(?![A-Za-z0-9_+/=])|(?i:workos).{0,60}?(?<![A-Za-z0-9_])(sk_(?:live|test)_[A-Za-z0-9+/]{40,150}={0,2})(?![A-Za-z0-9_+/=]))'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["a2V5XzAx", "workos"]
+severity = "error"
+tags = ["identity", "workos"]
+gitleaksIds = []
+rotate = "WorkOS Dashboard → API Keys → roll the secret key"
+examples = [
+  '''WORKOS_API_KEY=sk_test_a2V5XzAx{{alnum:70}}''',
+  '''workos = WorkOSClient(api_key="sk_live_{{alnum:60}}", client_id="client_01{{alnumupper:24}}")''',
+]
+negativeExamples = [
+  '''WORKOS_API_KEY=sk_test_...''',
+  '''STRIPE_KEY=sk_live_{{alnum:24}}''',
+]
+
+# --- Frontegg -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "frontegg-api-key"
+description = "Frontegg API key / client secret (GUID) after a Frontegg secret or key name"
+regex = '''(?i)frontegg.{0,60}?(?:secret|api[_.-]?key).{0,20}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["frontegg"]
+severity = "error"
+tags = ["identity", "frontegg"]
+gitleaksIds = []
+rotate = "Frontegg Portal → the environment → Settings → Keys & domains (API keys under Admin Portal → API tokens)"
+examples = [
+  '''FRONTEGG_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''  frontegg_client_secret: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''FRONTEGG_CLIENT_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''FRONTEGG_API_KEY=${FRONTEGG_API_KEY}''',
+]
+
+# --- FusionAuth ---------------------------------------------------------------------------------
+# API keys are generated as 43-44 base64url characters; older/imported keys may be GUIDs.
+
+[[rules]]
+id = "fusionauth-api-key"
+description = "FusionAuth API key (base64url or GUID) after a FusionAuth key name"
+regex = '''(?i)fusionauth.{0,60}?(?:api[_.-]?key|key|authorization).{0,20}?(?<![A-Za-z0-9_-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{43,64}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["fusionauth"]
+severity = "error"
+tags = ["identity", "fusionauth"]
+gitleaksIds = []
+rotate = "FusionAuth admin UI → Settings → API Keys → delete the key"
+examples = [
+  '''FUSIONAUTH_API_KEY={{base64url:41}}x9''',
+  '''  fusionauth_api_key: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''FUSIONAUTH_API_KEY=${FUSIONAUTH_API_KEY}''',
+  '''FUSIONAUTH_URL=http://localhost:9011''',
+]
+
+# --- Keycloak -----------------------------------------------------------------------------------
+# Generated confidential-client secrets are 32 alphanumerics.
+
+[[rules]]
+id = "keycloak-client-secret"
+description = "Keycloak confidential-client secret (32 alphanumerics) after a Keycloak secret name"
+regex = '''(?i)keycloak[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["keycloak"]
+severity = "error"
+tags = ["identity", "keycloak"]
+gitleaksIds = []
+rotate = "Keycloak admin console → Clients → the client → Credentials → Regenerate (client secret)"
+examples = [
+  '''KEYCLOAK_CLIENT_SECRET={{alnum:30}}7b''',
+  '''  keycloak_secret: "{{alnum:29}}Q2z"''',
+]
+negativeExamples = [
+  '''KEYCLOAK_CLIENT_SECRET=${KEYCLOAK_CLIENT_SECRET}''',
+  '''KEYCLOAK_CLIENT_SECRET=**********''',
+]
+
+# --- Duo Security -------------------------------------------------------------------------------
+# An application has an integration key (ikey, DI + 18, an identifier) and a 40-character secret
+# key (skey), usually in duo.conf/authproxy.cfg as "skey = …". The keywords carry the "=" / ":"
+# because a bare "skey" occurs in every "haskey"/"iskeyword".
+
+[[rules]]
+id = "duo-secret-key"
+description = "Duo Security application secret key (skey, 40 alphanumerics)"
+regex = '''(?i)(?:duo[_.-]?(?:security[_.-]?)?(?:client[_.-]?)?(?:secret|skey)[\w.-]{0,12}?|(?<![A-Za-z0-9_])skey)["']?\s*[:=]>?\s*["']?((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["skey =", "skey=", "skey:", 'skey":', "skey':", "duo_sec", "duo-sec", "duo.sec", "duosec", "duo_client_secret"]
+severity = "error"
+tags = ["identity", "duo"]
+gitleaksIds = []
+rotate = "Duo Admin Panel → Applications → the application → Reset Secret Key"
+examples = [
+  '''skey = {{alnum:38}}4R''',
+  '''DUO_SECRET_KEY="{{alnum:38}}k9"''',
+]
+negativeExamples = [
+  '''skey = ${DUO_SKEY}''',
+  '''skey = {{alnum:20}}''',
+]
+
+# --- JumpCloud ----------------------------------------------------------------------------------
+
+[[rules]]
+id = "jumpcloud-api-key"
+description = "JumpCloud API key (40 alphanumerics) after a JumpCloud name"
+regex = '''(?i)jumpcloud.{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["jumpcloud"]
+severity = "error"
+tags = ["identity", "jumpcloud"]
+gitleaksIds = []
+rotate = "JumpCloud Admin Portal → account menu → My API Key → Generate New API Key"
+examples = [
+  '''JUMPCLOUD_API_KEY={{hex:40}}''',
+  '''curl https://console.jumpcloud.com/api/systemusers -H "x-api-key: {{alnum:38}}3f"''',
+]
+negativeExamples = [
+  '''JUMPCLOUD_API_KEY=${JUMPCLOUD_API_KEY}''',
+  '''JUMPCLOUD_ORG_ID={{hex:24}}''',
+]
+
+# --- OneLogin -----------------------------------------------------------------------------------
+# API credentials: client ID and client secret are both 64 hex; the rule takes the secret.
+
+[[rules]]
+id = "onelogin-client-secret"
+description = "OneLogin API client secret (64 hex) after a OneLogin secret name"
+regex = '''(?i)onelogin.{0,60}?secret.{0,20}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{64}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["onelogin"]
+severity = "error"
+tags = ["identity", "onelogin"]
+gitleaksIds = []
+rotate = "OneLogin Admin → Developers → API Credentials → delete the credential pair"
+examples = [
+  '''ONELOGIN_CLIENT_SECRET={{hex:64}}''',
+  '''  onelogin_client_secret: "{{hex:64}}"''',
+]
+negativeExamples = [
+  '''ONELOGIN_CLIENT_ID={{hex:64}}''',
+  '''ONELOGIN_CLIENT_SECRET=${ONELOGIN_CLIENT_SECRET}''',
+]
+
+# --- Ping Identity ------------------------------------------------------------------------------
+# PingOne/PingFederate client secrets are long random strings (length not confirmed).
+
+[[rules]]
+id = "pingone-client-secret"
+description = "PingOne / PingFederate OAuth client secret after a Ping secret name"
+regex = '''(?i)ping(?:one|identity|federate|[_.-]?fed)[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9~._-])((?-i:(?=[A-Za-z~._-]*[0-9])(?=[0-9~._-]*[A-Za-z])[A-Za-z0-9~._-]{32,100}))(?![A-Za-z0-9~._-])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["pingone", "pingidentity", "pingfederate", "ping_fed", "ping-fed", "pingfed"]
+severity = "error"
+tags = ["identity", "pingidentity"]
+gitleaksIds = []
+rotate = "PingOne admin console → Applications → the application → Configuration → Client Secret → Regenerate"
+examples = [
+  '''PINGONE_CLIENT_SECRET={{base64url:62}}9Z''',
+  '''  pingfederate_client_secret: "{{alnum:40}}7q"''',
+]
+negativeExamples = [
+  '''PINGONE_CLIENT_SECRET=${PINGONE_CLIENT_SECRET}''',
+  '''PINGONE_CLIENT_SECRET=changeme''',
+]
+
+# --- Authress -----------------------------------------------------------------------------------
+# Service-client access keys: <kind>_<client>.<key id>.acc_<account>.<secret>.
+
+[[rules]]
+id = "authress-service-client-access-key"
+description = "Authress service client access key (sc_/ext_/scauth_/authress_ … .acc_ …)"
+regex = '''(?<![A-Za-z0-9_.-])(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}(?![A-Za-z0-9+/_=-])'''
+entropy = 3.5
+keywords = [".acc_", ".acc-"]
+severity = "error"
+tags = ["identity", "authress"]
+gitleaksIds = ["authress-service-client-access-key"]
+rotate = "Authress management portal → Service clients → the client → delete the access key"
+examples = [
+  '''AUTHRESS_KEY=sc_{{alnumlower:12}}.{{alnumlower:4}}.acc_{{alnumlower:16}}.{{base64:64}}''',
+  '''authress_client = AuthressClient(access_key="authress_{{alnumlower:10}}.{{alnumlower:5}}.acc-{{alnumlower:12}}.{{base64url:48}}")''',
+]
+negativeExamples = [
+  '''AUTHRESS_KEY=sc_xxxxx.xxxx.acc_xxxxxxxxxx.xxx''',
+  '''AUTHRESS_KEY=${AUTHRESS_SERVICE_CLIENT_ACCESS_KEY}''',
+]
+
+"""####),
         ("keys.toml", ####"""
 # Private keys and signed tokens.
 #
@@ -5750,12 +7225,14 @@ negativeExamples = [
 [[rules]]
 id = "private-key-rsa"
 description = "RSA private key (PKCS#1 PEM block)"
-regex = '''-----BEGIN RSA PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,16384}?)-----END RSA PRIVATE KEY-----'''
+regex = '''-----BEGIN RSA PRIVATE KEY-----(?![ \t]*(?:\\r)?(?:\\n|\r?\n)Proc-Type:[ \t]*4,ENCRYPTED)[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,16384}?)-----END RSA PRIVATE KEY-----'''
 secretGroup = 1
 entropy = 4.0
 keywords = ["BEGIN RSA PRIVATE KEY"]
 severity = "error"
 tags = ["private-key", "rsa"]
+gitleaksIds = ["private-key"]
+rotate = "Generate a new key pair, replace the public key or certificate wherever it is trusted, and revoke the old certificate (if any) with its CA"
 multiline = true
 examples = ['''
 -----BEGIN RSA PRIVATE KEY-----
@@ -5775,7 +7252,15 @@ negativeExamples = ['''
 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 -----END RSA PRIVATE KEY-----
-''', '''if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):''']
+''', '''if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):''', '''
+-----BEGIN RSA PRIVATE KEY-----
+Proc-Type: 4,ENCRYPTED
+DEK-Info: DES-EDE3-CBC,{{hexupper:16}}
+
+{{base64:64}}
+{{base64:64}}
+-----END RSA PRIVATE KEY-----
+''']
   [[rules.allowlists]]
   description = "documentation samples mark the body with EXAMPLE"
   regexTarget = "secret"
@@ -5784,12 +7269,14 @@ AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 [[rules]]
 id = "private-key-ec"
 description = "Elliptic-curve private key (SEC1 PEM block)"
-regex = '''-----BEGIN EC PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,8192}?)-----END EC PRIVATE KEY-----'''
+regex = '''-----BEGIN EC PRIVATE KEY-----(?![ \t]*(?:\\r)?(?:\\n|\r?\n)Proc-Type:[ \t]*4,ENCRYPTED)[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,8192}?)-----END EC PRIVATE KEY-----'''
 secretGroup = 1
 entropy = 4.0
 keywords = ["BEGIN EC PRIVATE KEY"]
 severity = "error"
 tags = ["private-key", "ec"]
+gitleaksIds = ["private-key"]
+rotate = "Generate a new key pair, replace the public key or certificate wherever it is trusted, and revoke the old certificate (if any) with its CA"
 multiline = true
 examples = ['''
 -----BEGIN EC PRIVATE KEY-----
@@ -5817,12 +7304,14 @@ negativeExamples = ['''
 [[rules]]
 id = "private-key-dsa"
 description = "DSA private key (PEM block)"
-regex = '''-----BEGIN DSA PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,16384}?)-----END DSA PRIVATE KEY-----'''
+regex = '''-----BEGIN DSA PRIVATE KEY-----(?![ \t]*(?:\\r)?(?:\\n|\r?\n)Proc-Type:[ \t]*4,ENCRYPTED)[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{64,16384}?)-----END DSA PRIVATE KEY-----'''
 secretGroup = 1
 entropy = 4.0
 keywords = ["BEGIN DSA PRIVATE KEY"]
 severity = "error"
 tags = ["private-key", "dsa"]
+gitleaksIds = ["private-key"]
+rotate = "DSA is obsolete: generate a new key of another type (Ed25519, ECDSA or RSA) and remove the old public key wherever it is trusted"
 multiline = true
 examples = ['''
 -----BEGIN DSA PRIVATE KEY-----
@@ -5850,6 +7339,8 @@ entropy = 4.0
 keywords = ["BEGIN OPENSSH PRIVATE KEY"]
 severity = "error"
 tags = ["private-key", "ssh"]
+gitleaksIds = ["private-key"]
+rotate = "Generate a new pair with ssh-keygen, remove the old public key from authorized_keys, deploy keys and forge accounts (https://github.com/settings/keys), and add the new one"
 multiline = true
 examples = ['''
 -----BEGIN OPENSSH PRIVATE KEY-----
@@ -5883,6 +7374,8 @@ entropy = 4.0
 keywords = ["BEGIN PRIVATE KEY"]
 severity = "error"
 tags = ["private-key", "pkcs8"]
+gitleaksIds = ["private-key"]
+rotate = "Generate a new key pair, replace the public key or certificate wherever it is trusted, and revoke the old certificate (if any) with its CA"
 multiline = true
 examples = ['''
 -----BEGIN PRIVATE KEY-----
@@ -5915,6 +7408,8 @@ entropy = 4.0
 keywords = ["BEGIN ENCRYPTED PRIVATE KEY"]
 severity = "warning"
 tags = ["private-key", "pkcs8", "encrypted"]
+gitleaksIds = ["private-key"]
+rotate = "Generate a new key pair, replace the public key or certificate wherever it is trusted, and revoke the old certificate (if any) with its CA; the passphrase alone is no protection once the file is public"
 multiline = true
 examples = ['''
 -----BEGIN ENCRYPTED PRIVATE KEY-----
@@ -5942,6 +7437,8 @@ entropy = 4.0
 keywords = ["BEGIN PGP PRIVATE KEY BLOCK"]
 severity = "error"
 tags = ["private-key", "pgp"]
+gitleaksIds = ["private-key"]
+rotate = "Revoke the key (gpg --gen-revoke, then publish the revocation certificate to keyservers), generate a new key and re-sign or re-encrypt what the old one protected"
 multiline = true
 examples = ['''
 -----BEGIN PGP PRIVATE KEY BLOCK-----
@@ -5971,6 +7468,117 @@ mQINBF{{base64:58}}
   regexes = ['''EXAMPLE''']
 
 [[rules]]
+id = "private-key-pem-encrypted"
+description = "Passphrase-encrypted traditional PEM private key (RSA, EC or DSA block with Proc-Type: 4,ENCRYPTED); only as strong as its passphrase"
+# The plain RSA/EC/DSA rules step aside for these blocks (look-ahead on Proc-Type), so one key
+# gives one finding. Newlines may be real or escaped (\n inside a string).
+regex = '''-----BEGIN (RSA|EC|DSA) PRIVATE KEY-----[ \t]*(?:\\r)?(?:\\n|\r?\n)Proc-Type:[ \t]*4,ENCRYPTED[^\n\\]*(?:\\r)?(?:\\n|\r?\n)DEK-Info:[^\n\\]*(?:\\r)?(?:\\n|\r?\n)([A-Za-z0-9+/=\s\\]{64,16384}?)-----END \1 PRIVATE KEY-----'''
+secretGroup = 2
+entropy = 4.0
+keywords = ["BEGIN RSA PRIVATE KEY", "BEGIN EC PRIVATE KEY", "BEGIN DSA PRIVATE KEY"]
+severity = "warning"
+tags = ["private-key", "pem", "encrypted"]
+multiline = true
+gitleaksIds = ["private-key"]
+rotate = "Generate a new key pair, replace the public key or certificate wherever it is trusted, and revoke the old certificate (if any); the passphrase alone is no protection once the file is public"
+examples = ['''
+-----BEGIN RSA PRIVATE KEY-----
+Proc-Type: 4,ENCRYPTED
+DEK-Info: AES-128-CBC,{{hexupper:32}}
+
+{{base64:64}}
+{{base64:64}}
+{{base64:64}}
+{{base64:20}}==
+-----END RSA PRIVATE KEY-----
+''', '''key = "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,{{hexupper:32}}\n\n{{base64:64}}\n{{base64:64}}\n-----END EC PRIVATE KEY-----\n"''']
+negativeExamples = ['''
+-----BEGIN RSA PRIVATE KEY-----
+Proc-Type: 4,ENCRYPTED
+DEK-Info: AES-128-CBC,{{hexupper:32}}
+
+...
+-----END RSA PRIVATE KEY-----
+''', '''if b"Proc-Type: 4,ENCRYPTED" in pem: ask_for_passphrase()''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
+
+[[rules]]
+id = "private-key-ssh2"
+description = "SSH.com / Tectia SSH2 private key (---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----), encrypted or with cipher none"
+# Header lines ("Comment: ...") may continue onto the next line with a trailing backslash.
+regex = '''---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[ \t]*\r?\n(?:[A-Za-z-]{1,64}:(?:[^\n]*\\\r?\n){0,10}[^\n]*\r?\n){0,10}([A-Za-z0-9+/=\s]{64,16384}?)---- END SSH2 ENCRYPTED PRIVATE KEY ----'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["BEGIN SSH2 ENCRYPTED PRIVATE KEY"]
+severity = "error"
+tags = ["private-key", "ssh"]
+multiline = true
+gitleaksIds = []
+rotate = "Generate a new pair, remove the old public key from every authorized_keys (and SSH2 authorization file) that trusts it, and install the new one"
+examples = ['''
+---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+Comment: "2048-bit rsa, deploy@build, Tue Mar 04 2025 10:12:\
+33 +0000"
+P2/56wAAA{{base64:67}}
+{{base64:70}}
+{{base64:70}}
+{{base64:40}}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----
+''']
+negativeExamples = ['''
+---- BEGIN SSH2 PUBLIC KEY ----
+Comment: "2048-bit rsa"
+AAAAB3NzaC1yc2EAAAADAQABAAABAQ{{base64:40}}
+---- END SSH2 PUBLIC KEY ----
+''', '''
+---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+<paste key>
+---- END SSH2 ENCRYPTED PRIVATE KEY ----
+''']
+
+[[rules]]
+id = "private-key-pem-other"
+description = "PEM private key of a type without its own rule (e.g. ED25519, X25519, TSS2, SM2 PRIVATE KEY)"
+# Types with their own rules are skipped by the look-ahead, so each block has one finding.
+regex = '''-----BEGIN ((?!(?:RSA|EC|DSA|OPENSSH|ENCRYPTED) PRIVATE)[A-Z0-9]{2,20}(?: [A-Z0-9]{2,20})?) PRIVATE KEY-----[ \t]*\r?\n?(?:[A-Za-z-]+:[^\n]*\r?\n)*([A-Za-z0-9+/=\s\\]{40,16384}?)-----END \1 PRIVATE KEY-----'''
+secretGroup = 2
+entropy = 4.0
+keywords = [" PRIVATE KEY-----"]
+severity = "error"
+tags = ["private-key", "pem"]
+multiline = true
+gitleaksIds = ["private-key"]
+rotate = "Generate a new key pair, replace the public key or certificate wherever it is trusted, and revoke the old certificate (if any) with its CA"
+examples = ['''
+-----BEGIN ED25519 PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEI{{base64:43}}
+-----END ED25519 PRIVATE KEY-----
+''', '''
+-----BEGIN TSS2 PRIVATE KEY-----
+MIICCAYGZ4EFCgEDoAMBAQECBQCBAAAABIIBGAEW{{base64:24}}
+{{base64:64}}
+{{base64:64}}
+-----END TSS2 PRIVATE KEY-----
+''']
+negativeExamples = ['''
+-----BEGIN RSA PRIVATE KEY-----
+MIIEpAIBAAKCAQEA{{base64:48}}
+{{base64:64}}
+-----END RSA PRIVATE KEY-----
+''', '''
+-----BEGIN ED25519 PRIVATE KEY-----
+...
+-----END ED25519 PRIVATE KEY-----
+''']
+  [[rules.allowlists]]
+  description = "documentation samples mark the body with EXAMPLE"
+  regexTarget = "secret"
+  regexes = ['''EXAMPLE''']
+
+[[rules]]
 id = "private-key-putty"
 description = "PuTTY private key file (PuTTY-User-Key-File-2/3), private part"
 regex = '''PuTTY-User-Key-File-[23]:[^\n]*\n[\s\S]{0,4000}?Private-Lines: *[0-9]+\r?\n([A-Za-z0-9+/=\r\n]{20,8192}?)\r?\nPrivate-MAC:'''
@@ -5979,6 +7587,8 @@ entropy = 4.0
 keywords = ["PuTTY-User-Key-File-"]
 severity = "error"
 tags = ["private-key", "ssh", "putty"]
+gitleaksIds = []
+rotate = "Generate a new pair with PuTTYgen and remove the old public key from every authorized_keys and forge account that trusts it"
 multiline = true
 examples = ['''
 PuTTY-User-Key-File-3: ssh-ed25519
@@ -6009,6 +7619,8 @@ entropy = 3.5
 keywords = ["AGE-SECRET-KEY-1"]
 severity = "error"
 tags = ["private-key", "age"]
+gitleaksIds = ["age-secret-key"]
+rotate = "Generate a new identity with age-keygen, re-encrypt every file encrypted to the old recipient (for SOPS: sops updatekeys), and remove the old recipient"
 examples = [
   '''AGE-SECRET-KEY-1{{alnumupper:58}}''',
   '''SOPS_AGE_KEY=AGE-SECRET-KEY-1{{alnumupper:58}}''',
@@ -6026,6 +7638,8 @@ entropy = 3.5
 keywords = ["eyJ"]
 severity = "warning"
 tags = ["jwt", "token"]
+gitleaksIds = ["jwt"]
+rotate = "Revoke the session or token at its issuer; if the token never expires or was signed with a leaked secret, rotate the issuer's signing key"
 examples = [
   '''Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ{{base64url:80}}.{{base64url:43}}''',
   '''SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ{{base64url:120}}.{{base64url:43}}''',
@@ -6039,6 +7653,205 @@ negativeExamples = [
   description = "sample tokens from jwt.io and the PyJWT documentation ({\"some\": \"payload\"})"
   regexTarget = "secret"
   regexes = ['''\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$''', '''\.eyJzb21lIjoicGF5bG9hZCJ9\.''']
+
+[[rules]]
+id = "jwt-base64"
+description = "Base64-encoded JSON Web Token (ZXlK… = base64 of eyJ…, with an alg or typ header), e.g. a Kubernetes Secret's service-account token"
+regex = '''(?<![A-Za-z0-9+/])ZXlK(?:aGJHY2lPaU|MGVYQWlPaU)[A-Za-z0-9+/]{80,12000}={0,2}(?![A-Za-z0-9+/=])'''
+entropy = 4.0
+keywords = ["ZXlKaGJHY2lPaU", "ZXlKMGVYQWlPaU"]
+severity = "warning"
+tags = ["jwt", "token"]
+gitleaksIds = ["jwt-base64"]
+rotate = "Revoke the token at its issuer (for a Kubernetes service-account token: delete the token Secret or rotate the service account)"
+examples = [
+  '''  token: ZXlKaGJHY2lPaUpTVXpJMU5pSXNJbXRwWkNJNkl{{base64:300}}''',
+  '''AUTH_B64="ZXlKMGVYQWlPaUpLVjFRaUxDSmhiR2NpT2lKSVV6STFOaUo5{{base64:120}}=="''',
+]
+negativeExamples = [
+  '''  token: ZXlKaGJHY2lPaU...''',
+  '''PREFIX = "ZXlKaGJHY2lPaU"''',
+]
+
+# --- Keys in JSON Web Key form ----------------------------------------------------------------------
+# A JWK object may list its members in any order and usually spans several lines, so both orders
+# are tried within one object ([^{}] keeps the match inside it).
+
+[[rules]]
+id = "private-key-jwk"
+description = "Private JSON Web Key (kty RSA/EC/OKP with a private member: d, or RSA's p, q, dp, dq, qi)"
+# A multiline window starts at the line of the first keyword, so "crv" (which sorts before "d")
+# is a keyword too, and RSA's p/q/qi (which sort after "kty") count as private members.
+regex = '''(?|"kty"\s*:\s*"(?:RSA|EC|OKP)"[^{}]{0,4000}?"(?:d|p|q|dp|dq|qi)"\s*:\s*"([A-Za-z0-9_-]{40,1400})"|"(?:d|p|q|dp|dq|qi)"\s*:\s*"([A-Za-z0-9_-]{40,1400})"[^{}]{0,4000}?"kty"\s*:\s*"(?:RSA|EC|OKP)")'''
+secretGroup = 1
+entropy = 4.0
+keywords = ['"kty"', '"crv"']
+severity = "error"
+tags = ["private-key", "jwk"]
+multiline = true
+gitleaksIds = []
+rotate = "Generate a new key, publish its public half in the JWKS (new kid), stop signing with the old kid and remove it from the JWKS"
+examples = [
+  '''{"kty": "EC", "crv": "P-256", "x": "{{base64url:43}}", "y": "{{base64url:43}}", "d": "{{base64url:43}}", "kid": "sig-1"}''',
+  '''
+{
+  "crv": "Ed25519",
+  "d": "{{base64url:43}}",
+  "kty": "OKP",
+  "x": "{{base64url:43}}"
+}
+''',
+]
+negativeExamples = [
+  '''{"kty": "EC", "crv": "P-256", "x": "{{base64url:43}}", "y": "{{base64url:43}}", "kid": "sig-1"}''',
+  '''{"kty": "RSA", "n": "{{base64url:342}}", "e": "AQAB", "d": "..."}''',
+  '''{"d": "M{{digits:3}} {{digits:3}}L{{digits:2}} {{digits:2}}Z", "fill": "none"}''',
+]
+
+[[rules]]
+id = "private-key-jwk-symmetric"
+description = "Symmetric JSON Web Key (kty oct) with its secret member \"k\""
+regex = '''(?|"kty"\s*:\s*"oct"[^{}]{0,2000}?"k"\s*:\s*"([A-Za-z0-9_-]{16,700})"|"k"\s*:\s*"([A-Za-z0-9_-]{16,700})"[^{}]{0,2000}?"kty"\s*:\s*"oct")'''
+secretGroup = 1
+entropy = 3.5
+keywords = ['"kty"', '"k"']
+severity = "error"
+tags = ["private-key", "jwk"]
+multiline = true
+gitleaksIds = []
+rotate = "Generate a new secret key (new kid), re-issue or re-encrypt what the old one signed or encrypted, and stop accepting the old kid"
+examples = [
+  '''{"kty": "oct", "kid": "hmac-1", "alg": "HS256", "k": "{{base64url:43}}"}''',
+  '''
+{
+  "alg": "A256GCM",
+  "k": "{{base64url:43}}",
+  "kid": "enc-1",
+  "kty": "oct"
+}
+''',
+]
+negativeExamples = [
+  '''{"kty": "oct", "kid": "hmac-1", "k": "<base64url secret>"}''',
+  '''{"kty": "oct", "k": "GawgguFyGrWKav7AX4VKUg"}''',
+]
+  [[rules.allowlists]]
+  description = "the RFC 7517 / 7515 sample keys"
+  regexTarget = "secret"
+  regexes = ['''^(?:GawgguFyGrWKav7AX4VKUg|AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow)$''']
+
+# --- VPN keys -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "wireguard-private-key"
+description = "WireGuard private or preshared key (32 bytes as 44 base64 characters) in an interface/peer setting"
+# The last character before "=" encodes only 2 bits, so it is one of 16 letters/digits.
+regex = '''(?i)(?:PrivateKey|PresharedKey|wireguard[_.-]?private[_.-]?key|wg[_.-]private[_.-]?key)["']?[ \t]*[=:][ \t]*["']?((?-i:[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["PrivateKey", "PresharedKey", "wireguard_private", "wireguard-private", "wg_private", "wg-private"]
+severity = "error"
+tags = ["private-key", "wireguard", "vpn"]
+gitleaksIds = []
+rotate = "Generate a new pair (wg genkey | tee priv | wg pubkey), replace the interface's PrivateKey and the PublicKey in every peer that trusts it; for a preshared key, set a new one (wg genpsk) on both peers"
+examples = ['''
+[Interface]
+Address = 10.8.0.2/24
+PrivateKey = {{base64:42}}k=
+''', '''PresharedKey = {{base64:42}}A=''', '''WG_PRIVATE_KEY="{{base64:42}}Q="''']
+negativeExamples = [
+  '''PrivateKey = <contents of privatekey file>''',
+  '''PublicKey = {{base64:42}}k=''',
+  '''PrivateKey = {{base64:42}}B=''',
+]
+
+[[rules]]
+id = "openvpn-static-key"
+description = "OpenVPN static key (BEGIN OpenVPN Static key V1), used by --secret, tls-auth and tls-crypt"
+regex = '''-----BEGIN OpenVPN Static key V1-----[ \t]*([0-9a-fA-F\s\\rn]{256,4096}?)-----END OpenVPN Static key V1-----'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["BEGIN OpenVPN Static key"]
+severity = "error"
+tags = ["private-key", "openvpn", "vpn"]
+multiline = true
+gitleaksIds = []
+rotate = "Generate a new key (openvpn --genkey secret ta.key) and deploy it to the server and every client at once"
+examples = ['''
+<tls-crypt>
+-----BEGIN OpenVPN Static key V1-----
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+{{hex:32}}
+-----END OpenVPN Static key V1-----
+</tls-crypt>
+''']
+negativeExamples = ['''
+-----BEGIN OpenVPN Static key V1-----
+# paste the contents of ta.key here
+-----END OpenVPN Static key V1-----
+''']
+
+[[rules]]
+id = "openvpn-tls-crypt-v2-key"
+description = "OpenVPN tls-crypt-v2 client or server key (BEGIN OpenVPN tls-crypt-v2 … key)"
+regex = '''-----BEGIN OpenVPN tls-crypt-v2 (client|server) key-----[ \t]*\r?\n?([A-Za-z0-9+/=\s\\]{64,16384}?)-----END OpenVPN tls-crypt-v2 \1 key-----'''
+secretGroup = 2
+entropy = 4.0
+keywords = ["BEGIN OpenVPN tls-crypt-v2"]
+severity = "error"
+tags = ["private-key", "openvpn", "vpn"]
+multiline = true
+gitleaksIds = []
+rotate = "Generate a new server key (openvpn --genkey tls-crypt-v2-server) and new client keys from it, and redeploy them"
+examples = ['''
+<tls-crypt-v2>
+-----BEGIN OpenVPN tls-crypt-v2 client key-----
+{{base64:64}}
+{{base64:64}}
+{{base64:64}}
+{{base64:40}}==
+-----END OpenVPN tls-crypt-v2 client key-----
+</tls-crypt-v2>
+''']
+negativeExamples = ['''
+-----BEGIN OpenVPN tls-crypt-v2 client key-----
+...
+-----END OpenVPN tls-crypt-v2 client key-----
+''']
+
+[[rules]]
+id = "age-plugin-identity"
+description = "age plugin identity (AGE-PLUGIN-NAME-1…, Bech32); for hardware plugins a key reference, for others the wrapped key itself"
+# Like age-secret-key, any upper-case alphanumeric is accepted after "-1" so near-misses report.
+regex = '''(?<![A-Za-z0-9-])AGE-PLUGIN-[A-Z0-9]{2,32}-1[A-Z0-9]{20,2000}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["AGE-PLUGIN-"]
+severity = "warning"
+tags = ["private-key", "age"]
+gitleaksIds = []
+rotate = "Generate a new identity with the plugin (e.g. age-plugin-yubikey --generate), re-encrypt files to the new recipient, and retire the old one"
+examples = [
+  '''AGE-PLUGIN-YUBIKEY-1{{alnumupper:54}}''',
+  '''SOPS_AGE_KEY="AGE-PLUGIN-TPM-1{{alnumupper:70}}"''',
+]
+negativeExamples = [
+  '''SOPS_AGE_KEY="AGE-PLUGIN-YUBIKEY-1..."''',
+  '''recipient = "age1yubikey1{{alnumlower:20}}"''',
+]
 
 """####),
         ("messaging.toml", ####"""
@@ -6842,8 +8655,623 @@ negativeExamples = [
 ]
 
 """####),
+        ("observability.toml", ####"""
+# Observability: error tracking, logging, metrics, tracing and on-call services.
+#
+# Datadog, Grafana service-account/cloud tokens, Sentry sntrys_/sntryu_ tokens and New Relic NRAK-
+# user keys live in saas.toml; this file adds the shapes those rules do not cover, then the other
+# providers. Prefixed tokens match alone; prefix-less keys are context-keyed: a provider word (the
+# keyword), then at most a short stretch of the same line, then the key in group 1.
+
+# --- Sentry -------------------------------------------------------------------------------------
+# A DSN is public when it carries only the public key (https://<key>@host/<project>). The legacy
+# form https://<public>:<secret>@host/<project> also carries the project's secret key.
+
+[[rules]]
+id = "sentry-dsn-secret"
+description = "Sentry DSN in the legacy form that carries the client secret key (https://<public>:<secret>@…)"
+regex = '''(?i)(?|https?://(?-i:[0-9a-f]{32}):((?-i:[0-9a-f]{32}))@[a-z0-9.-]{0,80}?sentry|sentry[\w.-]{0,20}?dsn.{0,20}?https?://(?-i:[0-9a-f]{32}):((?-i:[0-9a-f]{32}))@)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["sentry"]
+severity = "error"
+tags = ["observability", "sentry"]
+gitleaksIds = []
+rotate = "Sentry → Project Settings → Client Keys (DSN): revoke the key and create a new one"
+examples = [
+  '''SENTRY_DSN=https://{{hex:32}}:{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}''',
+  '''sentry_sdk.init(dsn="https://{{hex:32}}:{{hex:32}}@sentry.example.com/12")''',
+  '''  SENTRY_DSN: "https://{{hex:32}}:{{hex:32}}@errors.internal.example/4"''',
+]
+negativeExamples = [
+  '''SENTRY_DSN=https://{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}''',
+  '''SENTRY_DSN=https://<key>:<secret>@sentry.io/<project>''',
+  '''SENTRY_DSN=${SENTRY_DSN}''',
+]
+
+[[rules]]
+id = "sentry-legacy-auth-token"
+description = "Sentry auth token in the older form (64 hex, no sntryu_ prefix) after a Sentry token name"
+regex = '''(?i)sentry.{0,30}?token.{0,30}?(?<![0-9A-Za-z_])((?-i:[0-9a-f]{64}))(?![0-9A-Za-z_])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["sentry"]
+severity = "error"
+tags = ["observability", "sentry"]
+gitleaksIds = ["sentry-access-token"]
+rotate = "https://sentry.io/settings/account/api/auth-tokens/"
+examples = [
+  '''SENTRY_AUTH_TOKEN={{hex:64}}''',
+  '''sentry-cli --auth-token {{hex:64}} releases finalize 1.0.0''',
+]
+negativeExamples = [
+  '''SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}''',
+  '''SENTRY_AUTH_TOKEN=sntryu_{{hex:64}}''',
+  '''SENTRY_AUTH_TOKEN={{hex:40}}''',
+]
+
+# --- Grafana ------------------------------------------------------------------------------------
+# Legacy API keys (before service accounts) are base64 JSON {"k":"…","n":"…","id":N}.
+
+[[rules]]
+id = "grafana-api-key"
+description = "Grafana legacy API key (base64 JSON starting eyJrIjoi)"
+regex = '''(?<![A-Za-z0-9+/_-])eyJrIjoi[A-Za-z0-9+/]{40,300}={0,2}(?![A-Za-z0-9+/=_-])'''
+entropy = 3.5
+keywords = ["eyJrIjoi"]
+severity = "error"
+tags = ["observability", "grafana"]
+gitleaksIds = ["grafana-api-key"]
+rotate = "Grafana → Administration → API keys (migrate to a service account and delete the key)"
+examples = [
+  '''GRAFANA_API_KEY=eyJrIjoi{{alnum:60}}In0=''',
+  '''headers = {"Authorization": "Bearer eyJrIjoi{{base64:90}}"}''',
+]
+negativeExamples = [
+  '''GRAFANA_API_KEY=eyJrIjoi...''',
+  '''GRAFANA_API_KEY=eyJrIjoi{{alnum:12}}''',
+]
+
+# --- New Relic ----------------------------------------------------------------------------------
+# NRAK- user keys are in saas.toml. License (ingest) keys are 40 characters ending in NRAL; EU
+# accounts start with eu01xx.
+
+[[rules]]
+id = "newrelic-insights-key"
+description = "New Relic Insights insert key (NRII-) or query key (NRIQ-)"
+regex = '''(?<![A-Za-z0-9_-])NRI[IQ]-[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["NRII-", "NRIQ-"]
+severity = "error"
+tags = ["observability", "newrelic"]
+gitleaksIds = ["new-relic-insert-key"]
+rotate = "https://one.newrelic.com/admin-portal/api-keys/home"
+examples = [
+  '''NEW_RELIC_INSERT_KEY=NRII-{{base64url:32}}''',
+  '''headers = {"X-Query-Key": "NRIQ-{{alnum:32}}"}''',
+]
+negativeExamples = [
+  '''NEW_RELIC_INSERT_KEY=NRII-...''',
+  '''NEW_RELIC_INSERT_KEY=NRII-{{alnum:12}}''',
+]
+
+[[rules]]
+id = "newrelic-browser-key"
+description = "New Relic browser key (NRJS-); shipped in the browser agent snippet, so only a warning"
+regex = '''(?<![A-Za-z0-9_-])NRJS-[0-9a-f]{19}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["NRJS-"]
+severity = "warning"
+tags = ["observability", "newrelic"]
+gitleaksIds = ["new-relic-browser-api-token"]
+rotate = "https://one.newrelic.com/admin-portal/api-keys/home"
+examples = [
+  '''NEW_RELIC_BROWSER_KEY=NRJS-{{hex:19}}''',
+  '''window.NREUM.loader_config = {licenseKey: "NRJS-{{hex:19}}", applicationID: "{{digits:9}}"}''',
+]
+negativeExamples = [
+  '''NEW_RELIC_BROWSER_KEY=NRJS-xxxxxxxxxxxxxxxxxxx''',
+  '''NEW_RELIC_BROWSER_KEY=NRJS-{{hex:8}}''',
+]
+
+[[rules]]
+id = "newrelic-license-key"
+description = "New Relic ingest license key (40 characters ending in NRAL)"
+regex = '''(?<![A-Za-z0-9_])(?:eu[0-9]{2}xx|[0-9a-f]{6})[0-9a-f]{30}NRAL(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["NRAL"]
+severity = "error"
+tags = ["observability", "newrelic"]
+gitleaksIds = []
+rotate = "https://one.newrelic.com/admin-portal/api-keys/home (INGEST - LICENSE key → Rotate)"
+examples = [
+  '''NEW_RELIC_LICENSE_KEY={{hex:36}}NRAL''',
+  '''  license_key: eu01xx{{hex:30}}NRAL''',
+]
+negativeExamples = [
+  '''NEW_RELIC_LICENSE_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxNRAL''',
+  '''NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL''',
+]
+
+# --- Honeycomb ----------------------------------------------------------------------------------
+# Classic keys are 32 hex; configuration keys are 22 alphanumerics; newer ingest/management keys
+# carry an hc…k_ prefix (hcaik_, hcxik_, hcamk_). The hc…k_ length is not confirmed.
+
+[[rules]]
+id = "honeycomb-api-key"
+description = "Honeycomb API key (32 hex, 22 alphanumerics, or an hc…k_ key) after a Honeycomb name or X-Honeycomb-Team header"
+regex = '''(?i)honeycomb[\w.-]{0,30}?(?:key|token|team|secret).{0,30}?(?<![A-Za-z0-9_])((?-i:[0-9a-f]{32}|(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{22}|hc[a-z]{2}k_[A-Za-z0-9]{20,80}))(?![A-Za-z0-9_])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["honeycomb"]
+severity = "error"
+tags = ["observability", "honeycomb"]
+gitleaksIds = []
+rotate = "Honeycomb → Environment settings → API Keys (ingest and configuration keys); management keys under Team settings"
+examples = [
+  '''HONEYCOMB_API_KEY={{alnum:20}}4q''',
+  '''headers = {"X-Honeycomb-Team": "{{hex:32}}"}''',
+  '''  honeycomb_key: hcaik_01{{alnumlower:56}}''',
+]
+negativeExamples = [
+  '''HONEYCOMB_API_KEY=your-key-here''',
+  '''HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}''',
+  '''honeycomb_dataset = "productionservicelogs1"''',
+]
+
+# --- Lightstep / ServiceNow Cloud Observability --------------------------------------------------
+# Project access tokens are long base64 strings; the exact length is not confirmed, so the rule
+# asks for a Lightstep token name and a high-entropy value.
+
+[[rules]]
+id = "lightstep-access-token"
+description = "Lightstep (ServiceNow Cloud Observability) access token after a Lightstep token name"
+regex = '''(?i)lightstep[\w.-]{0,30}?(?:token|key).{0,30}?(?<![A-Za-z0-9+/])((?-i:(?=[A-Za-z+/]*[0-9])(?=[0-9+/]*[A-Za-z])[A-Za-z0-9+/]{32,200}={0,2}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["lightstep"]
+severity = "error"
+tags = ["observability", "lightstep"]
+gitleaksIds = []
+rotate = "Cloud Observability (Lightstep) → Project settings → Access tokens"
+examples = [
+  '''LIGHTSTEP_ACCESS_TOKEN={{base64:84}}''',
+  '''  lightstep-access-token: "{{alnum:60}}9Q=="''',
+]
+negativeExamples = [
+  '''LIGHTSTEP_ACCESS_TOKEN=${LIGHTSTEP_ACCESS_TOKEN}''',
+  '''lightstep_access_token = os.environ["LIGHTSTEP_ACCESS_TOKEN"]''',
+]
+
+# --- Dynatrace ----------------------------------------------------------------------------------
+# dt0c01. API/PaaS tokens, dt0s01./dt0s16. OAuth client secrets and platform tokens: prefix, a
+# 24-character public part and a 64-character secret part, upper-case alphanumerics.
+
+[[rules]]
+id = "dynatrace-api-token"
+description = "Dynatrace API token, OAuth client secret or platform token (dt0c01. / dt0s01. / dt0s16. …)"
+regex = '''(?<![A-Za-z0-9_.-])dt0[cs][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["dt0c0", "dt0s0", "dt0s1"]
+severity = "error"
+tags = ["observability", "dynatrace"]
+gitleaksIds = ["dynatrace-api-token"]
+rotate = "Dynatrace → Access tokens (API tokens); OAuth clients and platform tokens under Account Management → Identity & access management"
+examples = [
+  '''DT_API_TOKEN=dt0c01.{{alnumupper:24}}.{{alnumupper:64}}''',
+  '''  apiToken: "dt0s16.{{alnumupper:24}}.{{alnumupper:64}}"''',
+]
+negativeExamples = [
+  '''DT_API_TOKEN=dt0c01.XXXXXXXXXXXXXXXXXXXXXXXX.XXXX''',
+  '''DT_API_TOKEN=dt0c01.{{alnumupper:24}}''',
+]
+
+# --- Splunk -------------------------------------------------------------------------------------
+# HTTP Event Collector tokens are GUIDs sent as "Authorization: Splunk <token>". Splunk
+# Observability (SignalFx) access tokens are 22 characters sent as X-SF-Token.
+
+[[rules]]
+id = "splunk-hec-token"
+description = "Splunk HTTP Event Collector token (GUID) after \"Splunk \" in an Authorization header or a Splunk HEC/token name"
+regex = '''(?i)(?:splunk\s+|splunk[\w.-]{0,20}?(?:hec|token).{0,40}?)(?<![0-9A-Za-z-])((?-i:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["splunk"]
+severity = "error"
+tags = ["observability", "splunk"]
+gitleaksIds = []
+rotate = "Splunk Web → Settings → Data inputs → HTTP Event Collector → the token → Delete (create a new one)"
+examples = [
+  '''curl -H "Authorization: Splunk {{hexupper:8}}-{{hexupper:4}}-{{hexupper:4}}-{{hexupper:4}}-{{hexupper:12}}" https://splunk.example.com:8088/services/collector''',
+  '''SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+]
+negativeExamples = [
+  '''SPLUNK_HEC_TOKEN=${SPLUNK_HEC_TOKEN}''',
+  '''curl -H "Authorization: Splunk <hec-token>" https://splunk.example.com:8088/services/collector''',
+]
+
+[[rules]]
+id = "splunk-observability-token"
+description = "Splunk Observability Cloud (SignalFx) access token (22 characters) after X-SF-Token or a SignalFx/Splunk access-token name"
+regex = '''(?i)(?:x-sf-token|signalfx[\w.-]{0,20}?token|sfx[_.-](?:access[_.-])?token|splunk[\w.-]{0,20}?(?:access|o11y|observability|ingest|realm|api)[\w.-]{0,12}?token).{0,40}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{22}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["x-sf-token", "signalfx", "sfx_", "sfx-", "sfx.", "splunk"]
+severity = "error"
+tags = ["observability", "splunk"]
+gitleaksIds = []
+rotate = "Splunk Observability Cloud → Settings → Access Tokens → the token → Rotate"
+examples = [
+  '''curl -H "X-SF-Token: {{base64url:20}}7k" https://ingest.us1.signalfx.com/v2/datapoint''',
+  '''SPLUNK_ACCESS_TOKEN={{alnum:20}}3Q''',
+]
+negativeExamples = [
+  '''SPLUNK_ACCESS_TOKEN=${SPLUNK_ACCESS_TOKEN}''',
+  '''SIGNALFX_ACCESS_TOKEN=<your-access-token>''',
+]
+
+# --- Sumo Logic ---------------------------------------------------------------------------------
+# Access keys are an access ID (su + 12) and a 64-character access key. HTTP source URLs embed a
+# token: anyone holding the URL can write to the collector.
+
+[[rules]]
+id = "sumologic-access-key"
+description = "Sumo Logic access key (64 alphanumerics) after a Sumo Logic access-key name"
+regex = '''(?i)sumo.{0,60}?(?:access[_.-]?key|secret|api[_.-]?key).{0,20}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{64}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["sumo"]
+severity = "error"
+tags = ["observability", "sumologic"]
+gitleaksIds = ["sumologic-access-token"]
+rotate = "Sumo Logic → Administration → Security → Access Keys"
+examples = [
+  '''SUMOLOGIC_ACCESS_KEY={{alnum:62}}7x''',
+  '''provider "sumologic" { access_id = "su{{alnum:12}}" access_key = "{{alnum:62}}Q4" }''',
+]
+negativeExamples = [
+  '''SUMOLOGIC_ACCESS_KEY=${SUMOLOGIC_ACCESS_KEY}''',
+  '''SUMOLOGIC_ACCESS_KEY={{alnum:32}}''',
+]
+
+[[rules]]
+id = "sumologic-http-source-url"
+description = "Sumo Logic hosted-collector HTTP source URL (the token in the path authorizes writes)"
+regex = '''(?i)https://(?:endpoint[0-9]?|collectors)\.(?:collection\.)?(?:[a-z0-9-]{2,8}\.)?sumologic\.com/receiver/v1/(?:http|otlp)/((?-i:[A-Za-z0-9_=+-]{40,200}))'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["sumologic.com/receiver"]
+severity = "error"
+tags = ["observability", "sumologic"]
+gitleaksIds = []
+rotate = "Sumo Logic → Manage Data → Collection → the HTTP source → Show URL → Regenerate"
+examples = [
+  '''SUMO_URL=https://endpoint4.collection.sumologic.com/receiver/v1/http/{{base64url:100}}==''',
+  '''  url: "https://endpoint1.collection.eu.sumologic.com/receiver/v1/http/{{alnum:80}}"''',
+]
+negativeExamples = [
+  '''SUMO_URL=https://endpoint4.collection.sumologic.com/receiver/v1/http/<token>''',
+  '''SUMO_URL=https://endpoint4.collection.sumologic.com/receiver/v1/http/${SUMO_TOKEN}''',
+]
+
+# --- Logz.io ------------------------------------------------------------------------------------
+# API tokens are GUIDs; data-shipping tokens are 32 letters.
+
+[[rules]]
+id = "logzio-api-token"
+description = "Logz.io API token (GUID) after a Logz.io name"
+regex = '''(?i)logz.{0,30}?(?:api|token|key).{0,30}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["logz"]
+severity = "error"
+tags = ["observability", "logzio"]
+gitleaksIds = []
+rotate = "Logz.io → Settings → Manage tokens → API tokens"
+examples = [
+  '''LOGZIO_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''curl https://api.logz.io/v2/whoami -H "X-API-TOKEN: {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''LOGZIO_API_TOKEN=${LOGZIO_API_TOKEN}''',
+  '''logzio_account_id = 123456''',
+]
+
+[[rules]]
+id = "logzio-shipping-token"
+description = "Logz.io data-shipping token (32 mixed-case letters) after a Logz.io token name"
+regex = '''(?i)logz[\w.-]{0,30}?(?:shipping|token|listener).{0,30}?(?<![A-Za-z0-9])((?-i:(?=[a-z]*[A-Z])(?=[A-Z]*[a-z])[A-Za-z]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.8
+keywords = ["logz"]
+severity = "error"
+tags = ["observability", "logzio"]
+gitleaksIds = []
+rotate = "Logz.io → Settings → Manage tokens → Data shipping tokens"
+examples = [
+  '''LOGZIO_TOKEN={{lower:15}}{{upper:15}}Qz''',
+  '''  logzio_shipping_token: "{{upper:16}}{{lower:16}}"''',
+]
+negativeExamples = [
+  '''LOGZIO_TOKEN=yourLogzioShippingTokenGoesHere''',
+  '''LOGZIO_TOKEN=${LOGZIO_TOKEN}''',
+]
+
+# --- Loggly -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "loggly-customer-token"
+description = "Loggly customer token (GUID) after a Loggly name or in a loggly.com input URL"
+regex = '''(?i)loggly.{0,60}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["loggly"]
+severity = "error"
+tags = ["observability", "loggly"]
+gitleaksIds = []
+rotate = "Loggly → Source Setup → Customer Tokens"
+examples = [
+  '''LOGGLY_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''url = "https://logs-01.loggly.com/inputs/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/tag/http/"''',
+]
+negativeExamples = [
+  '''LOGGLY_TOKEN=${LOGGLY_TOKEN}''',
+  '''url = "https://logs-01.loggly.com/inputs/TOKEN/tag/http/"''',
+]
+
+# --- Rollbar ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "rollbar-access-token"
+description = "Rollbar project or account access token (32 hex) after a Rollbar name"
+regex = '''(?i)rollbar.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["rollbar"]
+severity = "error"
+tags = ["observability", "rollbar"]
+gitleaksIds = []
+rotate = "Rollbar → Project Settings → Project Access Tokens (account tokens under Account Settings)"
+examples = [
+  '''ROLLBAR_ACCESS_TOKEN={{hex:32}}''',
+  '''rollbar.init("{{hex:32}}", environment="production")''',
+]
+negativeExamples = [
+  '''ROLLBAR_ACCESS_TOKEN=${ROLLBAR_ACCESS_TOKEN}''',
+  '''rollbar.init(os.environ["ROLLBAR_TOKEN"])''',
+]
+
+# --- BugSnag ------------------------------------------------------------------------------------
+# The notifier API key is embedded in shipped apps, so only a warning.
+
+[[rules]]
+id = "bugsnag-api-key"
+description = "BugSnag notifier API key (32 hex) after a BugSnag name"
+regex = '''(?i)bugsnag.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["bugsnag"]
+severity = "warning"
+tags = ["observability", "bugsnag"]
+gitleaksIds = []
+rotate = "BugSnag → Project settings → Notifier API key → Regenerate"
+examples = [
+  '''BUGSNAG_API_KEY={{hex:32}}''',
+  '''Bugsnag.start({ apiKey: "{{hex:32}}" })''',
+]
+negativeExamples = [
+  '''BUGSNAG_API_KEY=${BUGSNAG_API_KEY}''',
+  '''Bugsnag.start({ apiKey: "YOUR-API-KEY" })''',
+]
+
+# --- PagerDuty ----------------------------------------------------------------------------------
+# REST API keys are 20 characters (user tokens: u+ and 18), sent as "Token token=…". Events API
+# v2 integration (routing) keys are 32 hex.
+
+[[rules]]
+id = "pagerduty-api-key"
+description = "PagerDuty REST API key or user token (u+…) after a PagerDuty name or \"Token token=\""
+regex = '''(?i)(?:pager_?duty.{0,60}?|token\s+token=)(?<![A-Za-z0-9_+-])((?-i:u\+[A-Za-z0-9_+-]{18}|(?=[A-Za-z_+-]*[0-9])(?=[0-9_+-]*[A-Za-z])[A-Za-z0-9_+-]{20}))(?![A-Za-z0-9_+-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["pagerduty", "pager_duty", "token token="]
+severity = "error"
+tags = ["observability", "pagerduty"]
+gitleaksIds = []
+rotate = "PagerDuty → Integrations → API Access Keys (user tokens: My Profile → User Settings → API Access)"
+examples = [
+  '''PAGERDUTY_TOKEN={{alnum:18}}_4''',
+  '''curl -H "Authorization: Token token=u+{{base64url:18}}" https://api.pagerduty.com/users''',
+]
+negativeExamples = [
+  '''PAGERDUTY_TOKEN=${PAGERDUTY_TOKEN}''',
+  '''curl -H "Authorization: Token token=$PD_TOKEN" https://api.pagerduty.com/users''',
+]
+
+[[rules]]
+id = "pagerduty-integration-key"
+description = "PagerDuty Events API integration/routing key (32 hex) after a PagerDuty routing/integration/service-key name"
+regex = '''(?i)pager_?duty.{0,60}?(?:routing|integration|service)[_.-]?key.{0,20}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["pagerduty", "pager_duty"]
+severity = "error"
+tags = ["observability", "pagerduty"]
+gitleaksIds = []
+rotate = "PagerDuty → Services → the service → Integrations → the integration → regenerate the key"
+examples = [
+  '''PAGERDUTY_ROUTING_KEY={{hex:32}}''',
+  '''curl https://events.pagerduty.com/v2/enqueue -d '{"routing_key": "{{hex:32}}", "event_action": "trigger"}' ''',
+]
+negativeExamples = [
+  '''PAGERDUTY_ROUTING_KEY=${PAGERDUTY_ROUTING_KEY}''',
+  '''pagerduty_routing_key: "<integration-key>"''',
+]
+
+# --- Opsgenie -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "opsgenie-api-key"
+description = "Opsgenie API or integration key (GUID) after an Opsgenie name or \"GenieKey\""
+regex = '''(?i)(?:opsgenie.{0,60}?|geniekey\s+)(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["opsgenie", "geniekey"]
+severity = "error"
+tags = ["observability", "opsgenie"]
+gitleaksIds = []
+rotate = "Opsgenie → Settings → API key management (integration keys: Integrations → the integration)"
+examples = [
+  '''OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''curl -H "Authorization: GenieKey {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}" https://api.opsgenie.com/v2/alerts''',
+]
+negativeExamples = [
+  '''OPSGENIE_API_KEY=${OPSGENIE_API_KEY}''',
+  '''curl -H "Authorization: GenieKey $OPSGENIE_KEY" https://api.opsgenie.com/v2/alerts''',
+]
+
+# --- Axiom --------------------------------------------------------------------------------------
+# xaat- API tokens, xapt- personal tokens and the older xait- ingest tokens, each + a GUID.
+
+[[rules]]
+id = "axiom-token"
+description = "Axiom API token (xaat-), personal token (xapt-) or ingest token (xait-)"
+regex = '''(?<![A-Za-z0-9_-])xa[aip]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["xaat-", "xapt-", "xait-"]
+severity = "error"
+tags = ["observability", "axiom"]
+gitleaksIds = []
+rotate = "https://app.axiom.co/settings/api-tokens (personal tokens under Profile → Personal tokens)"
+examples = [
+  '''AXIOM_TOKEN=xaat-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''curl -H "Authorization: Bearer xapt-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}" https://api.axiom.co/v1/user''',
+]
+negativeExamples = [
+  '''AXIOM_TOKEN=xaat-...''',
+  '''AXIOM_TOKEN=xaat-{{hex:8}}''',
+]
+
+# --- Better Stack / Logtail ---------------------------------------------------------------------
+
+[[rules]]
+id = "betterstack-token"
+description = "Better Stack (Logtail / Better Uptime) source or API token (24 alphanumerics) after a Better Stack name"
+regex = '''(?i)(?:logtail|better[_.-]?stack|better[_.-]?uptime).{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{24}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["logtail", "betterstack", "better_stack", "better-stack", "betteruptime", "better_uptime", "better-uptime"]
+severity = "error"
+tags = ["observability", "betterstack"]
+gitleaksIds = []
+rotate = "Better Stack → Telemetry → Sources → the source → regenerate the token (API tokens: Settings → API tokens)"
+examples = [
+  '''LOGTAIL_SOURCE_TOKEN={{alnum:22}}8a''',
+  '''const logtail = new Logtail("{{alnum:22}}Z3");''',
+]
+negativeExamples = [
+  '''LOGTAIL_SOURCE_TOKEN=${LOGTAIL_SOURCE_TOKEN}''',
+  '''const logtail = new Logtail(process.env.LOGTAIL_TOKEN);''',
+]
+
+# --- Coralogix ----------------------------------------------------------------------------------
+# Send-Your-Data and API keys are GUIDs; newer keys may carry a cx…_ prefix (not confirmed).
+
+[[rules]]
+id = "coralogix-api-key"
+description = "Coralogix Send-Your-Data / private key or API key (GUID, or cxtp_/cxup_ key) after a Coralogix name"
+regex = '''(?i)coralogix.{0,60}?(?<![0-9A-Za-z_-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|cx[tu]p_[A-Za-z0-9]{20,60}))(?![0-9A-Za-z_-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["coralogix"]
+severity = "error"
+tags = ["observability", "coralogix"]
+gitleaksIds = []
+rotate = "Coralogix → Settings → API Keys"
+examples = [
+  '''CORALOGIX_PRIVATE_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''  coralogix_api_key: "cxtp_{{alnum:30}}"''',
+]
+negativeExamples = [
+  '''CORALOGIX_PRIVATE_KEY=${CORALOGIX_PRIVATE_KEY}''',
+  '''coralogix_domain = "eu2.coralogix.com"''',
+]
+
+# --- Instana ------------------------------------------------------------------------------------
+# Agent keys and API tokens are 22 base64url characters (length not confirmed for every kind).
+
+[[rules]]
+id = "instana-api-token"
+description = "IBM Instana API token or agent key (22 characters) after an Instana token/key name"
+regex = '''(?i)instana[\w.-]{0,30}?(?:token|key).{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{22}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["instana"]
+severity = "error"
+tags = ["observability", "instana"]
+gitleaksIds = []
+rotate = "Instana → Settings → Team settings → API tokens (agent keys: Agents → Installing Instana agents)"
+examples = [
+  '''INSTANA_AGENT_KEY={{base64url:20}}4k''',
+  '''export INSTANA_API_TOKEN="{{alnum:20}}7Q"''',
+]
+negativeExamples = [
+  '''INSTANA_AGENT_KEY=${INSTANA_AGENT_KEY}''',
+  '''instana_agent_key: "<agent key>"''',
+]
+
+# --- Checkly ------------------------------------------------------------------------------------
+# User API keys start with cu_ (length not confirmed; the rule asks for a Checkly name).
+
+[[rules]]
+id = "checkly-api-key"
+description = "Checkly user API key (cu_) after a Checkly name"
+regex = '''(?i)checkly.{0,60}?(?<![A-Za-z0-9_])((?-i:cu_[A-Za-z0-9]{24,64}))(?![A-Za-z0-9_])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["checkly"]
+severity = "error"
+tags = ["observability", "checkly"]
+gitleaksIds = []
+rotate = "https://app.checklyhq.com/settings/user/api-keys"
+examples = [
+  '''CHECKLY_API_KEY=cu_{{hex:32}}''',
+  '''pulumi config set checkly:apiKey cu_{{alnum:32}} --secret''',
+]
+negativeExamples = [
+  '''CHECKLY_API_KEY=cu_xxx''',
+  '''CHECKLY_API_KEY=${CHECKLY_API_KEY}''',
+]
+
+# --- Mezmo (LogDNA) -----------------------------------------------------------------------------
+
+[[rules]]
+id = "mezmo-ingestion-key"
+description = "Mezmo (LogDNA) ingestion or service key (32 hex) after a Mezmo/LogDNA name"
+regex = '''(?i)(?:logdna|mezmo).{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["logdna", "mezmo"]
+severity = "error"
+tags = ["observability", "mezmo"]
+gitleaksIds = []
+rotate = "Mezmo → Settings → Organization → API Keys (ingestion and service keys)"
+examples = [
+  '''LOGDNA_INGESTION_KEY={{hex:32}}''',
+  '''  mezmo_key: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''LOGDNA_INGESTION_KEY=${LOGDNA_INGESTION_KEY}''',
+  '''MZ_INGESTION_KEY=<mezmo-ingestion-key>''',
+]
+
+"""####),
         ("packages.toml", ####"""
-# Package registries: npm, PyPI, RubyGems, NuGet, Docker Hub, and registry auth in .npmrc/.yarnrc.
+# Package registries: npm, PyPI, RubyGems, NuGet, Docker Hub, crates.io, Hex, Packagist, Clojars,
+# CocoaPods trunk, pub.dev, Conan, JFrog Artifactory, Cloudsmith, packagecloud, Maven Central
+# (Sonatype), and registry auth in .npmrc / .yarnrc.yml / Bundler settings.
+# Files with a fixed layout (.npmrc _auth, .pypirc, settings.xml, NuGet.Config, docker config.json)
+# are in config-files.toml.
 
 [[rules]]
 id = "npm-access-token"
@@ -6852,7 +9280,9 @@ regex = '''(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])'''
 entropy = 3.0
 keywords = ["npm_"]
 severity = "error"
-tags = ["packages", "npm"]
+tags = ["package-registry", "npm"]
+gitleaksIds = ["npm-access-token"]
+rotate = "https://www.npmjs.com/settings/~/tokens (delete the token, then create a granular one)"
 examples = [
   '''//registry.npmjs.org/:_authToken=npm_{{alnum:36}}''',
   '''NPM_TOKEN=npm_{{alnum:36}}''',
@@ -6871,7 +9301,9 @@ secretGroup = 1
 entropy = 3.5
 keywords = ["_authToken", "npmAuthToken"]
 severity = "error"
-tags = ["packages", "npm"]
+tags = ["package-registry", "npm"]
+gitleaksIds = []
+rotate = "Revoke it at the registry that issued it (npm: https://www.npmjs.com/settings/~/tokens; GitHub Packages: https://github.com/settings/tokens; others: the registry's user profile)"
 examples = [
   '''//npm.pkg.example.com/:_authToken={{base64:48}}''',
   '''  npmAuthToken: "{{base64url:40}}"''',
@@ -6888,7 +9320,9 @@ regex = '''(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}(?![A-Za-
 entropy = 3.5
 keywords = ["pypi-AgEIcHlwaS5vcmc"]
 severity = "error"
-tags = ["packages", "pypi", "python"]
+tags = ["package-registry", "pypi", "python"]
+gitleaksIds = ["pypi-upload-token"]
+rotate = "https://pypi.org/manage/account/token/"
 examples = [
   '''password = pypi-AgEIcHlwaS5vcmc{{base64url:160}}''',
   '''TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmcCJ{{base64url:150}}''',
@@ -6905,7 +9339,9 @@ regex = '''(?<![A-Za-z0-9_-])pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}(?
 entropy = 3.5
 keywords = ["pypi-AgENdGVzdC5weXBpLm9yZw"]
 severity = "warning"
-tags = ["packages", "pypi", "python"]
+tags = ["package-registry", "pypi", "python"]
+gitleaksIds = []
+rotate = "https://test.pypi.org/manage/account/token/"
 examples = [
   '''password = pypi-AgENdGVzdC5weXBpLm9yZw{{base64url:160}}''',
   '''TWINE_PASSWORD="pypi-AgENdGVzdC5weXBpLm9yZwIk{{base64url:140}}"''',
@@ -6922,7 +9358,9 @@ regex = '''(?<![A-Za-z0-9_])rubygems_[0-9a-f]{48}(?![A-Za-z0-9_])'''
 entropy = 3.0
 keywords = ["rubygems_"]
 severity = "error"
-tags = ["packages", "rubygems", "ruby"]
+tags = ["package-registry", "rubygems", "ruby"]
+gitleaksIds = ["rubygems-api-token"]
+rotate = "https://rubygems.org/profile/api_keys"
 examples = [
   ''':rubygems_api_key: rubygems_{{hex:48}}''',
   '''GEM_HOST_API_KEY=rubygems_{{hex:48}}''',
@@ -6939,7 +9377,9 @@ regex = '''(?<![A-Za-z0-9])oy2[a-z0-9]{43}(?![A-Za-z0-9])'''
 entropy = 3.5
 keywords = ["oy2"]
 severity = "error"
-tags = ["packages", "nuget", "dotnet"]
+tags = ["package-registry", "nuget", "dotnet"]
+gitleaksIds = []
+rotate = "https://www.nuget.org/account/apikeys"
 examples = [
   '''dotnet nuget push app.nupkg --api-key oy2{{alnumlower:43}} --source https://api.nuget.org/v3/index.json''',
   '''NUGET_API_KEY=oy2{{alnumlower:43}}''',
@@ -6956,7 +9396,9 @@ regex = '''(?<![A-Za-z0-9_-])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64}(?![A-Za-z0-9_
 entropy = 3.5
 keywords = ["dckr_pat_", "dckr_oat_"]
 severity = "error"
-tags = ["packages", "docker"]
+tags = ["package-registry", "docker"]
+gitleaksIds = []
+rotate = "https://app.docker.com/settings/personal-access-tokens (organization tokens: Organization settings → Access tokens)"
 examples = [
   '''echo dckr_pat_{{base64url:27}} | docker login -u acme --password-stdin''',
   '''DOCKERHUB_TOKEN=dckr_oat_{{alnum:32}}''',
@@ -6964,6 +9406,329 @@ examples = [
 negativeExamples = [
   '''DOCKERHUB_TOKEN=dckr_pat_...''',
   '''DOCKERHUB_TOKEN=dckr_pat_{{alnum:10}}''',
+]
+
+# --- npm / Yarn (continued) -------------------------------------------------------------------------
+
+[[rules]]
+id = "yarnrc-auth-ident"
+description = "Yarn Berry registry credentials in .yarnrc.yml (npmAuthIdent: user:password, or its base64)"
+regex = '''(?i)npmAuthIdent["']?\s*:\s*["']?((?-i:[A-Za-z0-9._%+@-]{1,100}:(?!//)[^\s"'${}]{6,200}|(?=[A-Za-z0-9+/]*[0-9])[A-Za-z0-9+/]{16,300}={0,2}))(?=["'\s]|$)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["npmAuthIdent"]
+severity = "error"
+tags = ["package-registry", "npm", "yarn"]
+gitleaksIds = []
+rotate = "Change the password (or revoke the token) at the registry, and switch to npmAuthToken with a scoped token"
+examples = [
+  '''  npmAuthIdent: "ci-bot:{{alnum:24}}"''',
+  '''npmAuthIdent: {{base64:40}}''',
+]
+negativeExamples = [
+  '''  npmAuthIdent: "${NPM_AUTH_IDENT}"''',
+  '''  npmAuthIdent: "username:password"''',
+]
+  [[rules.allowlists]]
+  description = "placeholder credentials"
+  regexTarget = "secret"
+  stopwords = ["password", "passwd", "changeme", "example", "placeholder", "secret"]
+
+# --- Ruby Bundler -------------------------------------------------------------------------------
+# Bundler reads per-host source credentials from BUNDLE_<HOST with . as __> (env or .bundle/config).
+
+[[rules]]
+id = "bundler-source-credentials"
+description = "Bundler gem-source credentials (BUNDLE_GEMS__EXAMPLE__COM: user:password or a token)"
+regex = '''(?<![A-Za-z0-9_])BUNDLE_(?:[A-Z0-9-]{1,63}__){1,6}[A-Z0-9-]{1,63}["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9._%+@-]{1,100}:(?!//)[^\s"'${}]{6,200}|(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{20,200})(?=["'\s]|$)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["BUNDLE_"]
+severity = "error"
+tags = ["package-registry", "rubygems", "bundler"]
+gitleaksIds = ["sidekiq-secret"]
+rotate = "Rotate the credential at the gem source (Sidekiq Pro/Enterprise: ask Contributed Systems for a new one; GitHub Packages: https://github.com/settings/tokens) and run bundle config unset for the host"
+examples = [
+  '''BUNDLE_GEMS__CONTRIBSYS__COM: "{{hex:8}}:{{hex:8}}"''',
+  '''export BUNDLE_RUBYGEMS__PKG__GITHUB__COM=ci-bot:{{alnum:30}}''',
+]
+negativeExamples = [
+  '''BUNDLE_MIRROR__HTTPS://RUBYGEMS__ORG/: "https://gems.internal.example.org"''',
+  '''BUNDLE_BUILD__NOKOGIRI: "--use-system-libraries"''',
+  '''BUNDLE_GEMS__CONTRIBSYS__COM: "${SIDEKIQ_CREDENTIALS}"''',
+]
+
+# --- Rust, Elixir, PHP, Clojure, CocoaPods, Dart, C/C++ -------------------------------------------
+
+[[rules]]
+id = "crates-io-api-token"
+description = "crates.io API token (cio + 32 alphanumerics)"
+regex = '''(?<![A-Za-z0-9_])cio[A-Za-z0-9]{32}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["cio"]
+severity = "error"
+tags = ["package-registry", "crates-io", "rust"]
+gitleaksIds = []
+rotate = "https://crates.io/settings/tokens"
+examples = [
+  '''CARGO_REGISTRY_TOKEN=cio{{alnum:32}}''',
+  '''[registry]
+token = "cio{{alnum:32}}"''',
+]
+negativeExamples = [
+  '''CARGO_REGISTRY_TOKEN=cioXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX''',
+  '''let ratio = audiocodec.cio{{lower:12}}()''',
+]
+
+[[rules]]
+id = "hex-api-key"
+description = "Hex.pm API or organization key (32 hex) after a Hex key name"
+regex = '''(?i)(?:hex[_.-]?(?:pm[_.-]?)?api[_.-]?key|hexpm[_.-]?(?:key|token|secret)|hex[_.-]organization[_.-]key|hex[_.-]repo[_.-]key).{0,30}?(?<![0-9A-Za-z])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["hex_api", "hex-api", "hexapi", "hex_pm", "hexpm", "hex_organization", "hex-organization", "hex_repo_key"]
+severity = "error"
+tags = ["package-registry", "hex", "elixir"]
+gitleaksIds = []
+rotate = "Revoke it at https://hex.pm/dashboard/keys (or mix hex.user key revoke NAME; organization keys: mix hex.organization key ORG revoke NAME)"
+examples = [
+  '''HEX_API_KEY={{hex:30}}c9''',
+  '''export HEX_ORGANIZATION_KEY="{{hex:30}}0d"''',
+]
+negativeExamples = [
+  '''HEX_API_KEY: ${{ secrets.HEX_API_KEY }}''',
+  '''"jason": {:hex, :jason, "1.4.1", "{{hex:64}}", [:mix], [], "hexpm", "{{hex:64}}"},''',
+]
+
+[[rules]]
+id = "packagist-token"
+description = "Private Packagist authentication token (packagist_ort_/out_/uut_ + 60 hex + 8-hex CRC32)"
+regex = '''(?<![A-Za-z0-9_])packagist_[a-z]{3}_[0-9a-f]{68}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["packagist_"]
+severity = "error"
+tags = ["package-registry", "packagist", "php"]
+gitleaksIds = []
+rotate = "Regenerate it in Private Packagist: organization tokens under Settings → Authentication tokens, user tokens on your profile page"
+examples = [
+  '''composer config --global --auth http-basic.repo.packagist.com token packagist_ort_{{hex:68}}''',
+  '''COMPOSER_AUTH='{"http-basic": {"repo.packagist.com": {"username": "token", "password": "packagist_uut_{{hex:68}}"}}}' ''',
+]
+negativeExamples = [
+  '''COMPOSER_AUTH_TOKEN=packagist_ort_...''',
+  '''COMPOSER_AUTH_TOKEN=packagist_out_{{hex:20}}''',
+]
+
+[[rules]]
+id = "clojars-deploy-token"
+description = "Clojars deploy token (CLOJARS_ + 60 hex)"
+regex = '''(?<![A-Za-z0-9_])CLOJARS_[0-9a-f]{60}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["CLOJARS_"]
+severity = "error"
+tags = ["package-registry", "clojars", "clojure"]
+gitleaksIds = ["clojars-api-token"]
+rotate = "https://clojars.org/tokens"
+examples = [
+  '''CLOJARS_PASSWORD=CLOJARS_{{hex:60}}''',
+  '''{:repositories [["clojars" {:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_{{hex:60}}"}]]}''',
+]
+negativeExamples = [
+  '''CLOJARS_PASSWORD=CLOJARS_...''',
+  '''CLOJARS_USERNAME=acme-ci-deployer-account''',
+]
+
+[[rules]]
+id = "cocoapods-trunk-token"
+description = "CocoaPods trunk session token (32 hex) after a trunk name or trunk.cocoapods.org"
+regex = '''(?i)(?:cocoapods[_.-]?trunk[_.-]?token|trunk\.cocoapods\.org).{0,80}?(?<![0-9A-Za-z])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["cocoapods"]
+severity = "error"
+tags = ["package-registry", "cocoapods", "swift"]
+gitleaksIds = []
+rotate = "End the session with pod trunk me clean-sessions --all, then pod trunk register again"
+examples = [
+  '''COCOAPODS_TRUNK_TOKEN={{hex:30}}e1''',
+  '''machine trunk.cocoapods.org login ci@example.org password {{hex:30}}7a''',
+]
+negativeExamples = [
+  '''COCOAPODS_TRUNK_TOKEN: ${{ secrets.COCOAPODS_TRUNK_TOKEN }}''',
+  '''source 'https://cdn.cocoapods.org/' ''',
+]
+
+[[rules]]
+id = "dart-pub-credentials"
+description = "Dart/Flutter pub credentials file (pub-credentials.json OAuth refresh token, or pub-tokens.json repository token)"
+regex = '''(?|"refreshToken"\s*:\s*"(1//[A-Za-z0-9_-]{30,300})"|"token"\s*:\s*"([^"\s${}]{16,500})")'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["refreshToken", '"token"']
+path = '''(?i)(?:^|[/\\])(?:pub-credentials|credentials|pub-tokens)\.json$'''
+severity = "error"
+tags = ["package-registry", "pub-dev", "dart"]
+gitleaksIds = []
+rotate = "Run dart pub logout and revoke \"Dart pub client\" at https://myaccount.google.com/permissions; for repository tokens, revoke at the repository and run dart pub token remove URL"
+examples = [
+  '''{"accessToken":"ya29.{{base64url:80}}","refreshToken":"1//0{{base64url:60}}","tokenEndpoint":"https://accounts.google.com/o/oauth2/token","scopes":["openid","https://www.googleapis.com/auth/userinfo.email"],"expiration":1700000000000}''',
+  '''{"version":1,"hosted":[{"url":"https://dart.cloudsmith.io/acme/app/","token":"{{alnum:40}}"}]}''',
+]
+negativeExamples = [
+  '''{"version":1,"hosted":[{"url":"https://dart.cloudsmith.io/acme/app/","env":"CLOUDSMITH_TOKEN"}]}''',
+  '''{"refreshToken":"1//..."}''',
+]
+
+[[rules]]
+id = "conan-remote-password"
+description = "Conan remote password or token (CONAN_PASSWORD[_REMOTE], conan remote login -p)"
+regex = '''(?i)(?:conan[_.-]?(?:login[_.-]?)?password(?:_[A-Za-z0-9_]{1,40})?["']?[ \t]*[=:][ \t]*["']?|conan[ \t]+(?:remote[ \t]+login|user)\b.{0,80}?[ \t](?:-p|--password)[ =]["']?)([^\s"'${}]{8,200})'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["conan"]
+severity = "error"
+tags = ["package-registry", "conan", "cpp"]
+gitleaksIds = []
+rotate = "Change the password or revoke the token at the Conan remote (e.g. Artifactory: Edit Profile / Access Tokens), then conan remote logout"
+examples = [
+  '''CONAN_PASSWORD_ARTIFACTORY={{alnum:24}}''',
+  '''conan remote login artifactory ci-bot -p {{alnum:20}}''',
+]
+negativeExamples = [
+  '''conan remote login artifactory ci-bot -p $CONAN_PASSWORD''',
+  '''CONAN_PASSWORD=${{ secrets.CONAN_PASSWORD }}''',
+]
+
+# --- JFrog Artifactory ------------------------------------------------------------------------------
+
+[[rules]]
+id = "artifactory-api-key"
+description = "JFrog Artifactory API key (AKCp + 69 alphanumerics; deprecated by JFrog but still honoured)"
+regex = '''(?<![A-Za-z0-9_])AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["AKCp"]
+severity = "error"
+tags = ["package-registry", "jfrog", "artifactory"]
+gitleaksIds = ["artifactory-api-key", "jfrog-api-key"]
+rotate = "Revoke it under Edit Profile → API Key in the JFrog Platform, and move to access tokens"
+examples = [
+  '''ARTIFACTORY_API_KEY=AKCp{{alnum:69}}''',
+  '''curl -H "X-JFrog-Art-Api: AKCp{{alnum:69}}" https://acme.jfrog.io/artifactory/api/repositories''',
+]
+negativeExamples = [
+  '''ARTIFACTORY_API_KEY=AKCp...''',
+  '''ARTIFACTORY_API_KEY=AKCp{{alnum:30}}''',
+]
+
+[[rules]]
+id = "artifactory-reference-token"
+description = "JFrog Artifactory reference token (cmVmdGtu = base64 \"reftkn\", 64 characters)"
+regex = '''(?<![A-Za-z0-9_])cmVmdGtu[A-Za-z0-9]{56}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["cmVmdGtu"]
+severity = "error"
+tags = ["package-registry", "jfrog", "artifactory"]
+gitleaksIds = ["artifactory-reference-token"]
+rotate = "Revoke it under Administration → User Management → Access Tokens (or Edit Profile → Identity Tokens) in the JFrog Platform"
+examples = [
+  '''ARTIFACTORY_ACCESS_TOKEN=cmVmdGtuOjAxOjE3{{alnum:48}}''',
+  '''  //acme.jfrog.io/artifactory/api/npm/npm/:_authToken=cmVmdGtu{{alnum:56}}''',
+]
+negativeExamples = [
+  '''ARTIFACTORY_ACCESS_TOKEN=cmVmdGtu...''',
+  '''ARTIFACTORY_ACCESS_TOKEN=cmVmdGtu{{alnum:20}}''',
+]
+
+[[rules]]
+id = "jfrog-identity-token"
+description = "JFrog identity token or API key in the bare lowercase form (64 or 73 characters) after a JFrog/Artifactory token name"
+regex = '''(?i)(?:jfrog|artifactory)[\w.-]{0,20}?(?:token|api[_.-]?key|password|secret).{0,30}?(?<![0-9A-Za-z])((?-i:(?=[a-z]*[0-9])(?=[0-9]*[a-z])(?:[a-z0-9]{64}|[a-z0-9]{73})))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["jfrog", "artifactory"]
+severity = "error"
+tags = ["package-registry", "jfrog", "artifactory"]
+gitleaksIds = ["jfrog-identity-token", "jfrog-api-key"]
+rotate = "Revoke it under Edit Profile → Identity Tokens (or Administration → User Management → Access Tokens) in the JFrog Platform"
+examples = [
+  '''JFROG_ACCESS_TOKEN={{alnumlower:62}}7x''',
+  '''artifactory_password: "{{alnumlower:60}}q4m2"''',
+]
+negativeExamples = [
+  '''JFROG_ACCESS_TOKEN=${{ secrets.JFROG_ACCESS_TOKEN }}''',
+  '''artifactory_token_sha256 = "{{hex:64}}"''',
+]
+  [[rules.allowlists]]
+  description = "checksums Artifactory reports next to artifact names"
+  regexTarget = "line"
+  regexes = ['''(?i)checksum|sha-?\d|digest''']
+
+# --- Cloudsmith / packagecloud ----------------------------------------------------------------------
+
+[[rules]]
+id = "cloudsmith-api-key"
+description = "Cloudsmith API key (40 hex) near a Cloudsmith name"
+regex = '''(?i)(?|cloudsmith.{0,50}?(?<![0-9A-Za-z#@/])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z])|(?<=token:|token=|token |apikey:|api-key:)((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z]).{0,80}?cloudsmith)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["cloudsmith"]
+severity = "error"
+tags = ["package-registry", "cloudsmith"]
+gitleaksIds = []
+rotate = "Refresh the key at https://cloudsmith.io/user/settings/api/ (service accounts: the workspace's Services page)"
+examples = [
+  '''CLOUDSMITH_API_KEY={{hex:38}}d3''',
+  '''pip install --index-url https://token:{{hex:38}}9a@dl.cloudsmith.io/basic/acme/app/python/simple/ app''',
+]
+negativeExamples = [
+  '''CLOUDSMITH_API_KEY=${CLOUDSMITH_API_KEY}''',
+  '''cloudsmith push deb acme/app/ubuntu/jammy app_1.0_amd64.deb  # sha1 {{hex:40}}''',
+]
+  [[rules.allowlists]]
+  description = "checksums next to a Cloudsmith name"
+  regexTarget = "line"
+  regexes = ['''(?i)checksum|\bsha\d*\b|digest|commit''']
+
+[[rules]]
+id = "packagecloud-token"
+description = "packagecloud.io API token (48 hex) near a packagecloud name"
+regex = '''(?i)(?|packagecloud.{0,50}?(?<![0-9A-Za-z#@/])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{48}))(?![0-9A-Za-z])|(?<![0-9A-Za-z#@/])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{48}))(?![0-9A-Za-z]).{0,80}?packagecloud\.io)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["packagecloud"]
+severity = "error"
+tags = ["package-registry", "packagecloud"]
+gitleaksIds = []
+rotate = "Regenerate it at https://packagecloud.io/api_token"
+examples = [
+  '''PACKAGECLOUD_TOKEN={{hex:46}}b8''',
+  '''curl -u {{hex:46}}5c: https://packagecloud.io/api/v1/repos/acme/app/packages.json''',
+]
+negativeExamples = [
+  '''PACKAGECLOUD_TOKEN=$PACKAGECLOUD_TOKEN''',
+  '''packagecloud_repo = "acme/app"''',
+]
+
+# --- Maven Central (Sonatype) -------------------------------------------------------------------------
+
+[[rules]]
+id = "sonatype-publishing-credentials"
+description = "Maven Central / OSSRH publishing password or user token (ossrhPassword, mavenCentralPassword, SONATYPE_PASSWORD, …)"
+regex = '''(?i)(?:ossrh|sonatype|maven[_.-]?central|central[_.-]?portal)[\w.-]{0,20}?(?:password|token)(?!["']?\s*[=:]\s*["']?(?:username|user)\b)["']?[ \t]*[=:][ \t]*["']?([^\s"'${}]{8,200})'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["ossrh", "sonatype", "mavencentral", "maven_central", "maven-central", "central_portal", "central-portal", "centralportal"]
+severity = "error"
+tags = ["package-registry", "maven-central", "sonatype"]
+gitleaksIds = []
+rotate = "Generate a new user token at https://central.sonatype.com/account (this revokes the old one); legacy OSSRH: Profile → User Token at https://s01.oss.sonatype.org"
+examples = [
+  '''ossrhPassword={{alnum:24}}''',
+  '''ORG_GRADLE_PROJECT_mavenCentralPassword="{{base64url:44}}"''',
+]
+negativeExamples = [
+  '''ossrhPassword=${OSSRH_PASSWORD}''',
+  '''  password: ${{ secrets.SONATYPE_PASSWORD }}''',
 ]
 
 """####),
@@ -7987,6 +10752,1555 @@ negativeExamples = [
 ]
 
 """####),
+        ("saas-apps.toml", ####"""
+# SaaS application APIs: work management, CRM and support, forms, CMS, search, design, automation
+# webhooks, documents and developer platforms.
+#
+# Prefixed tokens match alone, with look-arounds as word boundaries. Prefix-less keys are
+# context-keyed: a provider word (the keyword), then at most a short stretch of the same line, then
+# the key in group 1. Linear, Notion, Postman, Doppler and Airtable are in saas.toml; Atlassian
+# (Jira/Confluence) is in vcs.toml.
+
+# --- Asana --------------------------------------------------------------------------------------
+# Personal access tokens: <version>/<user id>[/<token id>]:<32 characters>.
+
+[[rules]]
+id = "asana-personal-access-token"
+description = "Asana personal access token (1/… or 2/…/…:32 characters) after an Asana name"
+regex = '''(?i)asana.{0,60}?(?<![0-9/])((?-i:[0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["asana"]
+severity = "error"
+tags = ["saas", "asana"]
+gitleaksIds = []
+rotate = "https://app.asana.com/0/my-apps (Personal access tokens → Revoke)"
+examples = [
+  '''ASANA_ACCESS_TOKEN=2/{{digits:16}}/{{digits:16}}:{{hex:32}}''',
+  '''client = asana.Client.access_token("1/{{digits:16}}:{{hex:32}}")''',
+]
+negativeExamples = [
+  '''ASANA_ACCESS_TOKEN=${ASANA_ACCESS_TOKEN}''',
+  '''ASANA_ACCESS_TOKEN=1/{{digits:16}}:xxxx''',
+]
+
+[[rules]]
+id = "asana-client-secret"
+description = "Asana OAuth app client secret (32 alphanumerics) after an Asana secret name"
+regex = '''(?i)asana[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9])((?-i:(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["asana"]
+severity = "error"
+tags = ["saas", "asana"]
+gitleaksIds = ["asana-client-secret"]
+rotate = "https://app.asana.com/0/my-apps (the app → OAuth → Reset client secret)"
+examples = [
+  '''ASANA_CLIENT_SECRET={{hex:32}}''',
+  '''  asana_client_secret: "{{alnumlower:30}}k7"''',
+]
+negativeExamples = [
+  '''ASANA_CLIENT_SECRET=${ASANA_CLIENT_SECRET}''',
+  '''ASANA_CLIENT_ID={{digits:16}}''',
+]
+
+# --- ClickUp ------------------------------------------------------------------------------------
+# Personal tokens: pk_<user id>_<32 upper-case alphanumerics>. "pk_" is too common a keyword, so
+# the rule runs on files that mention ClickUp.
+
+[[rules]]
+id = "clickup-personal-token"
+description = "ClickUp personal API token (pk_<user id>_<32 characters>) in a file that mentions ClickUp"
+regex = '''(?<![A-Za-z0-9_])pk_[0-9]{6,10}_[A-Z0-9]{32}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["clickup"]
+severity = "error"
+tags = ["saas", "clickup"]
+gitleaksIds = []
+rotate = "ClickUp → Settings → Apps → API Token → Regenerate"
+examples = [
+  '''CLICKUP_API_TOKEN=pk_{{digits:8}}_{{alnumupper:32}}''',
+  '''headers = {"Authorization": "pk_{{digits:7}}_{{alnumupper:32}}"}  # api.clickup.com''',
+]
+negativeExamples = [
+  '''CLICKUP_API_TOKEN=pk_12345678_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX''',
+  '''CLICKUP_API_TOKEN=pk_{{digits:8}}_{{alnumupper:10}}''',
+]
+
+# --- Trello -------------------------------------------------------------------------------------
+# Current user tokens: ATTA + 64 lower-case hex + 8 upper-case hex; older tokens are 64 hex.
+
+[[rules]]
+id = "trello-api-token"
+description = "Trello user token (ATTA… or 64 hex) in a file that mentions Trello"
+regex = '''(?|(?<![A-Za-z0-9_])(ATTA[0-9a-f]{64}[0-9A-F]{8})(?![A-Za-z0-9_])|(?i:trello).{0,60}?token.{0,20}?(?<![A-Za-z0-9])([0-9a-f]{64})(?![A-Za-z0-9]))'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["trello"]
+severity = "error"
+tags = ["saas", "trello"]
+gitleaksIds = []
+rotate = "https://trello.com/my/account → Applications → Revoke (or the Power-Up admin page → API key → regenerate)"
+examples = [
+  '''TRELLO_TOKEN=ATTA{{hex:64}}{{hexupper:8}}''',
+  '''trello_token = "{{hex:64}}"''',
+]
+negativeExamples = [
+  '''TRELLO_TOKEN=${TRELLO_TOKEN}''',
+  '''TRELLO_API_KEY={{hex:32}}''',
+]
+
+# --- HubSpot ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "hubspot-private-app-token"
+description = "HubSpot private app / personal access token (pat-na1-, pat-eu1- … + GUID)"
+regex = '''(?<![A-Za-z0-9_-])pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["pat-na", "pat-eu", "pat-ap"]
+severity = "error"
+tags = ["saas", "hubspot"]
+gitleaksIds = []
+rotate = "HubSpot → Settings → Integrations → Private Apps → the app → Auth → Rotate"
+examples = [
+  '''HUBSPOT_ACCESS_TOKEN=pat-na1-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''client = HubSpot(access_token="pat-eu1-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}")''',
+]
+negativeExamples = [
+  '''HUBSPOT_ACCESS_TOKEN=pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx''',
+  '''HUBSPOT_ACCESS_TOKEN=pat-na1-{{hex:8}}''',
+]
+
+[[rules]]
+id = "hubspot-legacy-api-key"
+description = "HubSpot legacy API key (hapikey, GUID) after a HubSpot/hapikey name"
+regex = '''(?i)(?:hubspot|hapi_?key).{0,60}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["hubspot", "hapikey", "hapi_key"]
+severity = "error"
+tags = ["saas", "hubspot"]
+gitleaksIds = ["hubspot-api-key"]
+rotate = "HubSpot → Settings → Integrations → API key → Deactivate (migrate to a private app)"
+examples = [
+  '''HUBSPOT_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''url = "https://api.hubapi.com/contacts/v1/lists/all/contacts/all?hapikey={{hexupper:8}}-{{hexupper:4}}-{{hexupper:4}}-{{hexupper:4}}-{{hexupper:12}}"''',
+]
+negativeExamples = [
+  '''HUBSPOT_API_KEY=${HUBSPOT_API_KEY}''',
+  '''HUBSPOT_PORTAL_ID=12345678''',
+]
+
+# --- Salesforce ---------------------------------------------------------------------------------
+# Session/access tokens: the org id (00D…) "!" and ~96 characters. Refresh tokens start 5AEP861.
+
+[[rules]]
+id = "salesforce-access-token"
+description = "Salesforce session / OAuth access token (00D…!…)"
+regex = '''(?<![A-Za-z0-9_])00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,120}(?![A-Za-z0-9._])'''
+entropy = 3.5
+keywords = ["salesforce", "force.com", "sfdx"]
+severity = "error"
+tags = ["saas", "salesforce"]
+gitleaksIds = []
+rotate = "Salesforce Setup → Session Management → Remove the session (OAuth: Connected Apps OAuth Usage → Revoke)"
+examples = [
+  '''SF_ACCESS_TOKEN=00D{{alnum:15}}!AQ{{alnum:94}}  # instance https://acme.my.salesforce.com''',
+  '''sf = Salesforce(instance_url="https://acme.my.salesforce.com", session_id="00D{{alnum:12}}!AR{{alnum:94}}")''',
+]
+negativeExamples = [
+  '''session_id = "00D000000000000!AQ..."  # salesforce''',
+  '''SF_ACCESS_TOKEN=00D{{alnum:15}}  # salesforce org id''',
+]
+
+[[rules]]
+id = "salesforce-refresh-token"
+description = "Salesforce OAuth refresh token (5AEP861…)"
+regex = '''(?<![A-Za-z0-9_.])5AEP861[A-Za-z0-9._]{70,150}(?![A-Za-z0-9._])'''
+entropy = 3.5
+keywords = ["5AEP861"]
+severity = "error"
+tags = ["saas", "salesforce"]
+gitleaksIds = []
+rotate = "Salesforce Setup → Connected Apps OAuth Usage → the app → Revoke (or the user's Connected Apps list)"
+examples = [
+  '''SF_REFRESH_TOKEN=5AEP861{{base64url:80}}''',
+  '''  refresh_token: "5AEP861{{alnum:90}}"''',
+]
+negativeExamples = [
+  '''SF_REFRESH_TOKEN=5AEP861...''',
+  '''SF_REFRESH_TOKEN=5AEP861{{alnum:20}}''',
+]
+
+# --- Zendesk / Freshdesk ------------------------------------------------------------------------
+
+[[rules]]
+id = "zendesk-api-token"
+description = "Zendesk API token (40 alphanumerics) after a Zendesk name"
+regex = '''(?i)zendesk.{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["zendesk"]
+severity = "error"
+tags = ["saas", "zendesk"]
+gitleaksIds = ["zendesk-secret-key"]
+rotate = "Zendesk Admin Center → Apps and integrations → APIs → Zendesk API → the token → Delete"
+examples = [
+  '''ZENDESK_API_TOKEN={{alnum:38}}7d''',
+  '''curl https://acme.zendesk.com/api/v2/tickets.json -u ops@example.org/token:{{alnum:38}}Q1''',
+]
+negativeExamples = [
+  '''ZENDESK_API_TOKEN=${ZENDESK_API_TOKEN}''',
+  '''ZENDESK_SUBDOMAIN=acme''',
+]
+
+[[rules]]
+id = "freshdesk-api-key"
+description = "Freshdesk API key (20 alphanumerics) after a Freshdesk name"
+regex = '''(?i)freshdesk.{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{20}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["freshdesk"]
+severity = "error"
+tags = ["saas", "freshdesk"]
+gitleaksIds = []
+rotate = "Freshdesk → Profile settings → Your API Key → Reset"
+examples = [
+  '''FRESHDESK_API_KEY={{alnum:18}}4x''',
+  '''  freshdesk_key: "{{alnum:18}}Z9"''',
+]
+negativeExamples = [
+  '''FRESHDESK_API_KEY=${FRESHDESK_API_KEY}''',
+  '''FRESHDESK_DOMAIN=acme.freshdesk.com''',
+]
+
+# --- Typeform -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "typeform-personal-access-token"
+description = "Typeform personal access token (tfp_)"
+regex = '''(?<![A-Za-z0-9_])tfp_[A-Za-z0-9_.=-]{40,64}(?![A-Za-z0-9_.=-])'''
+entropy = 3.5
+keywords = ["tfp_"]
+severity = "error"
+tags = ["saas", "typeform"]
+gitleaksIds = ["typeform-api-token"]
+rotate = "https://admin.typeform.com/account#/section/tokens"
+examples = [
+  '''TYPEFORM_TOKEN=tfp_{{alnum:44}}_{{alnum:14}}''',
+  '''headers = {"Authorization": "Bearer tfp_{{base64url:50}}"}''',
+]
+negativeExamples = [
+  '''TYPEFORM_TOKEN=tfp_...''',
+  '''TYPEFORM_TOKEN=tfp_{{alnum:12}}''',
+]
+
+# --- Contentful ---------------------------------------------------------------------------------
+
+[[rules]]
+id = "contentful-personal-access-token"
+description = "Contentful Management API personal access token (CFPAT-)"
+regex = '''(?<![A-Za-z0-9_-])CFPAT-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["CFPAT-"]
+severity = "error"
+tags = ["saas", "contentful"]
+gitleaksIds = []
+rotate = "https://app.contentful.com/account/profile/cma_tokens"
+examples = [
+  '''CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{base64url:43}}''',
+  '''client = contentful_management.Client("CFPAT-{{alnum:43}}")''',
+]
+negativeExamples = [
+  '''CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-...''',
+  '''CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{alnum:20}}''',
+]
+
+[[rules]]
+id = "contentful-delivery-token"
+description = "Contentful Delivery/Preview API access token (43 characters) after a Contentful token name; delivery tokens read published content, so only a warning"
+regex = '''(?i)contentful.{0,40}?(?:delivery|preview|access)[\w.-]{0,20}?token.{0,20}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{43}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["contentful"]
+severity = "warning"
+tags = ["saas", "contentful"]
+gitleaksIds = ["contentful-delivery-api-token"]
+rotate = "Contentful → Settings → API keys → the key → regenerate or delete"
+examples = [
+  '''CONTENTFUL_DELIVERY_TOKEN={{base64url:41}}8k''',
+  '''CONTENTFUL_PREVIEW_ACCESS_TOKEN="{{alnum:41}}Q3"''',
+]
+negativeExamples = [
+  '''CONTENTFUL_DELIVERY_TOKEN=${CONTENTFUL_DELIVERY_TOKEN}''',
+  '''CONTENTFUL_SPACE_ID={{alnumlower:12}}''',
+]
+
+# --- Sanity -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "sanity-api-token"
+description = "Sanity API token (sk + long alphanumerics) after a Sanity name"
+regex = '''(?i)sanity.{0,60}?(?<![A-Za-z0-9])((?-i:sk[A-Za-z0-9]{70,200}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 4.0
+keywords = ["sanity"]
+severity = "error"
+tags = ["saas", "sanity"]
+gitleaksIds = []
+rotate = "https://www.sanity.io/manage → the project → API → Tokens → Delete"
+examples = [
+  '''SANITY_API_TOKEN=sk{{alnum:180}}''',
+  '''const client = sanityClient({projectId: "{{alnumlower:8}}", token: "sk{{alnum:80}}"})''',
+]
+negativeExamples = [
+  '''SANITY_API_TOKEN=${SANITY_API_TOKEN}''',
+  '''SANITY_API_TOKEN=sk...''',
+]
+
+# --- Storyblok ----------------------------------------------------------------------------------
+# Access tokens: 22 alphanumerics + "tt"; personal access tokens add -<digits>-<20 characters>.
+
+[[rules]]
+id = "storyblok-personal-access-token"
+description = "Storyblok Management API personal access token after a Storyblok name"
+regex = '''(?i)storyblok.{0,60}?(?<![A-Za-z0-9_-])((?-i:[A-Za-z0-9]{22}tt-[0-9]{5,7}-[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["storyblok"]
+severity = "error"
+tags = ["saas", "storyblok"]
+gitleaksIds = []
+rotate = "Storyblok → My account → Account settings → Personal access token → Delete"
+examples = [
+  '''STORYBLOK_OAUTH_TOKEN={{alnum:22}}tt-{{digits:6}}-{{base64url:20}}''',
+  '''storyblok login --token {{alnum:22}}tt-{{digits:6}}-{{alnum:20}} --region eu''',
+]
+negativeExamples = [
+  '''STORYBLOK_OAUTH_TOKEN=${STORYBLOK_OAUTH_TOKEN}''',
+  '''STORYBLOK_OAUTH_TOKEN={{alnum:22}}tt''',
+]
+
+[[rules]]
+id = "storyblok-access-token"
+description = "Storyblok Content Delivery access token (22 alphanumerics + tt) after a Storyblok name; public tokens are readable by design, so only a warning"
+regex = '''(?i)storyblok.{0,60}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{22}tt))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["storyblok"]
+severity = "warning"
+tags = ["saas", "storyblok"]
+gitleaksIds = []
+rotate = "Storyblok → the space → Settings → Access Tokens → Delete"
+examples = [
+  '''STORYBLOK_PREVIEW_TOKEN={{alnum:20}}7Ztt''',
+  '''storyblokInit({ accessToken: "{{alnum:20}}k4tt" })''',
+]
+negativeExamples = [
+  '''STORYBLOK_PREVIEW_TOKEN=${STORYBLOK_PREVIEW_TOKEN}''',
+  '''STORYBLOK_PREVIEW_TOKEN={{alnum:22}}tt-{{digits:6}}-{{alnum:20}}''',
+]
+
+# --- Algolia ------------------------------------------------------------------------------------
+# Search-only keys are public; the rule asks for an admin/write key name.
+
+[[rules]]
+id = "algolia-admin-api-key"
+description = "Algolia admin or write API key (32 hex) after an Algolia admin/write key name"
+regex = '''(?i)algolia.{0,30}?(?:admin|write)[\w.-]{0,20}?key.{0,20}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["algolia"]
+severity = "error"
+tags = ["saas", "algolia"]
+gitleaksIds = ["algolia-api-key"]
+rotate = "Algolia dashboard → Settings → API Keys → Regenerate the Admin API key (or delete the write key)"
+examples = [
+  '''ALGOLIA_ADMIN_API_KEY={{hex:32}}''',
+  '''  algolia_write_api_key: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''ALGOLIA_SEARCH_API_KEY={{hex:32}}''',
+  '''ALGOLIA_ADMIN_API_KEY=${ALGOLIA_ADMIN_API_KEY}''',
+]
+
+# --- Smartsheet ---------------------------------------------------------------------------------
+
+[[rules]]
+id = "smartsheet-access-token"
+description = "Smartsheet API access token (37 or legacy 26 alphanumerics) after a Smartsheet name"
+regex = '''(?i)smartsheet.{0,60}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])(?:[A-Za-z0-9]{37}|[A-Za-z0-9]{26})))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["smartsheet"]
+severity = "error"
+tags = ["saas", "smartsheet"]
+gitleaksIds = []
+rotate = "Smartsheet → Account → Apps & Integrations → API Access → revoke the token"
+examples = [
+  '''SMARTSHEET_ACCESS_TOKEN={{alnum:35}}4t''',
+  '''smart = smartsheet.Smartsheet("{{alnum:24}}9Q")''',
+]
+negativeExamples = [
+  '''SMARTSHEET_ACCESS_TOKEN=${SMARTSHEET_ACCESS_TOKEN}''',
+  '''smart = smartsheet.Smartsheet()''',
+]
+
+# --- Coda ---------------------------------------------------------------------------------------
+
+[[rules]]
+id = "coda-api-token"
+description = "Coda API token (GUID) after a Coda token/key name"
+regex = '''(?i)(?<![a-z])coda[\w.-]{0,20}?(?:api|token|key).{0,30}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["coda"]
+severity = "error"
+tags = ["saas", "coda"]
+gitleaksIds = []
+rotate = "https://coda.io/account → API settings → delete the token"
+examples = [
+  '''CODA_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''  coda_token: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''CODA_API_TOKEN=${CODA_API_TOKEN}''',
+  '''CODA_DOC_ID=AbCdEf''',
+]
+
+# --- Webflow ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "webflow-api-token"
+description = "Webflow site or workspace API token (64 hex) after a Webflow name"
+regex = '''(?i)webflow.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{64}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["webflow"]
+severity = "error"
+tags = ["saas", "webflow"]
+gitleaksIds = []
+rotate = "Webflow → Site settings → Apps & integrations → API access → delete the token (workspace tokens: Workspace settings)"
+examples = [
+  '''WEBFLOW_API_TOKEN={{hex:64}}''',
+  '''webflow = Webflow(access_token="{{hex:64}}")''',
+]
+negativeExamples = [
+  '''WEBFLOW_API_TOKEN=${WEBFLOW_API_TOKEN}''',
+  '''WEBFLOW_SITE_ID={{hex:24}}''',
+]
+
+# --- Squarespace --------------------------------------------------------------------------------
+
+[[rules]]
+id = "squarespace-api-key"
+description = "Squarespace developer API key (GUID) after a Squarespace name"
+regex = '''(?i)squarespace.{0,60}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["squarespace"]
+severity = "error"
+tags = ["saas", "squarespace"]
+gitleaksIds = ["squarespace-access-token"]
+rotate = "Squarespace → Settings → Advanced → Developer API Keys → Revoke"
+examples = [
+  '''SQUARESPACE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''  squarespace_key: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''SQUARESPACE_API_KEY=${SQUARESPACE_API_KEY}''',
+  '''SQUARESPACE_API_KEY=<your-api-key>''',
+]
+
+# --- Wix ----------------------------------------------------------------------------------------
+# Wix account API keys are "IST." + a JWT (prefix recalled from Wix's API-key manager; not
+# confirmed in public scanner rule sets).
+
+[[rules]]
+id = "wix-api-key"
+description = "Wix API key (IST. + JWT)"
+regex = '''(?<![A-Za-z0-9_.-])IST\.eyJ[A-Za-z0-9_-]{15,1000}\.eyJ[A-Za-z0-9_-]{20,2000}\.[A-Za-z0-9_-]{20,1000}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["IST.eyJ"]
+severity = "error"
+tags = ["saas", "wix"]
+gitleaksIds = []
+rotate = "Wix → Account settings → API Keys Manager → delete the key"
+examples = [
+  '''WIX_API_KEY=IST.eyJ{{base64url:40}}.eyJ{{base64url:200}}.{{base64url:86}}''',
+  '''headers = {"Authorization": "IST.eyJ{{base64url:30}}.eyJ{{base64url:120}}.{{base64url:43}}"}''',
+]
+negativeExamples = [
+  '''WIX_API_KEY=IST.eyJ...''',
+  '''WIX_API_KEY=IST.{{base64url:40}}''',
+]
+
+# --- Frame.io -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "frameio-developer-token"
+description = "Frame.io developer token (fio-u-)"
+regex = '''(?<![A-Za-z0-9_-])fio-u-[A-Za-z0-9_=-]{64}(?![A-Za-z0-9_=-])'''
+entropy = 3.5
+keywords = ["fio-u-"]
+severity = "error"
+tags = ["saas", "frameio"]
+gitleaksIds = ["frameio-api-token"]
+rotate = "https://developer.frame.io/app/tokens"
+examples = [
+  '''FRAMEIO_TOKEN=fio-u-{{base64url:64}}''',
+  '''client = FrameioClient("fio-u-{{alnum:64}}")''',
+]
+negativeExamples = [
+  '''FRAMEIO_TOKEN=fio-u-...''',
+  '''FRAMEIO_TOKEN=fio-u-{{alnum:20}}''',
+]
+
+# --- ReadMe -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "readme-api-key"
+description = "ReadMe API key (rdme_)"
+regex = '''(?<![A-Za-z0-9_])rdme_[a-z0-9]{70}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["rdme_"]
+severity = "error"
+tags = ["saas", "readme"]
+gitleaksIds = ["readme-api-token"]
+rotate = "ReadMe dashboard → the project → Configuration → API Keys → Revoke"
+examples = [
+  '''README_API_KEY=rdme_{{alnumlower:70}}''',
+  '''rdme openapi ./openapi.json --key=rdme_{{alnumlower:70}}''',
+]
+negativeExamples = [
+  '''README_API_KEY=rdme_xxxxxxxxxxxx''',
+  '''README_API_KEY=rdme_{{alnumlower:30}}''',
+]
+
+# --- Sourcegraph --------------------------------------------------------------------------------
+
+[[rules]]
+id = "sourcegraph-access-token"
+description = "Sourcegraph access token (sgp_, optionally with an instance or local part)"
+regex = '''(?<![A-Za-z0-9_])sgp_(?:(?:[0-9a-f]{16}|local)_)?[0-9a-f]{40}(?![A-Za-z0-9_])'''
+entropy = 3.0
+keywords = ["sgp_"]
+severity = "error"
+tags = ["saas", "sourcegraph"]
+gitleaksIds = ["sourcegraph-access-token"]
+rotate = "Sourcegraph → Settings → Access tokens → Delete"
+examples = [
+  '''SRC_ACCESS_TOKEN=sgp_{{hex:16}}_{{hex:40}}''',
+  '''headers = {"Authorization": "token sgp_{{hex:40}}"}''',
+]
+negativeExamples = [
+  '''SRC_ACCESS_TOKEN=sgp_...''',
+  '''SRC_ACCESS_TOKEN=sgp_{{hex:16}}''',
+]
+
+# --- Scalingo -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "scalingo-api-token"
+description = "Scalingo API token (tk-us-)"
+regex = '''(?<![A-Za-z0-9_-])tk-us-[A-Za-z0-9_-]{48}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["tk-us-"]
+severity = "error"
+tags = ["saas", "scalingo"]
+gitleaksIds = ["scalingo-api-token"]
+rotate = "https://dashboard.scalingo.com/account/tokens"
+examples = [
+  '''SCALINGO_API_TOKEN=tk-us-{{base64url:48}}''',
+  '''scalingo login --api-token tk-us-{{alnum:48}}''',
+]
+negativeExamples = [
+  '''SCALINGO_API_TOKEN=tk-us-...''',
+  '''SCALINGO_API_TOKEN=tk-us-{{alnum:20}}''',
+]
+
+# --- Pipedream ----------------------------------------------------------------------------------
+
+[[rules]]
+id = "pipedream-api-key"
+description = "Pipedream API key (32 hex) after a Pipedream name"
+regex = '''(?i)pipedream.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["pipedream"]
+severity = "error"
+tags = ["saas", "pipedream"]
+gitleaksIds = []
+rotate = "https://pipedream.com/settings/account (API key → Regenerate)"
+examples = [
+  '''PIPEDREAM_API_KEY={{hex:32}}''',
+  '''  pipedream_key: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''PIPEDREAM_API_KEY=${PIPEDREAM_API_KEY}''',
+  '''PIPEDREAM_PROJECT_ID=proj_{{alnum:8}}''',
+]
+
+# --- Nylas --------------------------------------------------------------------------------------
+# v3 API keys start nyk_v0_ (length not confirmed); v2 access tokens are 30 alphanumerics.
+
+[[rules]]
+id = "nylas-api-key"
+description = "Nylas API key (nyk_v0_…) or v2 access token (30 alphanumerics) after a Nylas name"
+regex = '''(?i)nylas.{0,60}?(?<![A-Za-z0-9_])((?-i:nyk_v0_[A-Za-z0-9_]{40,80}|(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{30}))(?![A-Za-z0-9_])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["nylas"]
+severity = "error"
+tags = ["saas", "nylas"]
+gitleaksIds = []
+rotate = "Nylas Dashboard → the application → API Keys → delete the key"
+examples = [
+  '''NYLAS_API_KEY=nyk_v0_{{alnum:64}}''',
+  '''nylas = APIClient(client_id, client_secret, access_token="{{alnum:28}}5r")  # nylas v2''',
+]
+negativeExamples = [
+  '''NYLAS_API_KEY=${NYLAS_API_KEY}''',
+  '''NYLAS_API_URI=https://api.us.nylas.com''',
+]
+
+# --- Cisco Meraki -------------------------------------------------------------------------------
+
+[[rules]]
+id = "cisco-meraki-api-key"
+description = "Cisco Meraki Dashboard API key (40 hex) after a Meraki name"
+regex = '''(?i)meraki.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{40}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["meraki"]
+severity = "error"
+tags = ["saas", "meraki"]
+gitleaksIds = ["cisco-meraki-api-key"]
+rotate = "Meraki Dashboard → My profile → API access → Revoke"
+examples = [
+  '''MERAKI_DASHBOARD_API_KEY={{hex:40}}''',
+  '''dashboard = meraki.DashboardAPI("{{hex:40}}")''',
+]
+negativeExamples = [
+  '''MERAKI_DASHBOARD_API_KEY=${MERAKI_DASHBOARD_API_KEY}''',
+  '''dashboard = meraki.DashboardAPI(os.environ["MERAKI_KEY"])''',
+]
+
+# --- Lob ----------------------------------------------------------------------------------------
+# Secret keys: live_/test_ + 35 hex (publishable keys add pub_ and are public).
+
+[[rules]]
+id = "lob-api-key"
+description = "Lob secret API key (live_/test_ + 35 hex) after a Lob name"
+regex = '''(?i)(?<![a-z])lob(?:[_.-]|\.com).{0,60}?(?<![A-Za-z0-9_])((?-i:(?:live|test)_[0-9a-f]{35}))(?![A-Za-z0-9_])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["lob_", "lob-", "lob."]
+severity = "error"
+tags = ["saas", "lob"]
+gitleaksIds = ["lob-api-key"]
+rotate = "https://dashboard.lob.com/settings/api-keys"
+examples = [
+  '''LOB_API_KEY=live_{{hex:35}}''',
+  '''lob.api_key = "test_{{hex:35}}"''',
+]
+negativeExamples = [
+  '''LOB_API_KEY=live_pub_{{hex:31}}''',
+  '''LOB_API_KEY=${LOB_API_KEY}''',
+]
+
+# --- DocuSign -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "docusign-secret-key"
+description = "DocuSign integration secret key (GUID) after a DocuSign secret name"
+regex = '''(?i)docusign.{0,60}?secret.{0,20}?(?<![0-9A-Za-z-])((?-i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?![0-9A-Za-z-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["docusign"]
+severity = "error"
+tags = ["saas", "docusign"]
+gitleaksIds = []
+rotate = "DocuSign Admin → Apps and Keys → the app → Secret Keys → Delete"
+examples = [
+  '''DOCUSIGN_SECRET_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''  docusign_client_secret: "{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}"''',
+]
+negativeExamples = [
+  '''DOCUSIGN_INTEGRATION_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}''',
+  '''DOCUSIGN_SECRET_KEY=${DOCUSIGN_SECRET_KEY}''',
+]
+
+# --- Adobe --------------------------------------------------------------------------------------
+
+[[rules]]
+id = "adobe-client-secret"
+description = "Adobe Developer Console OAuth client secret (p8e-)"
+regex = '''(?<![A-Za-z0-9_-])p8e-[A-Za-z0-9]{32}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["p8e-"]
+severity = "error"
+tags = ["saas", "adobe"]
+gitleaksIds = ["adobe-client-secret"]
+rotate = "https://developer.adobe.com/console → the project → the credential → rotate the client secret"
+examples = [
+  '''ADOBE_CLIENT_SECRET=p8e-{{alnum:32}}''',
+  '''  client_secret: "p8e-{{alnum:32}}"''',
+]
+negativeExamples = [
+  '''ADOBE_CLIENT_SECRET=p8e-...''',
+  '''ADOBE_CLIENT_SECRET=p8e-{{alnum:12}}''',
+]
+
+# --- Automation webhooks (Zapier, Make, IFTTT) --------------------------------------------------
+# The webhook URL is the credential: anyone holding it can trigger the automation.
+
+[[rules]]
+id = "zapier-webhook-url"
+description = "Zapier catch-hook webhook URL"
+regex = '''https://hooks\.zapier\.com/hooks/catch/[0-9]{3,12}/[A-Za-z0-9]{5,12}/?'''
+entropy = 3.0
+keywords = ["hooks.zapier.com"]
+severity = "error"
+tags = ["saas", "zapier"]
+gitleaksIds = []
+rotate = "Zapier → the Zap → Catch Hook trigger: the URL cannot be rotated; delete the trigger or Zap and create a new one"
+examples = [
+  '''ZAPIER_WEBHOOK=https://hooks.zapier.com/hooks/catch/{{digits:7}}/{{alnumlower:6}}/''',
+  '''requests.post("https://hooks.zapier.com/hooks/catch/{{digits:8}}/{{alnumlower:7}}", json=payload)''',
+]
+negativeExamples = [
+  '''ZAPIER_WEBHOOK=https://hooks.zapier.com/hooks/catch/<id>/<key>/''',
+  '''ZAPIER_WEBHOOK=${ZAPIER_WEBHOOK_URL}''',
+]
+
+[[rules]]
+id = "make-webhook-url"
+description = "Make (Integromat) custom webhook URL"
+regex = '''https://hook\.(?:[a-z0-9]{2,6}\.)?(?:make|integromat)\.com/[a-z0-9]{32}(?![A-Za-z0-9])'''
+entropy = 3.0
+keywords = ["make.com/", "integromat.com/"]
+severity = "error"
+tags = ["saas", "make"]
+gitleaksIds = []
+rotate = "Make → Webhooks → the webhook → delete it and create a new one"
+examples = [
+  '''MAKE_WEBHOOK_URL=https://hook.eu1.make.com/{{alnumlower:32}}''',
+  '''fetch("https://hook.integromat.com/{{alnumlower:32}}", {method: "POST"})''',
+]
+negativeExamples = [
+  '''MAKE_WEBHOOK_URL=https://hook.eu1.make.com/<webhook-id>''',
+  '''MAKE_WEBHOOK_URL=https://www.make.com/en/help/tools/webhooks''',
+]
+
+[[rules]]
+id = "ifttt-webhook-key"
+description = "IFTTT Webhooks (Maker) key in a maker.ifttt.com URL or after an IFTTT key name"
+regex = '''(?i)(?:maker\.ifttt\.com/(?:trigger/[\w.-]{1,100}/(?:json/)?with/)?key/|ifttt[\w.-]{0,20}?key.{0,20}?)(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{22,43}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["ifttt"]
+severity = "error"
+tags = ["saas", "ifttt"]
+gitleaksIds = []
+rotate = "https://ifttt.com/maker_webhooks/settings → Edit connection (issues a new key)"
+examples = [
+  '''url = "https://maker.ifttt.com/trigger/door_open/with/key/{{base64url:20}}9k"''',
+  '''IFTTT_WEBHOOK_KEY={{alnum:20}}Q4''',
+]
+negativeExamples = [
+  '''url = "https://maker.ifttt.com/trigger/door_open/with/key/{your-key}"''',
+  '''IFTTT_WEBHOOK_KEY=${IFTTT_KEY}''',
+]
+
+# --- Figma --------------------------------------------------------------------------------------
+# figd_ personal access tokens; 40-43 characters after the prefix (upper bound not confirmed).
+
+[[rules]]
+id = "figma-personal-access-token"
+description = "Figma personal access token (figd_)"
+regex = '''(?<![A-Za-z0-9_-])figd_[A-Za-z0-9_-]{40,43}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["figd_"]
+severity = "error"
+tags = ["saas", "figma"]
+gitleaksIds = []
+rotate = "Figma → Settings → Security → Personal access tokens → Revoke"
+examples = [
+  '''FIGMA_TOKEN=figd_{{base64url:40}}''',
+  '''curl -H "X-Figma-Token: figd_{{alnum:41}}" https://api.figma.com/v1/me''',
+]
+negativeExamples = [
+  '''FIGMA_TOKEN=figd_...''',
+  '''FIGMA_TOKEN=figd_{{alnum:12}}''',
+]
+
+# --- Miro ---------------------------------------------------------------------------------------
+# OAuth access tokens start with base64 of {"miro.origin":"…"} (observed shape; lengths not
+# confirmed).
+
+[[rules]]
+id = "miro-access-token"
+description = "Miro OAuth access token (eyJtaXJvLm9yaWdpbiI6… + _ + random part)"
+regex = '''(?<![A-Za-z0-9_-])eyJtaXJvLm9yaWdpbiI6I[A-Za-z0-9-]{5,40}_[A-Za-z0-9_-]{20,80}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["eyJtaXJv"]
+severity = "error"
+tags = ["saas", "miro"]
+gitleaksIds = []
+rotate = "Miro → Profile settings → Your apps → the app → revoke access (reinstall to issue a new token)"
+examples = [
+  '''MIRO_ACCESS_TOKEN=eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{{base64url:27}}''',
+  '''headers = {"Authorization": "Bearer eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{{alnum:30}}"}''',
+]
+negativeExamples = [
+  '''MIRO_ACCESS_TOKEN=eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_...''',
+  '''MIRO_ACCESS_TOKEN=${MIRO_ACCESS_TOKEN}''',
+]
+
+# --- Beamer -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "beamer-api-key"
+description = "Beamer API key (b_ + 44 characters) after a Beamer name"
+regex = '''(?i)beamer.{0,60}?(?<![A-Za-z0-9_])((?-i:b_[A-Za-z0-9=_-]{44}))(?![A-Za-z0-9=_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["beamer"]
+severity = "error"
+tags = ["saas", "beamer"]
+gitleaksIds = ["beamer-api-token"]
+rotate = "Beamer → Settings → API → delete the key"
+examples = [
+  '''BEAMER_API_KEY=b_{{base64url:43}}=''',
+  '''headers = {"Beamer-Api-Key": "b_{{alnum:44}}"}''',
+]
+negativeExamples = [
+  '''BEAMER_API_KEY=${BEAMER_API_KEY}''',
+  '''BEAMER_API_KEY=b_{{alnum:10}}''',
+]
+
+# --- Contentstack -------------------------------------------------------------------------------
+# Delivery and management tokens are "cs" + hex (length not confirmed; 24-40 accepted).
+
+[[rules]]
+id = "contentstack-token"
+description = "Contentstack delivery or management token (cs + hex) after a Contentstack name"
+regex = '''(?i)contentstack.{0,60}?(?<![A-Za-z0-9])((?-i:cs[0-9a-f]{24,40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["contentstack"]
+severity = "error"
+tags = ["saas", "contentstack"]
+gitleaksIds = []
+rotate = "Contentstack → the stack → Settings → Tokens → delete the delivery/management token"
+examples = [
+  '''CONTENTSTACK_MANAGEMENT_TOKEN=cs{{hex:32}}''',
+  '''CONTENTSTACK_DELIVERY_TOKEN="cs{{hex:24}}"''',
+]
+negativeExamples = [
+  '''CONTENTSTACK_API_KEY=blt{{hex:16}}''',
+  '''CONTENTSTACK_MANAGEMENT_TOKEN=${CONTENTSTACK_MANAGEMENT_TOKEN}''',
+]
+
+# --- Hasura -------------------------------------------------------------------------------------
+# The admin secret is chosen by the operator, so the rule asks for the exact setting/header name
+# and a value with letters and digits.
+
+[[rules]]
+id = "hasura-admin-secret"
+description = "Hasura GraphQL admin secret (HASURA_GRAPHQL_ADMIN_SECRET or x-hasura-admin-secret header)"
+regex = '''(?i)(?:hasura[_.-]?graphql[_.-]?admin[_.-]?secret|x-hasura-admin-secret)["']?\s*[:=]\s*["']?((?-i:(?=[A-Za-z_!@#%^&*+=.~-]*[0-9])(?=[0-9_!@#%^&*+=.~-]*[A-Za-z])[A-Za-z0-9_!@#%^&*+=.~-]{12,128}))'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["hasura"]
+severity = "error"
+tags = ["saas", "hasura"]
+gitleaksIds = []
+rotate = "Set a new HASURA_GRAPHQL_ADMIN_SECRET (Hasura Cloud → Project → Env vars) and redeploy"
+examples = [
+  '''HASURA_GRAPHQL_ADMIN_SECRET={{base64url:30}}7k''',
+  '''curl -H "x-hasura-admin-secret: {{alnum:30}}Q2" https://acme.hasura.app/v1/graphql''',
+]
+negativeExamples = [
+  '''HASURA_GRAPHQL_ADMIN_SECRET=${HASURA_GRAPHQL_ADMIN_SECRET}''',
+  '''HASURA_GRAPHQL_ADMIN_SECRET=myadminsecretkey''',
+]
+
+"""####),
+        ("saas-data.toml", ####"""
+# SaaS analytics, feature flags, data pipelines and BI.
+#
+# Prefixed tokens match alone; prefix-less keys are context-keyed: a provider word (the keyword),
+# then at most a short stretch of the same line, then the key in group 1. Public client-side
+# identifiers (Mixpanel/Amplitude project tokens, PostHog phc_ keys, LaunchDarkly client-side IDs,
+# Statsig client- keys) are deliberately not matched.
+
+# --- Mixpanel -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "mixpanel-api-secret"
+description = "Mixpanel API secret or service-account secret (32 characters) after a Mixpanel secret name"
+regex = '''(?i)mixpanel[\w.-]{0,30}?secret.{0,30}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["mixpanel"]
+severity = "error"
+tags = ["saas", "mixpanel"]
+gitleaksIds = []
+rotate = "Mixpanel → Project settings → Access keys → Reset API secret (service accounts: Organization settings → Service accounts)"
+examples = [
+  '''MIXPANEL_API_SECRET={{hex:32}}''',
+  '''  mixpanel_service_account_secret: "{{alnum:30}}8f"''',
+]
+negativeExamples = [
+  '''MIXPANEL_PROJECT_TOKEN={{hex:32}}''',
+  '''MIXPANEL_API_SECRET=${MIXPANEL_API_SECRET}''',
+]
+
+# --- Amplitude ----------------------------------------------------------------------------------
+# The API key is client-side; the secret key is not.
+
+[[rules]]
+id = "amplitude-secret-key"
+description = "Amplitude secret key (32 hex) after an Amplitude secret-key name"
+regex = '''(?i)amplitude[_.-]?(?:api[_.-]?)?secret(?:[_.-]?key)?.{0,30}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["amplitude_secret", "amplitude-secret", "amplitude.secret", "amplitudesecret", "amplitude_api_secret", "amplitude-api-secret"]
+severity = "error"
+tags = ["saas", "amplitude"]
+gitleaksIds = []
+rotate = "Amplitude → Organization settings → Projects → the project → General → API keys (regenerate the secret key)"
+examples = [
+  '''AMPLITUDE_SECRET_KEY={{hex:32}}''',
+  '''  amplitude_api_secret: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''AMPLITUDE_API_KEY={{hex:32}}''',
+  '''AMPLITUDE_SECRET_KEY=${AMPLITUDE_SECRET_KEY}''',
+]
+
+# --- PostHog ------------------------------------------------------------------------------------
+# phx_ personal API keys are secret; phc_ project keys are public and not matched.
+
+[[rules]]
+id = "posthog-personal-api-key"
+description = "PostHog personal API key (phx_)"
+regex = '''(?<![A-Za-z0-9_])phx_[A-Za-z0-9_]{43,48}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["phx_"]
+severity = "error"
+tags = ["saas", "posthog"]
+gitleaksIds = []
+rotate = "PostHog → Settings → User → Personal API keys → Delete"
+examples = [
+  '''POSTHOG_PERSONAL_API_KEY=phx_{{alnum:43}}''',
+  '''headers = {"Authorization": "Bearer phx_{{alnum:47}}"}''',
+]
+negativeExamples = [
+  '''POSTHOG_API_KEY=phc_{{alnum:43}}''',
+  '''POSTHOG_PERSONAL_API_KEY=phx_...''',
+]
+
+# --- LaunchDarkly -------------------------------------------------------------------------------
+# API access tokens (api-) and server-side SDK keys (sdk-) are a prefix + UUIDv4. "api-" and
+# "sdk-" are far too common as keywords, so the rule runs on files that name LaunchDarkly.
+
+[[rules]]
+id = "launchdarkly-access-token"
+description = "LaunchDarkly API access token (api-) or server-side SDK key (sdk-) in a file that names LaunchDarkly"
+regex = '''(?<![A-Za-z0-9_-])(?:api|sdk)-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["launchdarkly", "ldclient", "ld_sdk_key", "ld_api_key", "ld_access_token"]
+severity = "error"
+tags = ["saas", "launchdarkly"]
+gitleaksIds = ["launchdarkly-access-token"]
+rotate = "LaunchDarkly → Organization settings → Authorization → Access tokens (SDK keys: Projects → the environment → Reset key)"
+examples = [
+  '''LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}''',
+  '''ldclient.set_config(Config("sdk-{{hex:8}}-{{hex:4}}-4{{hex:3}}-8{{hex:3}}-{{hex:12}}"))''',
+  '''LD_API_KEY=api-{{hex:8}}-{{hex:4}}-4{{hex:3}}-b{{hex:3}}-{{hex:12}}''',
+]
+negativeExamples = [
+  '''LAUNCHDARKLY_SDK_KEY=sdk-xxxxxxxx-xxxx-4xxx-xxxx-xxxxxxxxxxxx''',
+  '''LAUNCHDARKLY_CLIENT_ID={{hex:24}}''',
+]
+
+# --- Optimizely ---------------------------------------------------------------------------------
+# Personal access tokens look like "2:" + a long base64url string (observed; not confirmed).
+
+[[rules]]
+id = "optimizely-personal-token"
+description = "Optimizely personal access token (<digit>:<40-60 characters>) after an Optimizely name"
+regex = '''(?i)optimizely.{0,60}?(?<![A-Za-z0-9_:-])((?-i:[0-9]:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{40,60}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["optimizely"]
+severity = "error"
+tags = ["saas", "optimizely"]
+gitleaksIds = []
+rotate = "Optimizely → Profile → API access → revoke the token"
+examples = [
+  '''OPTIMIZELY_API_TOKEN=2:{{base64url:50}}x1''',
+  '''  optimizely_token: "2:{{alnum:50}}7Q"''',
+]
+negativeExamples = [
+  '''OPTIMIZELY_API_TOKEN=${OPTIMIZELY_API_TOKEN}''',
+  '''OPTIMIZELY_SDK_KEY={{alnum:22}}''',
+]
+
+# --- Statsig ------------------------------------------------------------------------------------
+# Server secret keys (secret-) and Console API keys (console-); client- keys are public.
+
+[[rules]]
+id = "statsig-secret-key"
+description = "Statsig server secret key (secret-) or Console API key (console-) after a Statsig name"
+regex = '''(?i)statsig.{0,60}?(?<![A-Za-z0-9_-])((?-i:(?:secret|console)-[A-Za-z0-9]{30,60}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["statsig"]
+severity = "error"
+tags = ["saas", "statsig"]
+gitleaksIds = []
+rotate = "Statsig Console → Project settings → Keys & Environments → rotate or revoke the key"
+examples = [
+  '''STATSIG_SERVER_SECRET=secret-{{alnum:43}}''',
+  '''statsig.initialize("secret-{{alnum:43}}", options)  # statsig server''',
+]
+negativeExamples = [
+  '''STATSIG_CLIENT_KEY=client-{{alnum:43}}''',
+  '''STATSIG_SERVER_SECRET=${STATSIG_SERVER_SECRET}''',
+]
+
+# --- Flagsmith ----------------------------------------------------------------------------------
+
+[[rules]]
+id = "flagsmith-server-key"
+description = "Flagsmith server-side environment key (ser.) after a Flagsmith name"
+regex = '''(?i)flagsmith.{0,60}?(?<![A-Za-z0-9_.-])((?-i:ser\.[A-Za-z0-9]{20,30}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["flagsmith"]
+severity = "error"
+tags = ["saas", "flagsmith"]
+gitleaksIds = []
+rotate = "Flagsmith → the environment → Settings → Server-side environment keys → delete"
+examples = [
+  '''FLAGSMITH_SERVER_KEY=ser.{{alnum:22}}''',
+  '''flagsmith = Flagsmith(environment_key="ser.{{alnum:22}}")''',
+]
+negativeExamples = [
+  '''FLAGSMITH_ENVIRONMENT_KEY={{alnum:22}}''',
+  '''FLAGSMITH_SERVER_KEY=ser.xxxx''',
+]
+
+# --- Prefect ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "prefect-api-key"
+description = "Prefect Cloud API key (pnu_ user key, pnb_ service-account key)"
+regex = '''(?<![A-Za-z0-9_])pn[ub]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["pnu_", "pnb_"]
+severity = "error"
+tags = ["saas", "prefect"]
+gitleaksIds = ["prefect-api-token"]
+rotate = "Prefect Cloud → Profile → API keys (service accounts: Workspace settings → Service accounts) → delete"
+examples = [
+  '''PREFECT_API_KEY=pnu_{{alnum:36}}''',
+  '''prefect cloud login --key pnb_{{alnum:36}}''',
+]
+negativeExamples = [
+  '''PREFECT_API_KEY=pnu_...''',
+  '''PREFECT_API_KEY=pnu_{{alnum:12}}''',
+]
+
+# --- dbt Cloud ----------------------------------------------------------------------------------
+# Service tokens start dbtc_, personal access tokens dbtu_ (body length not confirmed).
+
+[[rules]]
+id = "dbt-cloud-token"
+description = "dbt Cloud service token (dbtc_) or personal access token (dbtu_)"
+regex = '''(?<![A-Za-z0-9_])dbt[cu]_[A-Za-z0-9_-]{40,80}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["dbtc_", "dbtu_"]
+severity = "error"
+tags = ["saas", "dbt"]
+gitleaksIds = []
+rotate = "dbt Cloud → Account settings → API tokens → Service tokens / Personal tokens → Revoke"
+examples = [
+  '''DBT_CLOUD_API_TOKEN=dbtc_{{base64url:56}}''',
+  '''  token: "dbtu_{{alnum:48}}"''',
+]
+negativeExamples = [
+  '''DBT_CLOUD_API_TOKEN=dbtc_...''',
+  '''DBT_CLOUD_API_TOKEN=dbtc_{{alnum:12}}''',
+]
+
+# --- Fivetran -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "fivetran-api-secret"
+description = "Fivetran API secret (32 alphanumerics) after a Fivetran secret name"
+regex = '''(?i)fivetran[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["fivetran"]
+severity = "error"
+tags = ["saas", "fivetran"]
+gitleaksIds = []
+rotate = "Fivetran → Account settings → API config → Generate new secret"
+examples = [
+  '''FIVETRAN_API_SECRET={{alnum:30}}3z''',
+  '''  fivetran_secret: "{{alnum:30}}K8"''',
+]
+negativeExamples = [
+  '''FIVETRAN_API_KEY={{alnum:16}}''',
+  '''FIVETRAN_API_SECRET=${FIVETRAN_API_SECRET}''',
+]
+
+# --- Metabase -----------------------------------------------------------------------------------
+# API keys are "mb_" + base64 (length not confirmed).
+
+[[rules]]
+id = "metabase-api-key"
+description = "Metabase API key (mb_) after a Metabase name"
+regex = '''(?i)metabase.{0,60}?(?<![A-Za-z0-9_])((?-i:mb_[A-Za-z0-9+/]{40,50}={0,2}))(?![A-Za-z0-9+/=])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["metabase"]
+severity = "error"
+tags = ["saas", "metabase"]
+gitleaksIds = []
+rotate = "Metabase → Admin settings → Authentication → API keys → Regenerate or Delete"
+examples = [
+  '''METABASE_API_KEY=mb_{{base64:43}}=''',
+  '''curl https://metabase.example.com/api/card -H "x-api-key: mb_{{alnum:44}}"''',
+]
+negativeExamples = [
+  '''METABASE_API_KEY=${METABASE_API_KEY}''',
+  '''METABASE_SITE_URL=https://metabase.example.com''',
+]
+
+# --- Looker -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "looker-client-secret"
+description = "Looker API3 client secret (24 alphanumerics) after a Looker secret name"
+regex = '''(?i)looker[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{24}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["looker"]
+severity = "error"
+tags = ["saas", "looker"]
+gitleaksIds = ["looker-client-secret"]
+rotate = "Looker → Admin → Users → the user → Edit API keys → Delete"
+examples = [
+  '''LOOKERSDK_CLIENT_SECRET={{alnum:22}}4x''',
+  '''  looker_client_secret: "{{alnum:22}}Q7"''',
+]
+negativeExamples = [
+  '''LOOKERSDK_CLIENT_ID={{alnum:20}}''',
+  '''LOOKERSDK_CLIENT_SECRET=${LOOKERSDK_CLIENT_SECRET}''',
+]
+
+# --- Tableau ------------------------------------------------------------------------------------
+# Personal access token secrets: 22 base64 characters "==:" 32 alphanumerics.
+
+[[rules]]
+id = "tableau-pat-secret"
+description = "Tableau personal access token secret (base64==:32 characters) in a file that mentions Tableau"
+regex = '''(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32}(?![A-Za-z0-9])'''
+entropy = 3.5
+keywords = ["tableau"]
+severity = "error"
+tags = ["saas", "tableau"]
+gitleaksIds = []
+rotate = "Tableau → My Account Settings → Personal Access Tokens → Revoke"
+examples = [
+  '''TABLEAU_PAT_SECRET={{base64:22}}==:{{alnum:32}}''',
+  '''tableau_auth = TSC.PersonalAccessTokenAuth("ci-token", "{{alnum:22}}==:{{alnum:32}}", site_id="acme")''',
+]
+negativeExamples = [
+  '''TABLEAU_PAT_SECRET=${TABLEAU_PAT_SECRET}''',
+  '''TABLEAU_PAT_SECRET={{alnum:22}}==''',
+]
+
+# --- MaxMind ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "maxmind-license-key"
+description = "MaxMind license key (…_mmk)"
+regex = '''(?<![A-Za-z0-9_])[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9_])'''
+entropy = 3.5
+keywords = ["_mmk"]
+severity = "error"
+tags = ["saas", "maxmind"]
+gitleaksIds = ["maxmind-license-key"]
+rotate = "https://www.maxmind.com/en/accounts/current/license-key"
+examples = [
+  '''MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:29}}_mmk''',
+  '''  LicenseKey {{alnum:6}}_{{alnum:29}}_mmk''',
+]
+negativeExamples = [
+  '''MAXMIND_LICENSE_KEY=xxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxx_mmk''',
+  '''MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:10}}_mmk''',
+]
+
+# --- RapidAPI -----------------------------------------------------------------------------------
+
+[[rules]]
+id = "rapidapi-key"
+description = "RapidAPI application key (50 characters) after a RapidAPI name or X-RapidAPI-Key header"
+regex = '''(?i)rapidapi.{0,60}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{50}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["rapidapi"]
+severity = "error"
+tags = ["saas", "rapidapi"]
+gitleaksIds = ["rapidapi-access-token"]
+rotate = "RapidAPI → Developer dashboard → Apps → the app → Authorization → add a new key and delete the old one"
+examples = [
+  '''headers = {"X-RapidAPI-Key": "{{alnum:48}}2c", "X-RapidAPI-Host": "example.p.rapidapi.com"}''',
+  '''RAPIDAPI_KEY={{alnumlower:47}}jsn''',
+]
+negativeExamples = [
+  '''headers = {"X-RapidAPI-Key": "SIGN-UP-FOR-KEY"}''',
+  '''RAPIDAPI_KEY=${RAPIDAPI_KEY}''',
+]
+
+"""####),
+        ("saas-social.toml", ####"""
+# SaaS social, media, maps and file-storage APIs: X/Twitter, LinkedIn, Reddit, Spotify, Yandex,
+# Mapbox, Dropbox, Box, Flickr.
+#
+# Prefixed tokens match alone; prefix-less keys are context-keyed: a provider word (the keyword),
+# then at most a short stretch of the same line, then the key in group 1. Meta/WhatsApp, Slack,
+# Discord, Telegram and Twitch are in the messaging rules; Google Maps keys are google-api-key.
+
+# --- X / Twitter --------------------------------------------------------------------------------
+# App-only bearer tokens start with a run of "A"s and contain URL-encoded characters (%2F, %3D).
+
+[[rules]]
+id = "twitter-bearer-token"
+description = "X/Twitter app-only bearer token (AAAA… with URL-encoded characters)"
+regex = '''(?<![A-Za-z0-9%])A{20,22}(?=[A-Za-z0-9%]{0,140}%)[A-Za-z0-9%]{60,140}(?![A-Za-z0-9%])'''
+entropy = 3.5
+keywords = ["AAAAAAAAAAAAAAAAAAAA"]
+severity = "error"
+tags = ["saas", "twitter"]
+gitleaksIds = ["twitter-bearer-token"]
+rotate = "https://developer.x.com/en/portal/projects-and-apps → the app → Keys and tokens → Bearer token → Regenerate"
+examples = [
+  '''TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAA{{alnum:18}}%2F{{alnum:20}}%3D{{alnum:50}}''',
+  '''client = tweepy.Client(bearer_token="AAAAAAAAAAAAAAAAAAAAA{{alnum:20}}%3D{{alnum:52}}")''',
+]
+negativeExamples = [
+  '''TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAA...''',
+  '''data = "AAAAAAAAAAAAAAAAAAAAAA{{alnum:80}}"''',
+]
+
+[[rules]]
+id = "twitter-api-secret"
+description = "X/Twitter API (consumer) secret (50 alphanumerics) after a Twitter secret name"
+regex = '''(?i)twitter[\w.-]{0,30}?(?:consumer|api)[_.-]?(?:key[_.-]?)?secret.{0,20}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{50}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["twitter"]
+severity = "error"
+tags = ["saas", "twitter"]
+gitleaksIds = ["twitter-api-secret"]
+rotate = "https://developer.x.com/en/portal/projects-and-apps → the app → Keys and tokens → API Key and Secret → Regenerate"
+examples = [
+  '''TWITTER_API_SECRET={{alnum:48}}7q''',
+  '''  twitter_consumer_secret: "{{alnum:48}}K2"''',
+]
+negativeExamples = [
+  '''TWITTER_API_SECRET=${TWITTER_API_SECRET}''',
+  '''TWITTER_API_KEY={{alnum:25}}''',
+]
+
+[[rules]]
+id = "twitter-access-token"
+description = "X/Twitter OAuth 1.0a user access token (<user id>-<characters>) after a Twitter name"
+regex = '''(?i)twitter.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9]{15,25}-[A-Za-z0-9]{20,40}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["twitter"]
+severity = "error"
+tags = ["saas", "twitter"]
+gitleaksIds = ["twitter-access-token"]
+rotate = "https://developer.x.com/en/portal/projects-and-apps → the app → Keys and tokens → Access Token and Secret → Regenerate"
+examples = [
+  '''TWITTER_ACCESS_TOKEN={{digits:19}}-{{alnum:40}}''',
+  '''  twitter_access_token: "{{digits:18}}-{{alnum:31}}"''',
+]
+negativeExamples = [
+  '''TWITTER_ACCESS_TOKEN=${TWITTER_ACCESS_TOKEN}''',
+  '''twitter_status_url = "https://twitter.com/i/status/{{digits:19}}"''',
+]
+
+[[rules]]
+id = "twitter-access-token-secret"
+description = "X/Twitter OAuth 1.0a access token secret (45 alphanumerics) after a Twitter token-secret name"
+regex = '''(?i)twitter[\w.-]{0,30}?token[_.-]?secret.{0,20}?(?<![A-Za-z0-9])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{45}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["twitter"]
+severity = "error"
+tags = ["saas", "twitter"]
+gitleaksIds = ["twitter-access-secret"]
+rotate = "https://developer.x.com/en/portal/projects-and-apps → the app → Keys and tokens → Access Token and Secret → Regenerate"
+examples = [
+  '''TWITTER_ACCESS_TOKEN_SECRET={{alnum:43}}9x''',
+  '''  twitter_access_token_secret: "{{alnum:43}}Q4"''',
+]
+negativeExamples = [
+  '''TWITTER_ACCESS_TOKEN_SECRET=${TWITTER_ACCESS_TOKEN_SECRET}''',
+  '''TWITTER_ACCESS_TOKEN_SECRET=your_access_token_secret''',
+]
+
+# --- LinkedIn -----------------------------------------------------------------------------------
+# Older client secrets are 16 alphanumerics; newer ones start WPL_AP<n>. (layout not confirmed).
+
+[[rules]]
+id = "linkedin-client-secret"
+description = "LinkedIn OAuth client secret (16 alphanumerics or WPL_AP…) after a LinkedIn secret name"
+regex = '''(?i)linked[_.-]?in[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9_.])((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{16}|WPL_AP[0-9]\.[A-Za-z0-9.+/]{16,60}={0,2}))(?![A-Za-z0-9_.+/=])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["linkedin", "linked_in", "linked-in"]
+severity = "error"
+tags = ["saas", "linkedin"]
+gitleaksIds = ["linkedin-client-secret"]
+rotate = "https://www.linkedin.com/developers/apps → the app → Auth → Generate a new client secret"
+examples = [
+  '''LINKEDIN_CLIENT_SECRET={{alnum:14}}4k''',
+  '''  linkedin_client_secret: "WPL_AP1.{{alnum:16}}.{{base64:8}}=="''',
+]
+negativeExamples = [
+  '''LINKEDIN_CLIENT_SECRET=${LINKEDIN_CLIENT_SECRET}''',
+  '''LINKEDIN_CLIENT_ID={{alnumlower:14}}''',
+]
+
+# --- Reddit -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "reddit-client-secret"
+description = "Reddit app client secret (27-30 base64url characters) after a Reddit secret name"
+regex = '''(?i)reddit[\w.-]{0,30}?secret.{0,20}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{27,30}))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["reddit"]
+severity = "error"
+tags = ["saas", "reddit"]
+gitleaksIds = []
+rotate = "https://www.reddit.com/prefs/apps → the app → delete it (or regenerate the secret)"
+examples = [
+  '''REDDIT_CLIENT_SECRET={{base64url:25}}7q''',
+  '''  reddit_secret: "{{alnum:28}}Z1"''',
+]
+negativeExamples = [
+  '''REDDIT_CLIENT_SECRET=${REDDIT_CLIENT_SECRET}''',
+  '''REDDIT_USER_AGENT=script:my-bot:v1.0''',
+]
+
+# --- Spotify ------------------------------------------------------------------------------------
+
+[[rules]]
+id = "spotify-client-secret"
+description = "Spotify Web API client secret (32 hex) after a Spotify secret name"
+regex = '''(?i)spotify[\w.-]{0,30}?secret.{0,20}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["spotify"]
+severity = "error"
+tags = ["saas", "spotify"]
+gitleaksIds = []
+rotate = "https://developer.spotify.com/dashboard → the app → Settings → Rotate client secret"
+examples = [
+  '''SPOTIFY_CLIENT_SECRET={{hex:32}}''',
+  '''  spotify_client_secret: "{{hex:32}}"''',
+]
+negativeExamples = [
+  '''SPOTIFY_CLIENT_ID={{hex:32}}''',
+  '''SPOTIFY_CLIENT_SECRET=${SPOTIFY_CLIENT_SECRET}''',
+]
+
+# --- Yandex -------------------------------------------------------------------------------------
+# Yandex Cloud API keys start AQVN; IAM tokens start t1.; Yandex ID OAuth tokens start y0_Ag
+# (the y0_ layout is observed, not confirmed).
+
+[[rules]]
+id = "yandex-cloud-api-key"
+description = "Yandex Cloud service-account API key (AQVN…)"
+regex = '''(?<![A-Za-z0-9_-])AQVN[A-Za-z0-9_-]{35,38}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["AQVN"]
+severity = "error"
+tags = ["saas", "yandex"]
+gitleaksIds = ["yandex-api-key"]
+rotate = "Yandex Cloud console → Identity and Access Management → Service accounts → the account → API keys → Delete"
+examples = [
+  '''YC_API_KEY=AQVN{{base64url:36}}''',
+  '''headers = {"Authorization": "Api-Key AQVN{{alnum:37}}"}''',
+]
+negativeExamples = [
+  '''YC_API_KEY=AQVN...''',
+  '''YC_API_KEY=AQVN{{alnum:12}}''',
+]
+
+[[rules]]
+id = "yandex-iam-token"
+description = "Yandex Cloud IAM token (t1.…) after a Yandex name"
+regex = '''(?i)(?:yandex|yc[_.-]?(?:iam|token)).{0,60}?(?<![A-Za-z0-9_.-])((?-i:t1\.[A-Za-z0-9_-]{10,120}={0,2}\.[A-Za-z0-9_-]{86}={0,2}))(?![A-Za-z0-9_=-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["yandex", "yc_iam", "yc-iam", "yc_token", "yc-token"]
+severity = "error"
+tags = ["saas", "yandex"]
+gitleaksIds = ["yandex-access-token"]
+rotate = "IAM tokens expire within 12 hours; revoke the source credential (Yandex Cloud console → Service accounts → the account's keys)"
+examples = [
+  '''YC_TOKEN=t1.{{base64url:80}}.{{base64url:86}}''',
+  '''yandex_iam_token = "t1.{{alnum:60}}.{{alnum:86}}"''',
+]
+negativeExamples = [
+  '''YC_TOKEN=t1.xxxx''',
+  '''YC_TOKEN=${YC_TOKEN}''',
+]
+
+[[rules]]
+id = "yandex-oauth-token"
+description = "Yandex ID OAuth token (y0_Ag…)"
+regex = '''(?<![A-Za-z0-9_-])y[0-3]_Ag[A-Za-z0-9_-]{50,100}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["y0_ag", "y1_ag", "y2_ag", "y3_ag"]
+severity = "error"
+tags = ["saas", "yandex"]
+gitleaksIds = []
+rotate = "https://id.yandex.ru/security → Devices and services / App passwords → revoke the application's access"
+examples = [
+  '''YANDEX_OAUTH_TOKEN=y0_Ag{{base64url:56}}''',
+  '''headers = {"Authorization": "OAuth y0_Ag{{alnum:54}}"}''',
+]
+negativeExamples = [
+  '''YANDEX_OAUTH_TOKEN=y0_Ag...''',
+  '''YANDEX_OAUTH_TOKEN=y0_Ag{{alnum:12}}''',
+]
+
+# --- Mapbox -------------------------------------------------------------------------------------
+# pk. public tokens are shipped in web maps and not matched; sk. secret tokens are.
+
+[[rules]]
+id = "mapbox-secret-token"
+description = "Mapbox secret access token (sk.eyJ…)"
+regex = '''(?<![A-Za-z0-9_.-])sk\.eyJ[A-Za-z0-9_-]{20,200}\.[A-Za-z0-9_-]{20,30}(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["sk.eyJ"]
+severity = "error"
+tags = ["saas", "mapbox"]
+gitleaksIds = []
+rotate = "https://account.mapbox.com/access-tokens/"
+examples = [
+  '''MAPBOX_SECRET_TOKEN=sk.eyJ{{base64url:60}}.{{base64url:22}}''',
+  '''MAPBOX_DOWNLOADS_TOKEN: "sk.eyJ{{alnum:70}}.{{alnum:22}}"''',
+]
+negativeExamples = [
+  '''MAPBOX_ACCESS_TOKEN=pk.eyJ{{base64url:60}}.{{base64url:22}}''',
+  '''MAPBOX_SECRET_TOKEN=sk.eyJ...''',
+]
+
+# --- Dropbox ------------------------------------------------------------------------------------
+# Short-lived access tokens start sl. (newer sl.u.) and run 130+ characters; long-lived legacy
+# tokens have ten "A"s after an 11-character head.
+
+[[rules]]
+id = "dropbox-short-lived-token"
+description = "Dropbox short-lived access token (sl. / sl.u.)"
+regex = '''(?<![A-Za-z0-9_.-])sl\.(?:u\.)?[A-Za-z0-9_=-]{130,1400}(?![A-Za-z0-9_=-])'''
+entropy = 3.5
+keywords = ["dropbox", "sl.u."]
+severity = "error"
+tags = ["saas", "dropbox"]
+gitleaksIds = ["dropbox-short-lived-api-token"]
+rotate = "Dropbox App Console → the app (tokens expire in hours; revoke early with /2/auth/token/revoke, disconnect under Settings → Connected apps)"
+examples = [
+  '''DROPBOX_ACCESS_TOKEN=sl.{{base64url:138}}''',
+  '''dbx = dropbox.Dropbox("sl.u.{{alnum:200}}")''',
+]
+negativeExamples = [
+  '''DROPBOX_ACCESS_TOKEN=sl.xxxx''',
+  '''DROPBOX_ACCESS_TOKEN=sl.{{alnum:40}}''',
+]
+
+[[rules]]
+id = "dropbox-long-lived-token"
+description = "Dropbox legacy long-lived access token (11 characters + AAAAAAAAAA + 43) after a Dropbox name"
+regex = '''(?i)dropbox.{0,60}?(?<![A-Za-z0-9_-])((?-i:[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}))(?![A-Za-z0-9_=-])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["dropbox"]
+severity = "error"
+tags = ["saas", "dropbox"]
+gitleaksIds = ["dropbox-long-lived-api-token"]
+rotate = "Dropbox → Settings → Connected apps → disconnect the app (or App Console → the app → regenerate)"
+examples = [
+  '''DROPBOX_TOKEN={{alnum:11}}AAAAAAAAAA{{base64url:43}}''',
+  '''dbx = dropbox.Dropbox("{{alnum:11}}AAAAAAAAAA{{alnum:43}}")''',
+]
+negativeExamples = [
+  '''DROPBOX_TOKEN=${DROPBOX_TOKEN}''',
+  '''DROPBOX_TOKEN={{alnum:11}}AAAAAAAAAA''',
+]
+
+# --- Box ----------------------------------------------------------------------------------------
+# "box" is far too common a word, so the rule needs a Box credential setting name.
+
+[[rules]]
+id = "box-api-credential"
+description = "Box developer token, access token or client secret (32 alphanumerics) after a Box credential name"
+regex = '''(?i)(?<![A-Za-z0-9])box[_.-]?(?:developer[_.-]?token|access[_.-]?token|client[_.-]?secret)["']?\s*[:=]\s*["']?((?-i:(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}))(?![A-Za-z0-9])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["box_developer", "box-developer", "boxdeveloper", "box_access", "box-access", "boxaccess", "box_client_secret", "box-client-secret", "boxclientsecret"]
+severity = "error"
+tags = ["saas", "box"]
+gitleaksIds = []
+rotate = "Box Developer Console → the app → Configuration → Reset client secret (developer tokens expire after 60 minutes)"
+examples = [
+  '''BOX_DEVELOPER_TOKEN={{alnum:30}}8Q''',
+  '''  box_client_secret: "{{alnum:30}}k3"''',
+]
+negativeExamples = [
+  '''BOX_DEVELOPER_TOKEN=${BOX_DEVELOPER_TOKEN}''',
+  '''bbox_client_secret = "{{alnum:30}}k3"''',
+]
+
+# --- Flickr -------------------------------------------------------------------------------------
+
+[[rules]]
+id = "flickr-api-key"
+description = "Flickr API key (32 hex) after a Flickr name"
+regex = '''(?i)flickr.{0,60}?(?<![0-9A-Za-z])((?-i:[0-9a-f]{32}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["flickr"]
+severity = "error"
+tags = ["saas", "flickr"]
+gitleaksIds = ["flickr-access-token"]
+rotate = "https://www.flickr.com/services/apps/by/me → the app → delete the key"
+examples = [
+  '''FLICKR_API_KEY={{hex:32}}''',
+  '''flickr = flickrapi.FlickrAPI("{{hex:32}}", "{{hex:16}}")''',
+]
+negativeExamples = [
+  '''FLICKR_API_KEY=${FLICKR_API_KEY}''',
+  '''flickr = flickrapi.FlickrAPI(api_key, api_secret)''',
+]
+
+"""####),
         ("saas.toml", ####"""
 # Observability and developer SaaS: Datadog, Sentry, Grafana, New Relic, Linear, Notion, Postman,
 # Doppler, Airtable.
@@ -8000,6 +12314,8 @@ entropy = 3.0
 keywords = ["dd_api", "dd-api", "dd.api", "ddapi", "datadog"]
 severity = "error"
 tags = ["saas", "datadog", "observability"]
+gitleaksIds = []
+rotate = "https://app.datadoghq.com/organization-settings/api-keys"
 examples = [
   '''DD_API_KEY={{hex:32}}''',
   '''headers = {"DD-API-KEY": "{{hex:32}}", "Content-Type": "application/json"}''',
@@ -8018,6 +12334,8 @@ entropy = 3.0
 keywords = ["dd_app", "dd-app", "dd.app", "ddapp", "datadog"]
 severity = "error"
 tags = ["saas", "datadog", "observability"]
+gitleaksIds = ["datadog-access-token"]
+rotate = "https://app.datadoghq.com/organization-settings/application-keys"
 examples = [
   '''DD_APP_KEY={{hex:40}}''',
   '''headers = {"DD-APPLICATION-KEY": "{{hex:40}}"}''',
@@ -8035,6 +12353,8 @@ entropy = 3.5
 keywords = ["sntrys_", "sntryu_"]
 severity = "error"
 tags = ["saas", "sentry", "observability"]
+gitleaksIds = ["sentry-org-token", "sentry-user-token"]
+rotate = "https://sentry.io/settings/account/api/auth-tokens/ (user tokens); organization tokens under Settings → Developer Settings → Organization Tokens"
 examples = [
   '''SENTRY_AUTH_TOKEN=sntrys_eyJ{{base64:120}}_{{base64url:43}}''',
   '''sentry-cli --auth-token sntryu_{{hex:64}} releases new 1.2.3''',
@@ -8052,6 +12372,8 @@ entropy = 3.0
 keywords = ["glsa_"]
 severity = "error"
 tags = ["saas", "grafana", "observability"]
+gitleaksIds = ["grafana-service-account-token"]
+rotate = "Grafana → Administration → Users and access → Service accounts → the account → delete the token"
 examples = [
   '''GRAFANA_TOKEN=glsa_{{alnum:32}}_{{hex:8}}''',
   '''headers = {"Authorization": "Bearer glsa_{{alnum:32}}_{{hex:8}}"}''',
@@ -8069,6 +12391,8 @@ entropy = 3.5
 keywords = ["glc_eyJ"]
 severity = "error"
 tags = ["saas", "grafana", "observability"]
+gitleaksIds = ["grafana-cloud-api-token"]
+rotate = "Grafana Cloud portal (https://grafana.com/orgs) → Security → Access policies → the policy → delete the token"
 examples = [
   '''GRAFANA_CLOUD_TOKEN=glc_eyJ{{base64:120}}==''',
   '''password: glc_eyJ{{base64:160}}''',
@@ -8086,6 +12410,8 @@ entropy = 3.0
 keywords = ["NRAK-"]
 severity = "error"
 tags = ["saas", "newrelic", "observability"]
+gitleaksIds = ["new-relic-user-api-key"]
+rotate = "https://one.newrelic.com/admin-portal/api-keys/home"
 examples = [
   '''NEW_RELIC_API_KEY=NRAK-{{alnumupper:27}}''',
   '''headers = {"API-Key": "NRAK-{{alnumupper:27}}"}''',
@@ -8103,6 +12429,8 @@ entropy = 3.5
 keywords = ["lin_api_"]
 severity = "error"
 tags = ["saas", "linear"]
+gitleaksIds = ["linear-api-key"]
+rotate = "https://linear.app/settings/account/security (Personal API keys)"
 examples = [
   '''LINEAR_API_KEY=lin_api_{{alnum:40}}''',
   '''headers = {"Authorization": "lin_api_{{alnum:40}}"}''',
@@ -8120,6 +12448,8 @@ entropy = 3.5
 keywords = ["ntn_", "secret_"]
 severity = "error"
 tags = ["saas", "notion"]
+gitleaksIds = ["notion-api-token"]
+rotate = "https://www.notion.so/profile/integrations (the integration → Secrets → Refresh)"
 examples = [
   '''NOTION_TOKEN=ntn_{{digits:11}}{{alnum:35}}''',
   '''notion = Client(auth="secret_{{alnum:41}}7k")''',
@@ -8137,6 +12467,8 @@ entropy = 3.0
 keywords = ["PMAK-"]
 severity = "error"
 tags = ["saas", "postman"]
+gitleaksIds = ["postman-api-token"]
+rotate = "https://go.postman.co/settings/me/api-keys"
 examples = [
   '''POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:34}}''',
   '''headers = {"X-Api-Key": "PMAK-{{hex:24}}-{{hex:34}}"}''',
@@ -8154,6 +12486,8 @@ entropy = 3.5
 keywords = ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."]
 severity = "error"
 tags = ["saas", "doppler", "secrets-manager"]
+gitleaksIds = ["doppler-api-token"]
+rotate = "Doppler dashboard: personal tokens under Account → Tokens, service tokens under the project config → Access"
 examples = [
   '''DOPPLER_TOKEN=dp.st.prd.{{alnum:40}}''',
   '''doppler configure set token dp.pt.{{alnum:43}}''',
@@ -8171,6 +12505,8 @@ entropy = 3.5
 keywords = ["pat"]
 severity = "error"
 tags = ["saas", "airtable"]
+gitleaksIds = ["airtable-personnal-access-token"]
+rotate = "https://airtable.com/create/tokens"
 examples = [
   '''AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:64}}''',
   '''api = Api("pat{{alnum:14}}.{{hex:64}}")''',
@@ -8458,7 +12794,8 @@ negativeExamples = [
 
 """####),
         ("vcs.toml", ####"""
-# Source hosting and CI: GitHub, GitLab, Bitbucket / Atlassian, Azure DevOps.
+# Source hosting: GitHub, GitLab, Bitbucket / Atlassian, Azure DevOps, Gitea / Forgejo, and the
+# credentials git and Mercurial keep in their own configuration. CI services live in ci.toml.
 
 # --- GitHub -------------------------------------------------------------------------------------
 # Classic tokens are a three-letter prefix, "_", and 36 alphanumerics (the last six a checksum).
@@ -8471,6 +12808,8 @@ entropy = 3.0
 keywords = ["ghp_"]
 severity = "error"
 tags = ["vcs", "github"]
+gitleaksIds = ["github-pat"]
+rotate = "https://github.com/settings/tokens"
 examples = [
   '''GITHUB_TOKEN=ghp_{{alnum:36}}''',
   '''git clone https://x-access-token:ghp_{{alnum:36}}@github.com/acme/app.git''',
@@ -8489,6 +12828,8 @@ entropy = 3.0
 keywords = ["github_pat_"]
 severity = "error"
 tags = ["vcs", "github"]
+gitleaksIds = ["github-fine-grained-pat"]
+rotate = "https://github.com/settings/personal-access-tokens"
 examples = [
   '''GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:59}}''',
   '''Authorization: Bearer github_pat_{{alnum:22}}_{{alnum:59}}''',
@@ -8506,6 +12847,8 @@ entropy = 3.0
 keywords = ["gho_"]
 severity = "error"
 tags = ["vcs", "github", "oauth"]
+gitleaksIds = ["github-oauth"]
+rotate = "Revoke the OAuth app's access at https://github.com/settings/applications (the app owner can also revoke it through the OAuth Authorizations API)"
 examples = [
   '''    oauth_token: gho_{{alnum:36}}''',
   '''{"access_token": "gho_{{alnum:36}}", "token_type": "bearer"}''',
@@ -8523,6 +12866,8 @@ entropy = 3.0
 keywords = ["ghu_", "ghs_"]
 severity = "error"
 tags = ["vcs", "github"]
+gitleaksIds = ["github-app-token"]
+rotate = "Installation tokens expire within an hour; revoke early with DELETE /installation/token, and review the app at https://github.com/settings/apps"
 examples = [
   '''GITHUB_TOKEN=ghs_{{alnum:36}}''',
   '''headers = {"Authorization": "token ghu_{{alnum:36}}"}''',
@@ -8540,6 +12885,8 @@ entropy = 3.0
 keywords = ["ghr_"]
 severity = "error"
 tags = ["vcs", "github", "oauth"]
+gitleaksIds = ["github-refresh-token"]
+rotate = "Revoke the user's authorization of the GitHub App at https://github.com/settings/apps/authorizations"
 examples = [
   '''{"refresh_token": "ghr_{{alnum:76}}"}''',
   '''GITHUB_REFRESH_TOKEN=ghr_{{alnum:36}}''',
@@ -8549,6 +12896,50 @@ negativeExamples = [
   '''GITHUB_REFRESH_TOKEN=ghr_{{alnum:16}}''',
 ]
 
+[[rules]]
+id = "github-oauth-client-secret"
+description = "GitHub OAuth app or GitHub App client secret (40 hex) after a GitHub client-secret name"
+regex = '''(?i)github.{0,60}?(?:client|oauth|app)[_.-]?secret.{0,30}?(?<![0-9A-Za-z])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["github"]
+severity = "error"
+tags = ["vcs", "github", "oauth"]
+gitleaksIds = []
+rotate = "Generate a new client secret and delete the old one in the app's settings at https://github.com/settings/developers (organization apps: the organization's Developer settings)"
+examples = [
+  '''GITHUB_CLIENT_SECRET={{hex:38}}a7''',
+  '''  github: { clientID: "Iv1.{{hex:16}}", clientSecret: "{{hex:38}}0f" }''',
+]
+negativeExamples = [
+  '''GITHUB_CLIENT_SECRET=${{ secrets.GITHUB_CLIENT_SECRET }}''',
+  '''github_client_secret = "0000000000000000000000000000000000000000"''',
+  '''GITHUB_CLIENT_SECRET=your_github_client_secret''',
+]
+
+[[rules]]
+id = "github-legacy-token"
+description = "GitHub token in the pre-2021 format (40 hex, no prefix) after a GitHub token name"
+# Personal and OAuth tokens issued before April 2021 were bare 40-character hex strings; tools
+# such as hub (oauth_token:) and old CI settings still hold them.
+regex = '''(?i)(?:github|\bgh)[\w.-]{0,20}?(?:token|pat)\b.{0,30}?(?<![0-9A-Za-z])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["github", "gh_token", "gh-token", "gh_pat", "gh-pat", "ghtoken"]
+severity = "error"
+tags = ["vcs", "github"]
+gitleaksIds = []
+rotate = "https://github.com/settings/tokens (OAuth tokens: revoke the app at https://github.com/settings/applications)"
+examples = [
+  '''GITHUB_TOKEN={{hex:38}}c4''',
+  '''github_oauth_token: "{{hex:38}}9e"''',
+]
+negativeExamples = [
+  '''GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}''',
+  '''github_token_sha256 = sha256(token)''',
+  '''GITHUB_TOKEN=ffffffffffffffffffffffffffffffffffffffff''',
+]
+
 # --- GitLab -------------------------------------------------------------------------------------
 # Classic tokens: prefix + 20 URL-safe characters. Routable tokens (GitLab 17.x+): prefix + a longer
 # base64 payload + ".<2-char version>.<length and CRC32 in base36>".
@@ -8556,11 +12947,13 @@ negativeExamples = [
 [[rules]]
 id = "gitlab-personal-access-token"
 description = "GitLab personal, project or group access token (glpat-), classic or routable"
-regex = '''(?<![A-Za-z0-9_-])glpat-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,10}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])'''
+regex = '''(?<![A-Za-z0-9_-])glpat-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7,10}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])'''
 entropy = 3.0
 keywords = ["glpat-"]
 severity = "error"
 tags = ["vcs", "gitlab"]
+gitleaksIds = ["gitlab-pat", "gitlab-pat-routable"]
+rotate = "https://gitlab.com/-/user_settings/personal_access_tokens (project/group tokens: Settings → Access tokens)"
 examples = [
   '''GITLAB_TOKEN=glpat-{{base64url:20}}''',
   '''gl = gitlab.Gitlab("https://gitlab.com", private_token="glpat-{{base64url:38}}.01.{{alnumlower:9}}")''',
@@ -8573,11 +12966,13 @@ negativeExamples = [
 [[rules]]
 id = "gitlab-runner-token"
 description = "GitLab runner authentication token (glrt-)"
-regex = '''(?<![A-Za-z0-9_-])glrt-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+regex = '''(?<![A-Za-z0-9_-])glrt-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
 entropy = 3.0
 keywords = ["glrt-"]
 severity = "error"
 tags = ["vcs", "gitlab", "ci"]
+gitleaksIds = ["gitlab-runner-authentication-token", "gitlab-runner-authentication-token-routable"]
+rotate = "Reset the runner's authentication token in Settings → CI/CD → Runners (or POST /runners/reset_authentication_token), then re-register the runner"
 examples = [
   '''  token = "glrt-{{base64url:20}}"''',
   '''gitlab-runner register --token glrt-t1_{{base64url:27}}.01.{{alnumlower:9}}''',
@@ -8587,21 +12982,220 @@ negativeExamples = [
   '''  token = "glrt-{{alnum:10}}"''',
 ]
 
+# The remaining GitLab kinds each have their own prefix (GitLab's "token prefixes" table). Bodies
+# are 20+ URL-safe characters; GitLab 17.x+ may issue any of them in the routable form above, so
+# the optional ".<version>.<length+CRC>" tail is accepted everywhere.
+
 [[rules]]
-id = "gitlab-token"
-description = "Other GitLab tokens: deploy (gldt-), pipeline trigger (glptt-), CI job (glcbt-), feed (glft-), OAuth app secret (gloas-), SCIM (glsoat-), agent (glagent-), incoming mail (glimt-), feature flags client (glffct-)"
-regex = '''(?<![A-Za-z0-9_-])(?:gldt|glptt|glcbt|glft|gloas|glsoat|glagent|glimt|glffct)-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+id = "gitlab-deploy-token"
+description = "GitLab deploy token (gldt-): read/write access to a project's repository, packages and container registry"
+regex = '''(?<![A-Za-z0-9_-])gldt-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
 entropy = 3.0
-keywords = ["gldt-", "glptt-", "glcbt-", "glft-", "gloas-", "glsoat-", "glagent-", "glimt-", "glffct-"]
+keywords = ["gldt-"]
 severity = "error"
 tags = ["vcs", "gitlab"]
+gitleaksIds = ["gitlab-deploy-token"]
+rotate = "Revoke it in the project or group under Settings → Repository → Deploy tokens, and create a new one"
 examples = [
-  '''curl -X POST -F token=glptt-{{hex:40}} -F ref=main https://gitlab.com/api/v4/projects/1/trigger/pipeline''',
   '''DEPLOY_TOKEN=gldt-{{base64url:20}}''',
+  '''docker login registry.gitlab.com -u gitlab+deploy-token-7 -p gldt-{{alnum:20}}''',
 ]
 negativeExamples = [
   '''DEPLOY_TOKEN=gldt-<token>''',
   '''DEPLOY_TOKEN=gldt-{{alnum:8}}''',
+]
+
+[[rules]]
+id = "gitlab-pipeline-trigger-token"
+description = "GitLab pipeline trigger token (glptt-): starts pipelines in a project"
+regex = '''(?<![A-Za-z0-9_-])glptt-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glptt-"]
+severity = "error"
+tags = ["vcs", "gitlab", "ci"]
+gitleaksIds = ["gitlab-ptt"]
+rotate = "Revoke it in the project under Settings → CI/CD → Pipeline trigger tokens, and add a new one"
+examples = [
+  '''curl -X POST -F token=glptt-{{hex:40}} -F ref=main https://gitlab.com/api/v4/projects/1/trigger/pipeline''',
+  '''  TRIGGER_TOKEN: "glptt-{{hex:40}}"''',
+]
+negativeExamples = [
+  '''curl -X POST -F token=$TRIGGER_TOKEN -F ref=main https://gitlab.com/api/v4/projects/1/trigger/pipeline''',
+  '''  TRIGGER_TOKEN: "glptt-{{hex:10}}"''',
+]
+
+[[rules]]
+id = "gitlab-ci-job-token"
+description = "GitLab CI/CD job token (glcbt-): acts for the user who started the job until the job ends"
+# Short-lived (valid while its job runs), hence a warning: usually seen in captured job logs.
+regex = '''(?<![A-Za-z0-9_-])glcbt-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glcbt-"]
+severity = "warning"
+tags = ["vcs", "gitlab", "ci"]
+gitleaksIds = ["gitlab-cicd-job-token"]
+rotate = "It expires when its job finishes; cancel the job if it is still running, and limit job-token access under Settings → CI/CD → Job token permissions"
+examples = [
+  '''CI_JOB_TOKEN=glcbt-64_{{base64url:20}}''',
+  '''curl --header "JOB-TOKEN: glcbt-{{alnum:2}}_{{alnum:24}}" https://gitlab.example.com/api/v4/jobs''',
+]
+negativeExamples = [
+  '''curl --header "JOB-TOKEN: $CI_JOB_TOKEN" https://gitlab.example.com/api/v4/jobs''',
+  '''CI_JOB_TOKEN=glcbt-{{alnum:6}}''',
+]
+
+[[rules]]
+id = "gitlab-feed-token"
+description = "GitLab feed token (glft-): reads the user's RSS/Atom and calendar feeds"
+regex = '''(?<![A-Za-z0-9_-])glft-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glft-"]
+severity = "warning"
+tags = ["vcs", "gitlab"]
+gitleaksIds = ["gitlab-feed-token"]
+rotate = "Reset it under User settings → Access tokens → Feed token (https://gitlab.com/-/user_settings/personal_access_tokens)"
+examples = [
+  '''https://gitlab.com/dashboard/issues.atom?feed_token=glft-{{base64url:20}}&state=opened''',
+  '''calendar_url: "https://gitlab.com/dashboard/issues.ics?feed_token=glft-{{alnum:20}}"''',
+]
+negativeExamples = [
+  '''https://gitlab.com/dashboard/issues.atom?feed_token=glft-xxxx&state=opened''',
+  '''feed_token = "glft-{{alnum:9}}"''',
+]
+
+[[rules]]
+id = "gitlab-oauth-app-secret"
+description = "GitLab OAuth application secret (gloas-)"
+regex = '''(?<![A-Za-z0-9_-])gloas-[A-Za-z0-9_-]{64}(?![A-Za-z0-9_-])'''
+entropy = 3.5
+keywords = ["gloas-"]
+severity = "error"
+tags = ["vcs", "gitlab", "oauth"]
+gitleaksIds = ["gitlab-oauth-app-secret"]
+rotate = "Renew the secret of the application under User, Group or Admin settings → Applications (https://gitlab.com/-/user_settings/applications)"
+examples = [
+  '''GITLAB_CLIENT_SECRET=gloas-{{hex:64}}''',
+  '''  config.omniauth :gitlab, "{{hex:64}}", "gloas-{{alnum:64}}"''',
+]
+negativeExamples = [
+  '''GITLAB_CLIENT_SECRET=gloas-...''',
+  '''GITLAB_CLIENT_SECRET=gloas-{{hex:32}}''',
+]
+
+[[rules]]
+id = "gitlab-scim-token"
+description = "GitLab SCIM token (glsoat-): provisions and deprovisions group members"
+regex = '''(?<![A-Za-z0-9_-])glsoat-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glsoat-"]
+severity = "error"
+tags = ["vcs", "gitlab", "scim"]
+gitleaksIds = ["gitlab-scim-token"]
+rotate = "Reset the SCIM token in the group under Settings → SAML SSO → SCIM token (or the instance SCIM settings on self-managed)"
+examples = [
+  '''scim_token: glsoat-{{base64url:20}}''',
+  '''Authorization: Bearer glsoat-{{alnum:20}}''',
+]
+negativeExamples = [
+  '''scim_token: glsoat-REDACTED''',
+  '''scim_token: glsoat-{{alnum:10}}''',
+]
+
+[[rules]]
+id = "gitlab-agent-token"
+description = "GitLab agent for Kubernetes token (glagent-)"
+regex = '''(?<![A-Za-z0-9_-])glagent-[A-Za-z0-9_-]{50,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.5
+keywords = ["glagent-"]
+severity = "error"
+tags = ["vcs", "gitlab", "kubernetes"]
+gitleaksIds = ["gitlab-kubernetes-agent-token"]
+rotate = "Create a new agent token and revoke the old one in the project under Operate → Kubernetes clusters → the agent → Access tokens"
+examples = [
+  '''helm upgrade --install gitlab-agent gitlab/gitlab-agent --set config.token=glagent-{{base64url:50}}''',
+  '''  token: "glagent-{{alnum:50}}"''',
+]
+negativeExamples = [
+  '''helm upgrade --install gitlab-agent gitlab/gitlab-agent --set config.token=<your-token>''',
+  '''  token: "glagent-{{alnum:20}}"''',
+]
+
+[[rules]]
+id = "gitlab-incoming-mail-token"
+description = "GitLab incoming mail token (glimt-): creates issues and merge requests by email as the user"
+regex = '''(?<![A-Za-z0-9_-])glimt-[A-Za-z0-9_-]{25,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glimt-"]
+severity = "warning"
+tags = ["vcs", "gitlab"]
+gitleaksIds = ["gitlab-incoming-mail-token"]
+rotate = "Reset it from the project's issue list: \"Email a new issue to this project\" → reset this token"
+examples = [
+  '''  incoming_email_token: "glimt-{{alnumlower:25}}"''',
+  '''GITLAB_INCOMING_TOKEN=glimt-{{base64url:25}}''',
+]
+negativeExamples = [
+  '''GITLAB_INCOMING_TOKEN=glimt-xxxxxxxx''',
+  '''GITLAB_INCOMING_TOKEN=glimt-{{alnum:15}}''',
+]
+
+[[rules]]
+id = "gitlab-feature-flags-client-token"
+description = "GitLab feature flags client token (glffct-): reads a project's feature flags and user lists"
+regex = '''(?<![A-Za-z0-9_-])glffct-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7,10})?(?![A-Za-z0-9_.-])'''
+entropy = 3.0
+keywords = ["glffct-"]
+severity = "warning"
+tags = ["vcs", "gitlab"]
+gitleaksIds = ["gitlab-feature-flag-client-token"]
+rotate = "Reset the instance ID under Deploy → Feature flags → Configure in the project"
+examples = [
+  '''UNLEASH_INSTANCE_ID=glffct-{{base64url:20}}''',
+  '''unleash = UnleashClient(url=url, app_name="production", instance_id="glffct-{{alnum:20}}")''',
+]
+negativeExamples = [
+  '''UNLEASH_INSTANCE_ID=glffct-...''',
+  '''UNLEASH_INSTANCE_ID=glffct-{{alnum:11}}''',
+]
+
+[[rules]]
+id = "gitlab-runner-registration-token"
+description = "GitLab legacy runner registration token (GR1348941 prefix): registers new runners for a project, group or instance"
+regex = '''(?<![A-Za-z0-9_-])GR1348941[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])'''
+entropy = 3.0
+keywords = ["GR1348941"]
+severity = "error"
+tags = ["vcs", "gitlab", "ci"]
+gitleaksIds = ["gitlab-rrt"]
+rotate = "Reset the registration token in Settings → CI/CD → Runners (deprecated: move to runner authentication tokens, glrt-)"
+examples = [
+  '''gitlab-runner register --url https://gitlab.com --registration-token GR1348941{{base64url:20}}''',
+  '''  runnerRegistrationToken: "GR1348941{{alnum:20}}"''',
+]
+negativeExamples = [
+  '''gitlab-runner register --url https://gitlab.com --registration-token $REGISTRATION_TOKEN''',
+  '''  runnerRegistrationToken: "GR1348941{{alnum:8}}"''',
+]
+
+[[rules]]
+id = "gitlab-session-cookie"
+description = "GitLab web session cookie (_gitlab_session=): a signed-in browser session"
+# 32 hex is the long-standing session id; newer instances may use another layout (unconfirmed).
+regex = '''_gitlab_session=([0-9a-f]{32})(?![0-9A-Za-z])'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["_gitlab_session="]
+severity = "warning"
+tags = ["vcs", "gitlab", "session"]
+gitleaksIds = ["gitlab-session-cookie"]
+rotate = "Revoke the session at https://gitlab.com/-/user_settings/active_sessions (or sign out)"
+examples = [
+  '''curl -b "_gitlab_session={{hex:32}}" https://gitlab.example.com/api/v4/user''',
+  '''Cookie: known_sign_in=1; _gitlab_session={{hex:32}}; event_filter=all''',
+]
+negativeExamples = [
+  '''Cookie: _gitlab_session=<session>''',
+  '''Cookie: _gitlab_session={{hex:12}}''',
 ]
 
 # --- Atlassian / Bitbucket ------------------------------------------------------------------------
@@ -8614,6 +13208,8 @@ entropy = 3.5
 keywords = ["ATATT3"]
 severity = "error"
 tags = ["vcs", "atlassian", "jira"]
+gitleaksIds = ["atlassian-api-token"]
+rotate = "https://id.atlassian.com/manage-profile/security/api-tokens"
 examples = [
   '''JIRA_API_TOKEN=ATATT3xFfGF0{{base64url:170}}={{hexupper:8}}''',
   '''jira = JIRA(server, basic_auth=("me@example.org", "ATATT3xFfGF0{{base64url:170}}={{hexupper:8}}"))''',
@@ -8631,6 +13227,8 @@ entropy = 3.5
 keywords = ["ATBB"]
 severity = "error"
 tags = ["vcs", "bitbucket", "atlassian"]
+gitleaksIds = []
+rotate = "https://bitbucket.org/account/settings/app-passwords/"
 examples = [
   '''BITBUCKET_APP_PASSWORD=ATBB{{alnum:24}}{{hexupper:8}}''',
   '''git clone https://me:ATBB{{alnum:24}}{{hexupper:8}}@bitbucket.org/acme/app.git''',
@@ -8638,6 +13236,48 @@ examples = [
 negativeExamples = [
   '''BITBUCKET_APP_PASSWORD=ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
   '''BITBUCKET_APP_PASSWORD=ATBB{{alnum:10}}''',
+]
+
+[[rules]]
+id = "bitbucket-access-token"
+description = "Bitbucket Cloud repository, project or workspace access token (ATCTT3…)"
+# Same layout as the Atlassian API token above (base64url body, "=" and an 8-hex checksum); the
+# exact body length is not documented, so a wide bound is used (unconfirmed).
+regex = '''(?<![A-Za-z0-9_-])ATCTT3[A-Za-z0-9_=-]{100,250}(?![A-Za-z0-9_=-])'''
+entropy = 3.5
+keywords = ["ATCTT3"]
+severity = "error"
+tags = ["vcs", "bitbucket", "atlassian"]
+gitleaksIds = []
+rotate = "Revoke it in Bitbucket under Repository / Project / Workspace settings → Security → Access tokens"
+examples = [
+  '''BITBUCKET_ACCESS_TOKEN=ATCTT3xFfGN0{{base64url:160}}={{hexupper:8}}''',
+  '''curl -H "Authorization: Bearer ATCTT3xFfGN0{{base64url:170}}={{hexupper:8}}" https://api.bitbucket.org/2.0/repositories/acme''',
+]
+negativeExamples = [
+  '''BITBUCKET_ACCESS_TOKEN=ATCTT3xFfGN0...''',
+  '''BITBUCKET_ACCESS_TOKEN=ATCTT3{{alnum:40}}''',
+]
+
+[[rules]]
+id = "bitbucket-client-secret"
+description = "Bitbucket OAuth consumer secret after a Bitbucket secret name"
+# Consumer secrets seen in the wild are 32 alphanumerics; gitleaks expects 64, so both are taken.
+regex = '''(?i)bitbucket[\w.-]{0,30}?secret.{0,30}?(?<![A-Za-z0-9_-])((?-i:(?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])(?:[A-Za-z0-9]{32}|[A-Za-z0-9_-]{64})))(?![A-Za-z0-9_-])'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["bitbucket"]
+severity = "error"
+tags = ["vcs", "bitbucket", "oauth"]
+gitleaksIds = ["bitbucket-client-secret"]
+rotate = "Delete the OAuth consumer and create a new one under Workspace settings → Apps and features → OAuth consumers"
+examples = [
+  '''BITBUCKET_CLIENT_SECRET={{alnum:30}}4q''',
+  '''bitbucket_oauth_secret: "{{alnum:30}}Z8"''',
+]
+negativeExamples = [
+  '''BITBUCKET_CLIENT_SECRET=${BITBUCKET_CLIENT_SECRET}''',
+  '''BITBUCKET_CLIENT_SECRET=your_bitbucket_client_secret_here''',
 ]
 
 # --- Azure DevOps -------------------------------------------------------------------------------
@@ -8650,6 +13290,8 @@ entropy = 3.5
 keywords = ["JQQJ99"]
 severity = "error"
 tags = ["vcs", "azure", "azure-devops"]
+gitleaksIds = []
+rotate = "https://dev.azure.com/{organization}/_usersSettings/tokens"
 examples = [
   '''AZURE_DEVOPS_EXT_PAT={{alnum:52}}JQQJ99BCACAAAAA{{alnum:5}}AAASAZDO{{alnum:4}}''',
   '''token = "{{alnum:52}}JQQJ99BCAC{{alnum:14}}AZDO{{alnum:4}}"''',
@@ -8668,6 +13310,8 @@ entropy = 3.5
 keywords = ["devops", "dev.azure.com", "visualstudio.com", "ado_pat", "ado-pat", "ado.pat", "vsts"]
 severity = "error"
 tags = ["vcs", "azure", "azure-devops"]
+gitleaksIds = []
+rotate = "https://dev.azure.com/{organization}/_usersSettings/tokens"
 examples = [
   '''AZURE_DEVOPS_EXT_PAT={{lower:48}}q4zd''',
   '''git clone https://pat:{{lower:50}}7x@dev.azure.com/acme/app/_git/app''',
@@ -8675,6 +13319,81 @@ examples = [
 negativeExamples = [
   '''AZURE_DEVOPS_EXT_PAT=$(System.AccessToken)''',
   '''AZURE_DEVOPS_EXT_PAT=your_personal_access_token_here''',
+]
+
+# --- Gitea / Forgejo / Codeberg -------------------------------------------------------------------
+# Access tokens are 40 lowercase hex with no prefix, so this is a context rule.
+
+[[rules]]
+id = "gitea-access-token"
+description = "Gitea, Forgejo or Codeberg access token (40 hex) near a Gitea/Forgejo/Codeberg name"
+regex = '''(?i)(?|(?:gitea|forgejo|codeberg|gogs).{0,60}?(?<![0-9A-Za-z#@/])((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z])|(?<=token |token=|token:|token")((?-i:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{40}))(?![0-9A-Za-z]).{0,80}?(?:gitea|forgejo|codeberg|gogs))'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["gitea", "forgejo", "codeberg", "gogs"]
+severity = "error"
+tags = ["vcs", "gitea", "forgejo"]
+gitleaksIds = []
+rotate = "Delete the token under User settings → Applications on the instance (https://codeberg.org/user/settings/applications on Codeberg)"
+examples = [
+  '''GITEA_TOKEN={{hex:38}}5d''',
+  '''curl -H "Authorization: token {{hex:38}}2b" https://codeberg.org/api/v1/user''',
+]
+negativeExamples = [
+  '''GITEA_TOKEN=${GITEA_TOKEN}''',
+  '''image: gitea/gitea@sha256:{{hex:64}}''',
+  '''source = "git+https://codeberg.org/acme/lib?rev=main#{{hex:40}}"''',
+  '''Fixed upstream in go-gitea commit {{hex:40}}''',
+]
+  [[rules.allowlists]]
+  description = "commit ids and digests next to a Gitea/Forgejo name"
+  regexTarget = "line"
+  regexes = ['''(?i)commit|revision|\brev\b|\bsha\d*\b|checksum|digest''']
+
+# --- Mercurial and git configuration ----------------------------------------------------------------
+
+[[rules]]
+id = "mercurial-auth-password"
+description = "Password in a Mercurial [auth] section (prefix.password = …) in an hgrc file"
+regex = '''(?m)^[ \t]*[\w-]{1,64}\.password[ \t]*=[ \t]*([^\s$%]{6,200})[ \t]*$'''
+secretGroup = 1
+entropy = 3.0
+keywords = [".password"]
+path = '''(?i)(?:^|[/\\])(?:\.hgrc|hgrc|mercurial\.ini|\.hg[/\\]hgrc)$'''
+severity = "error"
+tags = ["vcs", "mercurial", "config-file"]
+gitleaksIds = []
+rotate = "Change the password (or revoke the token) at the Mercurial host named by the section's prefix"
+examples = ['''
+[auth]
+acme.prefix = hg.example.org/repos
+acme.username = deploy
+acme.password = {{alnum:20}}
+''', '''  work.password = {{base64url:24}}''']
+negativeExamples = ['''
+[auth]
+acme.prefix = hg.example.org/repos
+acme.password = $HG_PASSWORD
+''', '''acme.password = ''']
+
+[[rules]]
+id = "git-extraheader-auth"
+description = "Credential in a git http.extraheader setting (AUTHORIZATION: basic/bearer …), e.g. persisted by CI checkouts"
+regex = '''(?i)extraheader["']?[ \t]*[= ][ \t]*["']?(?:authorization|private-token|job-token):[ \t]*(?:(?:basic|bearer|token)[ \t]+)?([A-Za-z0-9+/._~-]{16,500}={0,2})'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["extraheader"]
+severity = "error"
+tags = ["vcs", "git", "config-file"]
+gitleaksIds = []
+rotate = "Revoke the token the header carries at its host (for base64 basic credentials, decode user:token first), and remove the setting with git config --unset-all http.extraheader"
+examples = [
+  '''	extraheader = AUTHORIZATION: basic {{base64:56}}''',
+  '''git -c http.extraheader="AUTHORIZATION: bearer {{base64url:40}}" clone https://git.example.com/acme/app.git''',
+]
+negativeExamples = [
+  '''git -c http.extraheader="AUTHORIZATION: bearer ${TOKEN}" clone https://git.example.com/acme/app.git''',
+  '''git config --unset-all http.https://github.com/.extraheader''',
 ]
 
 """####),
