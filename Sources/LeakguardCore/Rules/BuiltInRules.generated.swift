@@ -6877,6 +6877,17 @@ negativeExamples = [
     # vendor documentation marks sample credentials with an upper-case EXAMPLE on the same line
     '''(?-i)EXAMPLE''',
   ]
+  [[rules.allowlists]]
+  description = "Python code: an unquoted name after the separator is a variable or a type annotation, never a literal"
+  condition = "AND"
+  paths = ['''\.pyi?$''']
+  regexTarget = "match"
+  regexes = ['''(?::=|=>|[:=])\s{0,5}[A-Za-z_][\w.]*$''']
+  [[rules.allowlists]]
+  description = "prose under docs/ or examples/: sample responses and made-up credentials (provider rules still apply there)"
+  condition = "AND"
+  paths = ['''(?:^|/)(?:docs?|examples?|samples?)/(?:[^/]+/)*[^/]+\.(?:rst|md|markdown|adoc|txt)$''']
+  regexes = ['''.''']
 
 [[rules]]
 id = "url-credentials"
@@ -6902,7 +6913,7 @@ negativeExamples = [
   description = "placeholder passwords"
   regexTarget = "secret"
   regexes = ['''^(?:\$\{.*|\$[A-Za-z_]\w*|%\(\w+\)s|\{\{.*|\{[^}]*\}|\*+|[xX]+|\.+)$''']
-  stopwords = ["password", "passwd", "changeme", "example", "placeholder", "secret", "token", "your", "pass"]
+  stopwords = ["password", "passwd", "changeme", "example", "placeholder", "secret", "token", "your", "pass", "foo", "bar", "baz", "qux"]
 
 """####),
         ("identity.toml", ####"""
