@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Hostile-input benchmark: inputs built to make a scanner slow, each timed through the release
+binary. Every case must run at 50 MB/s or better (issue 8: every input is linear).
+
+Usage: bench/hostile.py [--mb N] [--binary PATH]
+Prints one line per case (size, seconds, MB/s, peak RSS) and exits 1 if any case is below the bar.
+"""
+import argparse, os, random, shutil, string, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def keywords(binary):
+    """Every keyword of the built-in pack (from `rules list --format json` when it exists)."""
+    out = subprocess.run([binary, "rules", "list", "--format", "json"], capture_output=True, text=True)
+    words = []
+    if out.returncode == 0:
+        import json
+        try:
+            for rule in json.loads(out.stdout):
+                words += rule.get("keywords", [])
+        except ValueError:
+            pass
+    return sorted(set(w for w in words if w)) or ["token", "secret", "key", "password", "sk-proj-", "ghp_", "AKIA"]
+
+
+def cases(mb, binary):
+    n = mb * 1024 * 1024
+    rnd = random.Random(8)
+    kws = keywords(binary)
+    b64 = string.ascii_letters + string.digits + "+/"
+    yield "token-word", "a.txt", ("token" * (n // 5)) + "\n"
+    yield "keyword-soup", "a.txt", "".join(rnd.choice(kws) for _ in range(n // 8))[:n] + "\n"
+    yield "keyword-soup-lines", "a.txt", "\n".join(" ".join(rnd.choice(kws) + "=" + rnd.choice(kws) for _ in range(8)) for _ in range(n // 160))
+    yield "long-word", "a.txt", "".join(rnd.choice(string.ascii_lowercase + string.digits) for _ in range(n)) + "\n"
+    yield "separators", "a.txt", ("=" * (n // 2)) + (":" * (n // 4)) + ("-" * (n // 4)) + "\n"
+    yield "assignments-one-line", "a.txt", ("secret_token=" * (n // 13)) + "\n"
+    yield "base64-blob", "a.txt", "".join(rnd.choice(b64) for _ in range(n)) + "\n"
+    yield "quotes", "a.txt", ("'\"" * (n // 2)) + "\n"
+    yield "pem-headers", "a.txt", ("-----BEGIN RSA PRIVATE KEY-----\n" * (n // 32))
+    nest = n // 4
+    yield "python-nesting", "a.py", "import openai\nx = " + "(" * nest + ")" * nest + "\nopenai.OpenAI().chat.completions.create(model='m', messages=[])\n"
+    yield "python-brackets-mixed", "a.py", "import openai\nx = " + "[{(" * (nest // 3) + ")}]" * (nest // 3) + "\n"
+    yield "python-calls", "a.py", "import openai\n" + "openai.OpenAI().chat.completions.create(model='m', messages=[])\n" * (n // 64)
+    yield "python-long-string", "a.py", "import openai\ns = '" + "x" * (n - 30) + "'\n"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=8)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/leakguard"))
+    parser.add_argument("--floor", type=float, default=50.0, help="MB/s every case must reach")
+    args = parser.parse_args()
+    if not os.path.exists(args.binary):
+        sys.exit(f"no binary at {args.binary}: run scripts/bench-hostile (it builds one)")
+    slow = []
+    print(f"{'case':24} {'MB':>6} {'seconds':>8} {'MB/s':>8} {'peak MiB':>9}")
+    for name, filename, text in cases(args.mb, args.binary):
+        d = tempfile.mkdtemp(prefix="lg-hostile-")
+        try:
+            path = os.path.join(d, filename)
+            with open(path, "w") as f:
+                f.write(text)
+            size = os.path.getsize(path)
+            start = time.perf_counter()
+            proc = subprocess.run(["/usr/bin/time", "-f", "peak-kb=%M", args.binary, "scan", "--no-gitignore",
+                                   "--max-file-size", "1G", "--format", "json", "--report-path", os.devnull, d],
+                                  capture_output=True, text=True, timeout=600)
+            seconds = time.perf_counter() - start
+            peak = next((int(l[8:]) for l in proc.stderr.splitlines() if l.startswith("peak-kb=")), 0) / 1024
+            if proc.returncode not in (0, 1):
+                print(f"{name}: exit {proc.returncode}: {proc.stderr[-300:]}")
+                slow.append(name)
+                continue
+            rate = size / 1048576 / seconds
+            print(f"{name:24} {size / 1048576:6.1f} {seconds:8.3f} {rate:8.1f} {peak:9.1f}")
+            if rate < args.floor:
+                slow.append(name)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+    if slow:
+        print(f"below {args.floor} MB/s: {', '.join(slow)}")
+        sys.exit(1)
+    print(f"all cases at or above {args.floor} MB/s")
+
+
+if __name__ == "__main__":
+    main()
