@@ -61,6 +61,10 @@ public final class Detector: @unchecked Sendable {
     let keywordRuleStart: [Int]
     let keywordRuleList: [Int]
     enum WindowMode { case line, word, multiline }
+    /// Lines longer than this are searched in windows around keyword hits, reaching this far
+    /// either side of the hit; a secret is far shorter than the reach.
+    static let longLine = 8192
+    static let longLineReach = 2048
     /// Substrings that mark a line as deliberately allowed.
     static let suppressionMarkers: [[UInt8]] = ["leakguard:allow", "gitleaks:allow", "pragma: allowlist secret"].map { Array($0.utf8) }
 
@@ -217,6 +221,16 @@ public final class Detector: @unchecked Sendable {
                     windows[r].append(w..<cachedLineEnd)
                 case .multiline:
                     if windows[r].isEmpty { touched.append(r); windows[r].append(cachedLineStart..<n) }
+                case .line where cachedLineEnd - cachedLineStart > Self.longLine:
+                    // A long line (minified code, a data blob): search around each hit, not the
+                    // whole line once per rule, so the cost follows the hits, not the line.
+                    let window = max(cachedLineStart, start - Self.longLineReach)..<min(cachedLineEnd, end + Self.longLineReach)
+                    if let last = windows[r].last, window.lowerBound <= last.upperBound {
+                        if window.upperBound > last.upperBound { windows[r][windows[r].count - 1] = last.lowerBound..<window.upperBound }
+                        continue
+                    }
+                    if windows[r].isEmpty { touched.append(r) }
+                    windows[r].append(window)
                 case .line:
                     if let last = windows[r].last {
                         if cachedLineStart < last.upperBound { continue }
