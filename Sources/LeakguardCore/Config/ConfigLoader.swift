@@ -121,7 +121,11 @@ public enum ConfigLoader {
                 guard let ruleTable = element.table else {
                     throw ConfigError(file: file, message: "rules[\(index)] must be a table")
                 }
-                let rule = try parseRule(ruleTable, index: index, file: file)
+                var rule = try parseRule(ruleTable, index: index, file: file)
+                if let validate = ruleTable["validate"] {
+                    guard let vt = validate.table else { throw ConfigError(file: file, message: "rule '\(rule.id)': [rules.validate] must be a table") }
+                    rule.validator = try parseValidator(vt, ruleID: rule.id, file: file)
+                }
                 guard seen.insert(rule.id).inserted else {
                     throw ConfigError(file: file, message: "rule id '\(rule.id)' is defined twice")
                 }

@@ -41,6 +41,8 @@ public struct Finding: Sendable {
     public var commit: CommitInfo?
     /// A suggested fix, shown by the text reporter and in SARIF.
     public var help: String?
+    /// What the provider said about the secret (`scan --validate` only).
+    public var validation: ValidationResult?
 
     public init(ruleID: String, category: Category, severity: Severity, message: String, path: String,
                 line: Int, column: Int, endLine: Int, endColumn: Int, secret: String = "", lineText: String = "",
