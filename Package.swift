@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -24,13 +26,23 @@ let package = Package(
             name: "LeakguardCore",
             dependencies: ["CPCRE2", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        // Live validation (`scan --validate`): the only code that talks to the network, kept out
+        // of LeakguardCore so the scan path neither links nor starts an HTTP client.
+        .target(
+            name: "Validation",
+            dependencies: [
+                "LeakguardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "leakguard",
-            dependencies: ["LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LeakguardCore", "Validation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["LeakguardCore", "leakguard"]
+            dependencies: ["LeakguardCore", "Validation", "leakguard"]
         ),
         .testTarget(
             name: "GitIgnoreTests",
