@@ -13,8 +13,17 @@ extension LeakguardCommand {
             @Option(name: [.short, .long], help: "Rule/config file (default: the built-in rules).")
             var config: String?
 
+            @Option(name: [.customShort("f"), .long], help: "text, or json: one object a line with each rule's validator (method and host) or null.")
+            var format: ListFormat = .text
+
+            enum ListFormat: String, ExpressibleByArgument { case text, json }
+
             func run() throws {
                 let config = try loadConfig(self.config)
+                if format == .json {
+                    for rule in config.rules { FileHandleOutput.stdout(RuleListing.json(rule).render(pretty: false) + "\n") }
+                    return
+                }
                 for rule in config.rules {
                     let line = rule.id.padding(toWidth: 34) + rule.severity.rawValue.padding(toWidth: 9) + rule.description
                     FileHandleOutput.stdout(line + "\n")

@@ -177,6 +177,8 @@ extension LeakguardCommand {
         @Flag(name: .long, help: "Repair what is safe to repair: add .env entries to the right .gitignore. Never untracks files or rewrites history.")
         var fix = false
 
+        @OptionGroup var validation: ValidationOptions
+
         func run() throws {
             var request = input.request()
             request.baselinePath = baseline
@@ -185,12 +187,17 @@ extension LeakguardCommand {
                 FileHandleOutput.stderr("leakguard: LEAKGUARD_SKIP is set: staged changes were not scanned\n")
                 return
             }
-            let (report, configuration) = try runScan(request)
+            var (report, configuration) = try runScan(request)
+            try validation.apply(to: &report, configuration: configuration)
             for change in report.fixes { FileHandleOutput.stderr("leakguard: fixed: \(change)\n") }
             if fix && report.fixes.isEmpty { FileHandleOutput.stderr("leakguard: --fix: nothing to change\n") }
             for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(escapeControls(warning))\n") }
             try output.emit(report, rules: ScanSession.ruleMetadata(configuration), configuration: configuration)
-            if report.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+            if validation.failOnLive {
+                if report.findings.contains(where: { $0.validation?.status == .live }) { throw ExitCode(1) }
+            } else if report.findings.contains(where: { $0.severity >= failOn }) {
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -28,7 +28,8 @@ public struct TextReporter: Reporter {
             case .warning: level = paint.yellow("warning")
             case .note: level = paint.blue("note   ")
             }
-            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(f.ruleID))  \(escapeControls(f.message))\n"
+            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(f.ruleID))  \(escapeControls(f.message))"
+                + (f.validation.map { "  [\(paint.validation($0))]" } ?? "") + "\n"
             if !f.lineText.isEmpty {
                 out += "      │ " + escapeControls(f.lineText.replacingAll("\t", with: "  ").trimmed()) + "\n"
             }
@@ -104,6 +105,17 @@ struct Paint {
     func red(_ s: String) -> String { wrap(s, "31") }
     func yellow(_ s: String) -> String { wrap(s, "33") }
     func blue(_ s: String) -> String { wrap(s, "34") }
+    /// A validation verdict: live in red, the rest dim.
+    func validation(_ v: ValidationResult) -> String {
+        v.status == .live ? red(bold(v.summary)) : dim(v.summary)
+    }
+}
+
+extension ValidationResult {
+    /// `{"status", "detail", "host"}`, as JSON and SARIF carry it.
+    var json: JSONValue {
+        .object([("status", .string(status.rawValue)), ("detail", .string(detail)), ("host", .string(host))])
+    }
 }
 
 /// leakguard's JSON document: `tool`, `findings`, `summary`, plus `skipped` and `warnings`.
@@ -136,6 +148,7 @@ public struct JSONReporter: Reporter {
                             ("email", .string(c.email)), ("date", .string(c.date))]
             }
             if let help = f.help { members.append(("help", .string(help))) }
+            if let v = f.validation { members.append(("validation", v.json)) }
             return .object(members)
         }
         var summary: [(String, JSONValue)] = [
@@ -200,6 +213,10 @@ public struct SARIFReporter: Reporter {
             }
             var message = f.message
             if let help = f.help { message += " Fix: \(help)" }
+            if let v = f.validation {
+                properties.append(("validation", v.json))
+                message += " Validation: \(v.summary)."
+            }
             return .object([
                 ("ruleId", .string(f.ruleID)),
                 ("ruleIndex", .int(ruleIndex[f.ruleID] ?? 0)),
@@ -295,7 +312,7 @@ public struct JUnitReporter: Reporter {
             out += "    <testcase classname=\"leakguard\" name=\"\(xml(path))\">\n"
             let text = findings.map { f in
                 "\(f.path):\(f.line):\(f.column) \(f.severity.rawValue) \(f.ruleID): \(f.message)"
-                    + (f.secret.isEmpty ? "" : " [\(f.secret)]")
+                    + (f.secret.isEmpty ? "" : " [\(f.secret)]") + (f.validation.map { " validation: \($0.summary)" } ?? "")
             }.joined(separator: "\n")
             out += "      <failure message=\"\(findings.count) finding\(findings.count == 1 ? "" : "s")\" type=\"leakguard\">\(xml(text))</failure>\n"
             out += "    </testcase>\n"
