@@ -1920,6 +1920,13 @@ negativeExamples = [
   '''OPENAI_API_KEY="sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxxxxxx"''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.openai.com/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "openai-service-account-key"
 description = "OpenAI service-account API key (sk-svcacct-)"
@@ -1938,6 +1945,13 @@ negativeExamples = [
   '''OPENAI_API_KEY=sk-svcacct-...''',
   '''key = "sk-svcacct-{{alnum:12}}T3BlbkFJ{{alnum:12}}"''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.openai.com/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "openai-admin-key"
@@ -1960,6 +1974,13 @@ negativeExamples = [
   '''OPENAI_ADMIN_KEY=sk-admin-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.openai.com/v1/organization/projects?limit=1"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "openai-legacy-key"
 description = "OpenAI user API key in the original sk- format (48 characters after sk-)"
@@ -1978,6 +1999,13 @@ negativeExamples = [
   '''openai.api_key = "sk-{{alnum:48}}"''',
   '''openai.api_key = "sk-{{alnum:10}}T3BlbkFJ{{alnum:10}}"''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.openai.com/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 # --- Anthropic --------------------------------------------------------------------------------
 # sk-ant-<kind><version>- then 93 URL-safe base64 characters ending in "AA" (108 characters in all).
@@ -2002,6 +2030,13 @@ negativeExamples = [
   '''key = "sk-ant-api03-{{base64url:40}}AA"''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.anthropic.com/v1/models?limit=1"
+headers = { x-api-key = "{secret}", anthropic-version = "2023-06-01" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "anthropic-admin-key"
 description = "Anthropic Admin API key (sk-ant-admin01-)"
@@ -2020,6 +2055,13 @@ negativeExamples = [
   '''ANTHROPIC_ADMIN_KEY="sk-ant-admin01-<your-admin-key>"''',
   '''ANTHROPIC_ADMIN_KEY="sk-ant-admin01-{{base64url:93}}"''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.anthropic.com/v1/organizations/users?limit=1"
+headers = { x-api-key = "{secret}", anthropic-version = "2023-06-01" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "anthropic-oauth-token"
@@ -2062,6 +2104,14 @@ negativeExamples = [
   '''GOOGLE_API_KEY="AIza{{alnum:20}}"''',
   '''genai.configure(api_key=os.environ["GEMINI_API_KEY"])''',
 ]
+
+[rules.validate]
+# Gemini: lists models; a key restricted to other APIs answers 403 and stays unknown.
+method = "GET"
+url = "https://generativelanguage.googleapis.com/v1beta/models?pageSize=1"
+headers = { x-goog-api-key = "{secret}" }
+live = [200]
+invalid = [400]
 
 [[rules]]
 id = "gcp-service-account-key"
@@ -2127,6 +2177,13 @@ negativeExamples = [
   '''HF_TOKEN=hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://huggingface.co/api/whoami-v2"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "huggingface-org-token"
 description = "Hugging Face organization API token (api_org_, deprecated but still accepted)"
@@ -2145,6 +2202,13 @@ negativeExamples = [
   '''def api_org_settings(request):''',
   '''HUGGINGFACE_ORG_TOKEN="api_org_<token>"''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://huggingface.co/api/whoami-v2"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 # --- Context-keyed model providers (keys without a prefix) -------------------------------------
 
@@ -2171,6 +2235,13 @@ negativeExamples = [
   '''COHERE_API_KEY=<your-cohere-api-key>''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.cohere.com/v1/models?page_size=1"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "mistral-api-key"
 description = "Mistral AI API key (32 alphanumerics) near a Mistral name"
@@ -2192,6 +2263,13 @@ negativeExamples = [
   '''MISTRAL_API_KEY=your_mistral_api_key_goes_here''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.mistral.ai/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "deepseek-api-key"
 description = "DeepSeek API key (sk- and 32 lowercase hex) near a DeepSeek name"
@@ -2211,6 +2289,13 @@ negativeExamples = [
   '''DEEPSEEK_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
   '''client = OpenAI(api_key=os.getenv("DEEPSEEK_API_KEY"), base_url="https://api.deepseek.com")''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.deepseek.com/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "alibaba-dashscope-api-key"
@@ -2252,6 +2337,13 @@ negativeExamples = [
   '''client = Together(api_key=os.environ.get("TOGETHER_API_KEY"))''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.together.xyz/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "together-api-key-v1"
 description = "Together AI API key in the prefixed format (tgp_v1_)"
@@ -2270,6 +2362,13 @@ negativeExamples = [
   '''TOGETHER_API_KEY=tgp_v1_...''',
   '''TOGETHER_API_KEY=tgp_v1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.together.xyz/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "fireworks-api-key"
@@ -2531,6 +2630,13 @@ negativeExamples = [
   '''GROQ_API_KEY=gsk_{{alnum:40}}''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.groq.com/openai/v1/models"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "replicate-api-token"
 description = "Replicate API token (r8_ followed by 37 alphanumerics)"
@@ -2549,6 +2655,13 @@ negativeExamples = [
   '''REPLICATE_API_TOKEN=r8_...''',
   '''REPLICATE_API_TOKEN=r8_{{alnum:20}}''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.replicate.com/v1/account"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "perplexity-api-key"
@@ -2588,6 +2701,13 @@ negativeExamples = [
   '''XAI_API_KEY=xai-{{alnum:40}}''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.x.ai/v1/api-key"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [400, 401, 403]
+
 [[rules]]
 id = "openrouter-api-key"
 description = "OpenRouter API key (sk-or-v1- followed by 64 lowercase hex)"
@@ -2606,6 +2726,13 @@ negativeExamples = [
   '''OPENROUTER_API_KEY=sk-or-v1-...''',
   '''OPENROUTER_API_KEY=sk-or-v1-{{hex:32}}''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://openrouter.ai/api/v1/key"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "anyscale-api-key"
@@ -3596,6 +3723,16 @@ negativeExamples = [
   regexTarget = "secret"
   regexes = ['''EXAMPLEKEY$''']
 
+[rules.validate]
+# Paired with the nearest access key id found in the same file; signed, the secret never sent.
+method = "POST"
+url = "https://sts.amazonaws.com/"
+pair = { rule = "aws-access-key-id", as = "keyid" }
+form = { Action = "GetCallerIdentity", Version = "2011-06-15" }
+sign = { function = "aws-sigv4", region = "us-east-1", service = "sts", keyId = "{keyid}" }
+live = [200]
+invalid = [403]
+
 [[rules]]
 id = "aws-session-token"
 description = "AWS temporary session token after an aws_session_token / SessionToken name"
@@ -3648,6 +3785,16 @@ negativeExamples = [
   description = "AWS documentation example keys"
   regexTarget = "line"
   regexes = ['''EXAMPLE''']
+
+[rules.validate]
+# sts:GetCallerIdentity needs no permission and changes nothing; the request is signed, the secret never sent.
+method = "POST"
+url = "https://sts.amazonaws.com/"
+capture = '(?<keyid>(?:AKIA|ASIA)[A-Z2-7]{16})'
+form = { Action = "GetCallerIdentity", Version = "2011-06-15" }
+sign = { function = "aws-sigv4", region = "us-east-1", service = "sts", keyId = "{keyid}" }
+live = [200]
+invalid = [403]
 
 [[rules]]
 id = "aws-bedrock-api-key"
@@ -6253,6 +6400,14 @@ negativeExamples = [
   '''client = Client("AC{{hex:32}}", os.environ["TWILIO_AUTH_TOKEN"])''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.twilio.com/2010-04-01/Accounts/{sid}.json"
+capture = '(?<sid>AC[0-9a-f]{32})'
+basicAuth = "{sid}:{secret}"
+live = [200]
+invalid = [401, 404]
+
 # --- SendGrid, Mailgun, Mailchimp ---------------------------------------------------------------
 
 [[rules]]
@@ -6274,6 +6429,13 @@ negativeExamples = [
   '''sg = SendGridAPIClient(os.environ.get("SENDGRID_API_KEY"))''',
   '''msg.{{alnum:22}}.{{alnum:43}}''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.sendgrid.com/v3/scopes"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401, 403]
 
 [[rules]]
 id = "mailgun-api-key"
@@ -7899,6 +8061,15 @@ negativeExamples = [
   '''SLACK_BOT_TOKEN=xoxb-000000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx''',
 ]
 
+[rules.validate]
+# auth.test answers 200 either way; "ok" says which.
+method = "POST"
+url = "https://slack.com/api/auth.test"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+jsonField = "ok"
+
 [[rules]]
 id = "slack-legacy-bot-token"
 description = "Slack legacy bot token (xoxb-<number>-<secret>, from classic custom bot integrations)"
@@ -7919,6 +8090,15 @@ negativeExamples = [
   '''SLACK_BOT_TOKEN=xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}''',
 ]
 
+[rules.validate]
+# auth.test answers 200 either way; "ok" says which.
+method = "POST"
+url = "https://slack.com/api/auth.test"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+jsonField = "ok"
+
 [[rules]]
 id = "slack-user-token"
 description = "Slack user OAuth token (xoxp-)"
@@ -7937,6 +8117,15 @@ negativeExamples = [
   '''SLACK_USER_TOKEN=xoxp-...''',
   '''SLACK_USER_TOKEN=xoxp-{{digits:12}}-{{hex:32}}''',
 ]
+
+[rules.validate]
+# auth.test answers 200 either way; "ok" says which.
+method = "POST"
+url = "https://slack.com/api/auth.test"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401]
+jsonField = "ok"
 
 [[rules]]
 id = "slack-app-token"
@@ -8015,6 +8204,15 @@ negativeExamples = [
   '''SLACK_WEBHOOK_URL=https://hooks.slack.com/services/...''',
 ]
 
+[rules.validate]
+# An empty message is refused (400 no_text) by a live hook and posts nothing; a dead hook is 403/404/410.
+method = "POST"
+url = "https://hooks.slack.com/services/{team}/{channel}/{secret}"
+capture = 'hooks\.slack\.com/services/(?<team>T[A-Z0-9]{8,12})/(?<channel>B[A-Z0-9]{8,12})/'
+json = { text = "" }
+live = [400]
+invalid = [403, 404, 410]
+
 # --- Discord ------------------------------------------------------------------------------------
 
 [[rules]]
@@ -8055,6 +8253,14 @@ negativeExamples = [
   '''DISCORD_WEBHOOK=https://discord.com/api/webhooks/<id>/<token>''',
   '''DISCORD_WEBHOOK=https://discord.com/api/webhooks/{{digits:19}}/''',
 ]
+
+[rules.validate]
+# GET on a webhook returns its name and channel; it posts nothing.
+method = "GET"
+url = "https://discord.com/api/webhooks/{id}/{token}"
+capture = 'webhooks/(?<id>[0-9]{17,20})/(?<token>[A-Za-z0-9_-]{60,68})'
+live = [200]
+invalid = [401, 404]
 
 [[rules]]
 id = "discord-client-secret"
@@ -8098,6 +8304,13 @@ negativeExamples = [
   '''TELEGRAM_BOT_TOKEN=123456789:your-telegram-bot-token-here''',
   '''TELEGRAM_BOT_TOKEN=os.environ["TELEGRAM_BOT_TOKEN"]''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.telegram.org/bot{secret}/getMe"
+live = [200]
+invalid = [401, 404]
+jsonField = "ok"
 
 # --- Microsoft Teams ----------------------------------------------------------------------------
 # Office 365 connector webhooks (webhook.office.com, older outlook.office.com) and the Workflows
@@ -9304,6 +9517,13 @@ negativeExamples = [
   '''npm_config_registry = "https://registry.npmjs.org/"''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://registry.npmjs.org/-/whoami"
+headers = { Authorization = "Bearer {secret}" }
+live = [200]
+invalid = [401, 403]
+
 [[rules]]
 id = "npm-registry-auth-token"
 description = "Registry auth token in .npmrc (_authToken=) or .yarnrc.yml (npmAuthToken:) for any registry"
@@ -9419,6 +9639,15 @@ negativeExamples = [
   '''DOCKERHUB_TOKEN=dckr_pat_...''',
   '''DOCKERHUB_TOKEN=dckr_pat_{{alnum:10}}''',
 ]
+
+[rules.validate]
+# Docker Hub wants the account name with the token: taken from `-u NAME` or `username` on the same line.
+method = "POST"
+url = "https://hub.docker.com/v2/auth/token"
+capture = "(?:-u|--username|username)[\"':= ]+(?<user>[a-z0-9][a-z0-9_.-]{1,29})"
+json = { identifier = "{user}", secret = "{secret}" }
+live = [200]
+invalid = [401]
 
 # --- npm / Yarn (continued) -------------------------------------------------------------------------
 
@@ -9780,6 +10009,14 @@ negativeExamples = [
   '''PAYSTACK_SECRET_KEY=sk_live_{{hex:40}}''',
 ]
 
+[rules.validate]
+# A restricted key without balance access answers 403: it authenticated, so it is live.
+method = "GET"
+url = "https://api.stripe.com/v1/balance"
+basicAuth = "{secret}:"
+live = [200, 403]
+invalid = [401]
+
 [[rules]]
 id = "stripe-live-restricted-key"
 description = "Stripe live-mode restricted API key (rk_live_)"
@@ -9798,6 +10035,14 @@ negativeExamples = [
   '''STRIPE_RESTRICTED_KEY=rk_live_<key>''',
   '''STRIPE_RESTRICTED_KEY=rk_live_{{alnum:10}}''',
 ]
+
+[rules.validate]
+# A restricted key without balance access answers 403: it authenticated, so it is live.
+method = "GET"
+url = "https://api.stripe.com/v1/balance"
+basicAuth = "{secret}:"
+live = [200, 403]
+invalid = [401]
 
 [[rules]]
 id = "stripe-test-secret-key"
@@ -9818,6 +10063,14 @@ negativeExamples = [
   '''STRIPE_SECRET_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx''',
   '''PAYSTACK_SECRET_KEY=sk_test_{{hex:40}}''',
 ]
+
+[rules.validate]
+# A restricted key without balance access answers 403: it authenticated, so it is live.
+method = "GET"
+url = "https://api.stripe.com/v1/balance"
+basicAuth = "{secret}:"
+live = [200, 403]
+invalid = [401]
 
 [[rules]]
 id = "stripe-webhook-secret"
@@ -12832,6 +13085,13 @@ negativeExamples = [
   '''token = os.environ["GITHUB_TOKEN"]  # ghp_...''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.github.com/user"
+headers = { Authorization = "Bearer {secret}", Accept = "application/vnd.github+json" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "github-fine-grained-pat"
 description = "GitHub fine-grained personal access token (github_pat_)"
@@ -12850,6 +13110,13 @@ negativeExamples = [
   '''GH_TOKEN=github_pat_...''',
   '''GH_TOKEN=github_pat_{{alnum:22}}''',
 ]
+
+[rules.validate]
+method = "GET"
+url = "https://api.github.com/user"
+headers = { Authorization = "Bearer {secret}", Accept = "application/vnd.github+json" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "github-oauth-token"
@@ -12870,6 +13137,13 @@ negativeExamples = [
   '''    oauth_token: gho_{{alnum:30}}''',
 ]
 
+[rules.validate]
+method = "GET"
+url = "https://api.github.com/user"
+headers = { Authorization = "Bearer {secret}", Accept = "application/vnd.github+json" }
+live = [200]
+invalid = [401]
+
 [[rules]]
 id = "github-app-token"
 description = "GitHub App user-to-server (ghu_) or installation / server-to-server (ghs_) token"
@@ -12888,6 +13162,14 @@ negativeExamples = [
   '''GITHUB_TOKEN=ghs_...''',
   '''GITHUB_TOKEN=ghs_000000000000000000000000000000000000''',
 ]
+
+[rules.validate]
+# Installation and user-to-server tokens: /rate_limit answers any valid token and costs nothing.
+method = "GET"
+url = "https://api.github.com/rate_limit"
+headers = { Authorization = "Bearer {secret}", Accept = "application/vnd.github+json" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "github-refresh-token"
@@ -12974,6 +13256,14 @@ negativeExamples = [
   '''GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx''',
   '''GITLAB_TOKEN=glpat-{{alnum:12}}''',
 ]
+
+[rules.validate]
+# gitlab.com only: a self-managed instance's token answers 401 here.
+method = "GET"
+url = "https://gitlab.com/api/v4/personal_access_tokens/self"
+headers = { PRIVATE-TOKEN = "{secret}" }
+live = [200]
+invalid = [401]
 
 [[rules]]
 id = "gitlab-runner-token"
