@@ -84,6 +84,9 @@ public struct ValidationRequest: Sendable {
             request.headers.append(("Authorization", signed.authorization))
         }
         request.headers.append(("User-Agent", "leakguard/\(leakguardVersion) (secret validation; read-only)"))
+        // Under the loopback test override, say which production host this request was for, so
+        // the tests can prove no request is meant for any host but the rule's.
+        if override != nil { request.headers.append(("X-Leakguard-Test-Host", host)) }
         try request.checkDestination()
         return request
     }
