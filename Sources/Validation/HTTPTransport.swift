@@ -69,9 +69,11 @@ final class HTTPTransport: Sendable {
     static func describe(_ error: any Error) -> String {
         if let client = error as? HTTPClientError {
             switch client {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout: return "timed out"
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .tlsHandshakeTimeout,
+                 .getConnectionFromPoolTimeout, .cancelled:
+                return "timed out"
             case .remoteConnectionClosed: return "connection closed without an answer"
-            default: break
+            default: return "request failed"
             }
         }
         let kind = String(describing: type(of: error))

@@ -13,13 +13,17 @@ extension LeakguardCommand {
             @Option(name: [.short, .long], help: "Rule/config file (default: the built-in rules).")
             var config: String?
 
-            @Option(name: [.customShort("f"), .long], help: "text, or json: one object a line with each rule's validator (method and host) or null.")
+            @Option(name: [.customShort("f"), .long], help: "text; json: one object a line with each rule's validator (method and host) or null; validators: a Markdown table of what --validate sends where.")
             var format: ListFormat = .text
 
-            enum ListFormat: String, ExpressibleByArgument { case text, json }
+            enum ListFormat: String, ExpressibleByArgument { case text, json, validators }
 
             func run() throws {
                 let config = try loadConfig(self.config)
+                if format == .validators {
+                    FileHandleOutput.stdout(RuleListing.validatorTable(config.rules))
+                    return
+                }
                 if format == .json {
                     for rule in config.rules { FileHandleOutput.stdout(RuleListing.json(rule).render(pretty: false) + "\n") }
                     return
