@@ -50,6 +50,7 @@ public final class Detector: @unchecked Sendable {
     }
 
     let rules: [CompiledRule]
+    let ruleIndex: [String: Int]
     let keywordMatcher: KeywordMatcher
     /// Rules with no keywords: they always run, over the whole fragment.
     let unconditionalRules: [Int]
@@ -122,6 +123,9 @@ public final class Detector: @unchecked Sendable {
             }
         }
         self.rules = compiled
+        var index: [String: Int] = [:]
+        for (i, c) in compiled.enumerated() where index[c.rule.id] == nil { index[c.rule.id] = i }
+        self.ruleIndex = index
         extraKeywordBase = keywords.count
         self.extraKeywords = extraKeywords
         self.keywordMatcher = KeywordMatcher(keywords: keywords + extraKeywords)
@@ -139,6 +143,9 @@ public final class Detector: @unchecked Sendable {
     }
 
     public var ruleCount: Int { rules.count }
+
+    /// The rule with this id, if the detector has it.
+    func rule(_ id: String) -> Rule? { ruleIndex[id].map { rules[$0].rule } }
 
     /// A line that carries `leakguard:allow` (or a marker gitleaks/detect-secrets users know).
     static func isSuppressed(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -378,28 +385,48 @@ public final class Detector: @unchecked Sendable {
         if globalAllowlists.contains(where: { $0.allows(candidate, scratch: scratch.match) }) { return nil }
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound)
         let secret = String(decoding: secretBytes, as: UTF8.self)
-        return Finding(
+        var finding = Finding(
             ruleID: rule.id, category: .secret, severity: rule.severity,
             message: rule.description.isEmpty ? "Secret matched rule \(rule.id)" : rule.description,
             path: fragment.path, line: line, column: column, endLine: endLine, endColumn: endColumn,
             secret: secret, lineText: Excerpt.window(lineBytes, around: (secretRange.lowerBound - lineRange.lowerBound)..<(min(secretRange.upperBound, lineRange.upperBound) - lineRange.lowerBound)),
             entropy: entropy ?? shannonEntropy(secretBytes), commit: fragment.commit)
+        finding.gitleaksIDs = rule.gitleaksIDs
+        finding.help = Self.help(rule, inHistory: fragment.commit != nil)
+        return finding
     }
 
-    /// One finding per place: identical spans of one rule collapse, and a generic rule's finding
-    /// yields to a specific rule that found an overlapping secret.
+    /// What to do about a secret: rotate it where the rule says, then keep it out of the code.
+    static func help(_ rule: Rule, inHistory: Bool) -> String {
+        var text: String
+        switch rule.rotate {
+        case let url? where url.hasPrefix("https://") || url.hasPrefix("http://"):
+            text = "Rotate it at \(url), then load it from an environment variable or a secrets manager instead of the source."
+        case let line?:
+            text = line.hasSuffix(".") ? line : line + "."
+            let lower = line.lowercased()
+            if !(lower.contains("the environment") || lower.contains("environment variable") || lower.contains("secret manager")) {
+                text += " Then load it from an environment variable or a secrets manager instead of the source."
+            }
+        case nil:
+            text = "Revoke or rotate it, then load it from an environment variable or a secrets manager instead of the source."
+        }
+        if inHistory { text += " Deleting the line is not enough: the key stays in git history, so it must be rotated." }
+        return text
+    }
+
+    /// One finding per place: identical spans of one rule collapse, and rules that found the
+    /// same secret become one finding that lists them all (generic rules yield to specific ones).
     static func dedupe(_ findings: [Finding]) -> [Finding] {
         guard findings.count > 1 else { return findings }
         var seen = Set<String>()
         var out: [Finding] = []
-        let specific = findings.filter { !$0.ruleID.hasPrefix("generic") }
         for f in findings {
             let key = "\(f.ruleID)|\(f.line)|\(f.column)|\(f.endLine)|\(f.endColumn)"
             guard seen.insert(key).inserted else { continue }
-            if f.ruleID.hasPrefix("generic"), specific.contains(where: { overlaps($0, f) }) { continue }
             out.append(f)
         }
-        return out
+        return FindingMerge.merge(out)
     }
 
     private static func overlaps(_ a: Finding, _ b: Finding) -> Bool {

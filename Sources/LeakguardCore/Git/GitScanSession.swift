@@ -53,6 +53,8 @@ public enum GitScanSession {
         case .tree:
             preconditionFailure("tree scans are run by ScanSession")
         }
+        report.findings = FindingMerge.merge(report.findings)
+        report.warnings = configuration.warnings + report.warnings
         if let gate {
             let baselines = try gate.baselines(explicit: request.baselinePath)
             report.findings.removeAll { f in f.category != .config && baselines.contains { $0.contains(f) } }

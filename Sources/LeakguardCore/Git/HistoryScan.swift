@@ -160,6 +160,7 @@ enum HistoryScan {
         report.findings = attributed.map { a in
             var f = a.finding
             f.commit = info[walk.commits[Int(a.commit)]]
+            if f.category == .secret, let rule = detector.rule(f.ruleID) { f.help = Detector.help(rule, inHistory: true) }
             return f
         }
         report.findings += DotenvCheck.apply(configuration.dotenv, to: dotenvChanges.map { change in

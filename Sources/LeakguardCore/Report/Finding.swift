@@ -41,6 +41,10 @@ public struct Finding: Sendable {
     public var commit: CommitInfo?
     /// A suggested fix, shown by the text reporter and in SARIF.
     public var help: String?
+    /// Other rules that matched the same secret (one finding per secret lists them all).
+    public var alsoMatched: [String] = []
+    /// gitleaks rule ids this finding answers to (for `.gitleaksignore` and gitleaks baselines).
+    public var gitleaksIDs: [String] = []
 
     public init(ruleID: String, category: Category, severity: Severity, message: String, path: String,
                 line: Int, column: Int, endLine: Int, endColumn: Int, secret: String = "", lineText: String = "",
@@ -72,10 +76,26 @@ public struct Finding: Sendable {
     }
 
     /// gitleaks' ignore-file form: `path:rule:line`, prefixed with `commit:` in history scans.
-    public var gitleaksFingerprint: String {
-        let base = "\(path):\(ruleID):\(line)"
+    public var gitleaksFingerprint: String { gitleaksFingerprint(rule: ruleID) }
+
+    func gitleaksFingerprint(rule: String) -> String {
+        let base = "\(path):\(rule):\(line)"
         if let commit { return "\(commit.commit):\(base)" }
         return base
+    }
+
+    /// Every form a baseline or ignore file may use for this finding: our fingerprint and
+    /// gitleaks' for each rule that matched and each gitleaks id they stand for.
+    public var suppressionKeys: [String] {
+        var keys = [fingerprint]
+        var rules = [ruleID] + alsoMatched + gitleaksIDs
+        var seen = Set<String>()
+        rules = rules.filter { seen.insert($0).inserted }
+        for r in rules {
+            keys.append(gitleaksFingerprint(rule: r))
+            if r != ruleID { keys.append(Finding.fingerprint(rule: r, path: path, content: secret.isEmpty ? lineText.trimmed() : secret)) }
+        }
+        return keys
     }
 }
 

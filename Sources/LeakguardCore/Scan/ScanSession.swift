@@ -69,6 +69,8 @@ public enum ScanSession {
                 }
             }
         }
+        report.findings = FindingMerge.merge(report.findings)
+        report.warnings = configuration.warnings + report.warnings
         try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: baselineRoot)
         report.sortFindings()
         let elapsed = ContinuousClock.now - clock
@@ -106,7 +108,7 @@ public struct Baseline: Sendable {
     public init(fingerprints: Set<String>) { self.fingerprints = fingerprints }
 
     public func contains(_ f: Finding) -> Bool {
-        fingerprints.contains(f.fingerprint) || fingerprints.contains(f.gitleaksFingerprint)
+        f.suppressionKeys.contains { fingerprints.contains($0) }
     }
 
     public static func load(_ path: String) throws(ConfigError) -> Baseline {
@@ -123,33 +125,62 @@ public struct Baseline: Sendable {
         return text
     }
 
-    /// A baseline from its text; `file` names it in errors.
+    /// A baseline from its text; `file` names it in errors. Three forms load: leakguard's own
+    /// baseline (`{"findings": [{"fingerprint": …}]}`), a gitleaks JSON report (`[{"Fingerprint":
+    /// "commit:file:rule:line", …}]`) and ignore-file lines (`[commit:]file:rule:line` or a
+    /// leakguard fingerprint). Anything else is an error, never a baseline that silently
+    /// suppresses nothing.
     public static func parse(_ text: String, file path: String) throws(ConfigError) -> Baseline {
         let trimmed = text.trimmed()
         if trimmed.hasPrefix("{") {
-            // Our own format; parsed loosely: every "fingerprint": "…" value counts.
-            var set = Set<String>()
-            var rest = Substring(trimmed)
-            while let r = rest.range(of: "\"fingerprint\"") {
-                rest = rest[r.upperBound...]
-                guard let q1 = rest.firstIndex(of: "\"") else { break }
-                let after = rest[rest.index(after: q1)...]
-                guard let q2 = after.firstIndex(of: "\"") else { break }
-                set.insert(String(after[..<q2]))
-                rest = after[after.index(after: q2)...]
-            }
+            let set = stringValues(of: "\"fingerprint\"", in: trimmed)
             if set.isEmpty && !trimmed.contains("\"findings\"") {
-                throw ConfigError(file: path, message: "not a leakguard baseline (no \"findings\" list)")
+                throw ConfigError(file: path, message: "not a leakguard baseline (no \"findings\" list) nor a gitleaks report")
+            }
+            return Baseline(fingerprints: set)
+        }
+        if trimmed.hasPrefix("[") {
+            let set = stringValues(of: "\"Fingerprint\"", in: trimmed)
+            let empty = trimmed.dropFirst().trimmingPrefix(while: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).hasPrefix("]")
+            if set.isEmpty && !empty {
+                throw ConfigError(file: path, message: "a JSON array without \"Fingerprint\" fields: not a gitleaks report (create a baseline with `leakguard baseline create` or `gitleaks detect --report-format json`)")
             }
             return Baseline(fingerprints: set)
         }
         var set = Set<String>()
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let l = String(line).trimmed()
             if l.isEmpty || l.hasPrefix("#") { continue }
+            guard isIgnoreEntry(l) else {
+                throw ConfigError(file: path, message: "line \(number + 1) is neither a leakguard fingerprint nor a gitleaks ignore entry ([commit:]file:rule-id:line): \(escapeControls(String(l.prefix(80))))")
+            }
             set.insert(l)
         }
         return Baseline(fingerprints: set)
+    }
+
+    /// A 32-hex leakguard fingerprint, or gitleaks' `[commit:]file:rule:line`.
+    static func isIgnoreEntry(_ line: String) -> Bool {
+        let bytes = Array(line.utf8)
+        if bytes.count == 32 && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) { return true }
+        let parts = line.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber) else { return false }
+        return !parts[parts.count - 2].isEmpty
+    }
+
+    /// Every string value of `key` in loosely read JSON text.
+    static func stringValues(of key: String, in text: String) -> Set<String> {
+        var set = Set<String>()
+        var rest = Substring(text)
+        while let r = rest.range(of: key) {
+            rest = rest[r.upperBound...]
+            guard let q1 = rest.firstIndex(of: "\"") else { break }
+            let after = rest[rest.index(after: q1)...]
+            guard let q2 = after.firstIndex(of: "\"") else { break }
+            set.insert(String(after[..<q2]))
+            rest = after[after.index(after: q2)...]
+        }
+        return set
     }
 
     /// The baseline file for `findings`: fingerprints and where they were, never the secrets.
