@@ -231,7 +231,13 @@ public final class Detector: @unchecked Sendable {
                 case .line where cachedLineEnd - cachedLineStart > Self.longLine:
                     // A long line (minified code, a data blob): search around each hit, not the
                     // whole line once per rule, so the cost follows the hits, not the line.
-                    let window = max(cachedLineStart, start - Self.longLineReach)..<min(cachedLineEnd, end + Self.longLineReach)
+                    // The window ends just after a byte that ends a token, so look-aheads and `$`
+                    // see what the line really holds there (a cut mid-token would look like an end).
+                    var stop = min(cachedLineEnd, end + Self.longLineReach)
+                    let limit = min(cachedLineEnd, stop + Self.longLineReach)
+                    while stop < limit && isTokenByte(base[stop]) { stop += 1 }
+                    if stop < cachedLineEnd { stop += 1 }
+                    let window = max(cachedLineStart, start - Self.longLineReach)..<stop
                     if let last = windows[r].last, window.lowerBound <= last.upperBound {
                         if window.upperBound > last.upperBound { windows[r][windows[r].count - 1] = last.lowerBound..<window.upperBound }
                         continue
@@ -286,8 +292,13 @@ public final class Detector: @unchecked Sendable {
             for window in scratch.windows[r] where !gaveUp {
                 var start = window.lowerBound
                 let anchored = compiled.rule.anchor == .word
+                // A window of a long line may end before the line does: there `$` must not match
+                // (NOTEOL), and a match that ends at the cut is dropped (its look-ahead saw an end
+                // that is not there).
+                let cut = window.upperBound < n && base[window.upperBound] != 10 && base[window.upperBound] != 13
+                let options: UInt32 = cut ? UInt32(PCRE2_NOTEOL) : 0
                 matching: while start <= window.upperBound {
-                    switch pattern.match(base, length: window.upperBound, start: start, scratch: scratch.match) {
+                    switch pattern.match(base, length: window.upperBound, start: start, options: options, scratch: scratch.match) {
                     case .noMatch:
                         break matching
                     case .limitExceeded:
@@ -301,6 +312,10 @@ public final class Detector: @unchecked Sendable {
                     case .match:
                         guard let whole = scratch.match.range(0) else { break matching }
                         start = whole.upperBound > whole.lowerBound ? whole.upperBound : whole.upperBound + 1
+                        if cut && whole.upperBound == window.upperBound {
+                            if anchored { break matching }
+                            continue matching
+                        }
                         if let finding = evaluate(compiled, whole: whole, fragment: fragment, base: base, lines: &lines, scratch: scratch) {
                             result.findings.append(finding)
                         }
