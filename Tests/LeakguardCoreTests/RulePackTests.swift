@@ -53,6 +53,26 @@ import Testing
         }
     }
 
+    /// README's coverage table and docs/rules.md are generated from `rules list --format json`.
+    @Test func ruleTablesAreFresh() throws {
+        let empty = TestSupport.makeTempDirectory("tables")
+        defer { TestSupport.removeTree(empty) }
+        let list = try TestSupport.leakguard(["rules", "list", "--format", "json", empty])
+        #expect(list.status == 0)
+        let check = try TestSupport.run("/usr/bin/env", ["python3", "scripts/rule_table.py", "--check"],
+                                        cwd: TestSupport.packageRoot.path, stdin: list.stdout)
+        #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    /// Issue 9's floor: at least 400 rules and 70 AI/ML-tooling providers.
+    @Test func packBreadth() throws {
+        let rules = Self.pack.rules
+        #expect(rules.count >= 400)
+        let aiProviders = Set(rules.filter { $0.tags.first == "ai" }.compactMap { $0.tags.dropFirst().first })
+        #expect(aiProviders.count >= 70, "\(aiProviders.count) AI providers")
+        #expect(rules.allSatisfy { $0.rotate != nil }, "every rule says where to rotate: \(rules.filter { $0.rotate == nil }.map(\.id))")
+    }
+
     @Test func generatedFileIsFresh() throws {
         let rulesDir = TestSupport.packageRoot.appendingPathComponent("rules")
         let names = try FileManager.default.contentsOfDirectory(atPath: rulesDir.path).filter { $0.hasSuffix(".toml") }.sorted()
