@@ -185,7 +185,7 @@ extension LeakguardCommand {
                 FileHandleOutput.stderr("leakguard: LEAKGUARD_SKIP is set: staged changes were not scanned\n")
                 return
             }
-            let (report, configuration) = try runScan(request)
+            let (report, configuration) = try runScan(request, failOn: failOn)
             for change in report.fixes { FileHandleOutput.stderr("leakguard: fixed: \(change)\n") }
             if fix && report.fixes.isEmpty { FileHandleOutput.stderr("leakguard: --fix: nothing to change\n") }
             for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(escapeControls(warning))\n") }
@@ -196,9 +196,12 @@ extension LeakguardCommand {
 }
 
 /// Runs a scan, turning library errors into tool errors (exit 2) with their cause.
-func runScan(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+func runScan(_ request: ScanRequest, failOn: Severity = .warning) throws -> (ScanReport, Configuration) {
+    let startedAt = ScanDescription.now()
     do {
-        return try ScanSession.run(request)
+        var (report, configuration) = try ScanSession.run(request)
+        report.scan = ScanDescription(request: request, configuration: configuration, startedAt: startedAt, failOn: failOn)
+        return (report, configuration)
     } catch let error as ConfigError {
         throw ToolError("config error: \(error)\nFix the file or pass another with --config.")
     } catch let error as ScanError {

@@ -41,6 +41,8 @@ public struct Finding: Sendable {
     public var commit: CommitInfo?
     /// A suggested fix, shown by the text reporter and in SARIF.
     public var help: String?
+    /// The repository the finding is in, in a merged report (`report merge`); nil otherwise.
+    public var repository: String?
 
     public init(ruleID: String, category: Category, severity: Severity, message: String, path: String,
                 line: Int, column: Int, endLine: Int, endColumn: Int, secret: String = "", lineText: String = "",

@@ -44,6 +44,8 @@ public struct ScanReport: Sendable {
     public var summary = ScanSummary()
     /// What `--fix` changed, one line each.
     public var fixes: [String] = []
+    /// What was scanned, how and when, for reports (set by the caller that ran the scan).
+    public var scan = ScanDescription()
     public init() {}
 
     /// Adds another part's findings, warnings and counts (files, bytes, skipped) to this one.
