@@ -37,8 +37,9 @@ struct OutputOptions: ParsableArguments {
     /// Writes the report where asked; colour only for a terminal. Everything goes through
     /// `ReportOutput`, which redacts and guards; `detector` lets it find secrets in excerpts
     /// that no finding named.
-    func emit(_ report: ScanReport, rules: [RuleMetadata], configuration: Configuration) throws {
+    func emit(_ report: ScanReport, rules: [RuleMetadata], configuration: Configuration, secretsAlreadyRedacted: Bool = false) throws {
         var context = ReportContext()
+        context.secretsAlreadyRedacted = secretsAlreadyRedacted
         context.redaction = redaction
         context.rules = rules
         let toStdout = reportPath == nil || reportPath == "-"
