@@ -6,7 +6,7 @@ import Glibc
 
 /// Flags shared by every command that produces a report.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Output format: text, json, sarif or junit.")
+    @Option(name: [.short, .long], help: "Output format: text, json, sarif, junit or html.")
     var format: ReportFormat = .text
 
     @Option(name: .long, help: "Write the report to this file instead of standard output.")

@@ -30,7 +30,7 @@ public protocol Reporter {
 }
 
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, sarif, junit
+    case text, json, sarif, junit, html
 
     public var reporter: any Reporter {
         switch self {
@@ -38,6 +38,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
         case .junit: JUnitReporter()
+        case .html: HTMLReporter()
         }
     }
 }
