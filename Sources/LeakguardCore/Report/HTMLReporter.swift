@@ -358,7 +358,7 @@ private enum Chart {
         for (i, row) in rows.enumerated() {
             let y = i * rowHeight + 2
             out += "<g><title>\(escape(row.label)): \(row.total)</title>"
-            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(truncate(row.label, 22)))</text>"
+            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(truncate(row.label, 21)))</text>"
             var x = Double(labelWidth)
             for (severity, value) in row.segments where value > 0 {
                 let w = max(2, Double(barSpace) * Double(value) / Double(maxValue))
