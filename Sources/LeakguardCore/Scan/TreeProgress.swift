@@ -6,7 +6,7 @@ import Glibc
 /// "12034/80112 files, 310.2 MB, 95.1 MB/s" on standard error while a large tree is scanned, only
 /// for a terminal (as `HistoryProgress` does for `--git`); `LEAKGUARD_NO_PROGRESS` turns it off.
 /// Workers count what they read; one of them prints, at most five times a second, and not at all
-/// for a scan that ends within its first half second.
+/// for a scan that ends within its first 200 ms.
 final class TreeProgress: Sendable {
     private let total: Int
     private let start = ContinuousClock.now
@@ -34,7 +34,7 @@ final class TreeProgress: Sendable {
         let elapsed = ContinuousClock.now - start
         let ms = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
         let last = lastPrint.load(ordering: .relaxed)
-        guard ms >= 500, ms - last >= 200 else { return }
+        guard ms - max(last, 0) >= 200 else { return }
         lastPrint.store(ms, ordering: .relaxed)
         let done = bytes.load(ordering: .relaxed)
         let rate = Double(done) / max(Double(ms) / 1000, 0.001)
