@@ -10,7 +10,7 @@ struct LeakguardCommand: ParsableCommand {
         config, unreadable path, git failure).
         """,
         version: leakguardVersion,
-        subcommands: [Scan.self, Rules.self, Baseline.self, Hook.self],
+        subcommands: [Scan.self, Rules.self, Baseline.self, Hook.self, Report.self],
         defaultSubcommand: Scan.self
     )
 }

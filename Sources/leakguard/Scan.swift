@@ -6,7 +6,7 @@ import Glibc
 
 /// Flags shared by every command that produces a report.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Output format: text, json, sarif or junit.")
+    @Option(name: [.short, .long], help: "Output format: text, json, sarif, junit or html.")
     var format: ReportFormat = .text
 
     @Option(name: .long, help: "Write the report to this file instead of standard output.")
@@ -37,8 +37,9 @@ struct OutputOptions: ParsableArguments {
     /// Writes the report where asked; colour only for a terminal. Everything goes through
     /// `ReportOutput`, which redacts and guards; `detector` lets it find secrets in excerpts
     /// that no finding named.
-    func emit(_ report: ScanReport, rules: [RuleMetadata], configuration: Configuration) throws {
+    func emit(_ report: ScanReport, rules: [RuleMetadata], configuration: Configuration, secretsAlreadyRedacted: Bool = false) throws {
         var context = ReportContext()
+        context.secretsAlreadyRedacted = secretsAlreadyRedacted
         context.redaction = redaction
         context.rules = rules
         let toStdout = reportPath == nil || reportPath == "-"
@@ -185,7 +186,7 @@ extension LeakguardCommand {
                 FileHandleOutput.stderr("leakguard: LEAKGUARD_SKIP is set: staged changes were not scanned\n")
                 return
             }
-            let (report, configuration) = try runScan(request)
+            let (report, configuration) = try runScan(request, failOn: failOn)
             for change in report.fixes { FileHandleOutput.stderr("leakguard: fixed: \(change)\n") }
             if fix && report.fixes.isEmpty { FileHandleOutput.stderr("leakguard: --fix: nothing to change\n") }
             for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(escapeControls(warning))\n") }
@@ -196,9 +197,12 @@ extension LeakguardCommand {
 }
 
 /// Runs a scan, turning library errors into tool errors (exit 2) with their cause.
-func runScan(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+func runScan(_ request: ScanRequest, failOn: Severity = .warning) throws -> (ScanReport, Configuration) {
+    let startedAt = ScanDescription.now()
     do {
-        return try ScanSession.run(request)
+        var (report, configuration) = try ScanSession.run(request)
+        report.scan = ScanDescription(request: request, configuration: configuration, startedAt: startedAt, failOn: failOn)
+        return (report, configuration)
     } catch let error as ConfigError {
         throw ToolError("config error: \(error)\nFix the file or pass another with --config.")
     } catch let error as ScanError {

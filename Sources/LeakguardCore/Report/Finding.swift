@@ -45,6 +45,8 @@ public struct Finding: Sendable {
     public var alsoMatched: [String] = []
     /// gitleaks rule ids this finding answers to (for `.gitleaksignore` and gitleaks baselines).
     public var gitleaksIDs: [String] = []
+    /// The repository the finding is in, in a merged report (`report merge`); nil otherwise.
+    public var repository: String?
 
     public init(ruleID: String, category: Category, severity: Severity, message: String, path: String,
                 line: Int, column: Int, endLine: Int, endColumn: Int, secret: String = "", lineText: String = "",

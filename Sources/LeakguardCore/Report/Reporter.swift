@@ -6,6 +6,9 @@ public struct ReportContext: Sendable {
     public var rules: [RuleMetadata] = []
     /// The text report lists every skipped file with its reason (`-v`).
     public var verboseSkips = false
+    /// The findings were read back from reports (`report merge`): a secret already in its
+    /// redacted form (`ghp_…`, `REDACTED`) is shown as it is, not redacted a second time.
+    public var secretsAlreadyRedacted = false
     public init() {}
 }
 
@@ -27,7 +30,7 @@ public protocol Reporter {
 }
 
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, sarif, junit
+    case text, json, sarif, junit, html
 
     public var reporter: any Reporter {
         switch self {
@@ -35,6 +38,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
         case .junit: JUnitReporter()
+        case .html: HTMLReporter()
         }
     }
 }
@@ -49,7 +53,17 @@ public enum ReportOutput {
     public static func write(_ report: ScanReport, format: ReportFormat, context: ReportContext,
                              detector: Detector?, to write: (String) -> Void) {
         let redactor = Redactor(redaction: context.redaction, detector: report.findings.isEmpty ? nil : detector)
-        let (prepared, outputGuard) = redactor.prepare(report)
+        var input = report
+        var shown: [Int: String] = [:]
+        if context.secretsAlreadyRedacted {
+            for (i, f) in report.findings.enumerated() where f.secret.hasSuffix("…") || f.secret == "REDACTED" {
+                shown[i] = f.secret
+                input.findings[i].secret = ""
+            }
+        }
+        let (redacted, outputGuard) = redactor.prepare(input)
+        var prepared = redacted
+        for (i, secret) in shown { prepared.findings[i].secret = secret }
         if format == .text {
             TextReporter().render(prepared, context: context) { write(outputGuard.scrub($0)) }
         } else {

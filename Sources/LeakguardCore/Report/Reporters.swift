@@ -117,7 +117,8 @@ public struct JSONReporter: Reporter {
 
     public func document(_ report: ScanReport, context: ReportContext) -> JSONValue {
         let findings: [JSONValue] = report.findings.map { f in
-            var members: [(String, JSONValue)] = [
+            var members: [(String, JSONValue)] = f.repository.map { [("repository", .string($0))] } ?? []
+            members += [
                 ("rule", .string(f.ruleID)),
                 ("category", .string(f.category.rawValue)),
                 ("severity", .string(f.severity.rawValue)),
@@ -152,6 +153,7 @@ public struct JSONReporter: Reporter {
         if let b = report.summary.blobs { summary.append(("blobs", .int(b))) }
         return .object([
             ("tool", .object([("name", .string("leakguard")), ("version", .string(leakguardVersion))])),
+            ("scan", report.scan.json),
             ("findings", .array(findings)),
             ("summary", .object(summary)),
             ("skipped", .array(report.summary.skipped.map {

@@ -44,6 +44,8 @@ public struct ScanReport: Sendable {
     public var summary = ScanSummary()
     /// What `--fix` changed, one line each.
     public var fixes: [String] = []
+    /// What was scanned, how and when, for reports (set by the caller that ran the scan).
+    public var scan = ScanDescription()
     public init() {}
 
     /// Adds another part's findings, warnings and counts (files, bytes, skipped) to this one.
@@ -154,7 +156,9 @@ public final class Scanner: Sendable {
             let name = displayPrefix.isEmpty ? root : displayPrefix
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
         }
-        let part = scanFiles(inputs, root: isDir ? root : nil)
+        let progress = isDir ? TreeProgress.forTerminal(total: inputs.count) : nil
+        let part = scanFiles(inputs, root: isDir ? root : nil, progress: progress)
+        progress?.finish()
         if !isDir, let skip = part.summary.skipped.first, skip.reason == .unreadable || skip.reason == .special {
             // A file named on the command line that cannot be read is an error, never "clean".
             throw ScanError("cannot scan '\(root)': \(skip.detail.isEmpty ? skip.reason.rawValue : skip.detail)")
@@ -178,19 +182,28 @@ public final class Scanner: Sendable {
 
     /// Reads and checks each file; the work is shared by `options.threads` workers.
     public func scanFiles(_ inputs: [ScanInput], root: String? = nil) -> ScanReport {
+        scanFiles(inputs, root: root, progress: nil)
+    }
+
+    func scanFiles(_ inputs: [ScanInput], root: String?, progress: TreeProgress?) -> ScanReport {
         let rootFD: Int32 = root.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
         defer { if rootFD >= 0 { close(rootFD) } }
         let next = Mutex(0)
         let merged = Mutex(ScanReport())
         let workers = max(1, min(options.threads, inputs.count))
-        let work: @Sendable (Int) -> Void = { _ in
+        let work: @Sendable (Int) -> Void = { worker in
             var local = ScanReport()
             let scratch = DetectorScratch()
             var buffer = FileBuffer()
             while true {
                 let i = next.withLock { v -> Int in let i = v; v += 1; return i }
                 if i >= inputs.count { break }
+                let bytesBefore = local.summary.bytes
                 self.scanOne(inputs[i], rootFD: rootFD, buffer: &buffer, scratch: scratch, into: &local)
+                if let progress {
+                    progress.scanned(bytes: local.summary.bytes - bytesBefore)
+                    if worker == 0 { progress.tick() }
+                }
             }
             buffer.release()
             RuleStats.merge(scratch)
