@@ -73,6 +73,23 @@ import Testing
         #expect(rules.allSatisfy { $0.rotate != nil }, "every rule says where to rotate: \(rules.filter { $0.rotate == nil }.map(\.id))")
     }
 
+    /// The compiled pack (Swift values) says exactly what the TOML says.
+    @Test func compiledPackEqualsTheParsedText() throws {
+        let compiled = try ConfigLoader.builtIn(), parsed = try ConfigLoader.builtInFromText()
+        #expect(compiled.rules.count == parsed.rules.count)
+        #expect(compiled.allowlists.count == parsed.allowlists.count)
+        for (a, b) in zip(compiled.rules, parsed.rules) {
+            #expect(a.id == b.id && a.regex == b.regex && a.secretGroup == b.secretGroup && a.entropy == b.entropy, "\(a.id)")
+            #expect(a.keywords == b.keywords && a.path == b.path && a.tags == b.tags && a.severity == b.severity, "\(a.id)")
+            #expect(a.multiline == b.multiline && a.anchor == b.anchor && a.origin == b.origin, "\(a.id)")
+            #expect(a.examples == b.examples && a.negativeExamples == b.negativeExamples, "\(a.id)")
+            #expect(a.gitleaksIDs == b.gitleaksIDs && a.rotate == b.rotate && a.description == b.description, "\(a.id)")
+            #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.stopwords) == b.allowlists.map(\.stopwords), "\(a.id)")
+            #expect(a.allowlists.map(\.paths) == b.allowlists.map(\.paths) && a.allowlists.map(\.condition) == b.allowlists.map(\.condition), "\(a.id)")
+            #expect(a.allowlists.map(\.regexTarget) == b.allowlists.map(\.regexTarget), "\(a.id)")
+        }
+    }
+
     @Test func generatedFileIsFresh() throws {
         let rulesDir = TestSupport.packageRoot.appendingPathComponent("rules")
         let names = try FileManager.default.contentsOfDirectory(atPath: rulesDir.path).filter { $0.hasSuffix(".toml") }.sorted()
