@@ -18,11 +18,16 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
         .target(name: "GitIgnore"),
         .target(name: "PythonCheck"),
         .target(
             name: "LeakguardCore",
-            dependencies: ["CPCRE2", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CPCRE2", "CLibArchive", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .executableTarget(
             name: "leakguard",

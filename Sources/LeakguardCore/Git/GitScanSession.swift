@@ -190,6 +190,24 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
     case .tooLarge(let size):
         report.summary.skipped.append(SkippedFile(path: path, reason: .tooLarge,
                                                   detail: "\(size) bytes" + (skippedDetail.isEmpty ? "" : ", " + skippedDetail)))
+    case .bytes(let bytes) where ArchiveReader.isArchive(path):
+        // A committed archive: its text members are scanned like files (two levels deep).
+        var limits = ArchiveReader.Limits()
+        limits.maxMemberSize = ScanOptions.defaultMaxFileSize
+        var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
+        reader.read(bytes, name: path) { memberPath, member in
+            guard !looksBinary(member) else { return }
+            report.summary.files += 1
+            report.summary.bytes += member.count
+            let fragment = Fragment(bytes: member, path: memberPath, commit: commit, lines: nil)
+            for check in checks where check.wants(path: memberPath) {
+                let result = check.check(fragment, scratch: scratch)
+                report.findings += result.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID }
+                report.warnings += result.warnings
+            }
+        }
+        report.summary.skipped += reader.skipped
+        report.warnings += reader.warnings
     case .bytes(let bytes):
         if looksBinary(bytes) {
             report.summary.skipped.append(SkippedFile(path: path, reason: .binary, detail: skippedDetail))

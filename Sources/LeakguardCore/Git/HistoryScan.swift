@@ -337,8 +337,13 @@ enum HistoryScan {
             guard let found = findings[change.newUnit] else { continue }
             let before = replaced[change.commit] ?? []
             let path = walk.paths[Int(change.path)]
+            // The blob was scanned under its first path; a member of an archive keeps its
+            // `!member` part when the finding moves to this commit's path.
+            let scanned = walk.paths[Int(walk.unitPath[Int(change.newUnit)])]
             for f in found where !before.contains(key(f)) {
-                attributed.append(Attributed(finding: f.path == path ? f : f.moved(to: path), commit: change.commit, unit: change.newUnit))
+                var target = path
+                if f.path.hasPrefix(scanned + "!") { target = path + f.path.dropFirst(scanned.count) }
+                attributed.append(Attributed(finding: f.path == target ? f : f.moved(to: target), commit: change.commit, unit: change.newUnit))
             }
         }
         // Commits are numbered in git log order, newest first: the oldest has the largest number.
