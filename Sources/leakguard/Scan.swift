@@ -93,6 +93,12 @@ struct ScanInputOptions: ParsableArguments {
     @Flag(name: .long, help: "Scan files even when .gitignore ignores them.")
     var noGitignore = false
 
+    @Option(name: .long, help: ArgumentHelp("With '-' as the path: the file name findings report for standard input (its extension picks the checks, e.g. app.py).", valueName: "name"))
+    var stdinName: String = "stdin"
+
+    @Option(name: .long, help: "Open archives (zip, whl, jar, tar, tar.gz, gz, …) this many levels deep; 0 skips them.")
+    var maxArchiveDepth: Int = 2
+
     @Option(name: .long, help: "Worker threads (default: one per core).")
     var threads: Int?
 
@@ -120,6 +126,10 @@ struct ScanInputOptions: ParsableArguments {
     func validate() throws {
         if parseSize(maxFileSize) == nil { throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size like 10M") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if paths.contains("-") && (paths.count > 1 || staged || git || all || !range.isEmpty || sinceCommit != nil) {
+            throw ValidationError("'-' (standard input) is scanned alone, not with other paths or git modes")
+        }
+        if !(0...8).contains(maxArchiveDepth) { throw ValidationError("--max-archive-depth takes 0 to 8") }
         let history = git || all || !range.isEmpty || sinceCommit != nil
         if staged && history { throw ValidationError("--staged scans the index; it cannot be combined with --git, --all, --range or --since-commit") }
         if wholeFiles && !staged { throw ValidationError("--whole-files only applies to --staged") }
@@ -136,6 +146,8 @@ struct ScanInputOptions: ParsableArguments {
         request.options.maxFileSize = parseSize(maxFileSize) ?? ScanOptions.defaultMaxFileSize
         request.options.followSymlinks = followSymlinks
         request.options.useGitIgnore = !noGitignore
+        request.options.maxArchiveDepth = maxArchiveDepth
+        request.stdinName = stdinName
         request.configFrom = configFrom
         if let threads { request.options.threads = threads }
         if staged {

@@ -22,6 +22,8 @@ public struct ScanRequest: Sendable {
     /// (the default: a pull request cannot loosen the gate that judges it) or the work tree.
     public enum ConfigSource: String, Sendable { case base, head }
     public var configFrom: ConfigSource = .base
+    /// The path findings name for content read from standard input (`scan -`).
+    public var stdinName = "stdin"
     public init() {}
 }
 
@@ -34,6 +36,7 @@ public enum ScanSession {
 
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
         if request.mode != .tree { return try GitScanSession.run(request) }
+        if request.paths == ["-"] { return try runStandardInput(request) }
         let configuration = try configuration(for: request)
         let paths = request.paths.isEmpty ? ["."] : request.paths
         // gitleaks keeps its ignore file at the root it scans; so do we (the first root).
@@ -72,6 +75,21 @@ public enum ScanSession {
         report.findings = FindingMerge.merge(report.findings)
         report.warnings = configuration.warnings + report.warnings
         try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: baselineRoot)
+        report.sortFindings()
+        let elapsed = ContinuousClock.now - clock
+        report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return (report, configuration)
+    }
+
+    /// `leakguard scan -`: one fragment from standard input; the config of the current directory.
+    static func runStandardInput(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+        let clock = ContinuousClock.now
+        let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: ".")
+        let scanner = Scanner(checks: try contentChecks(configuration), options: request.options)
+        var report = try scanner.scanStandardInput(name: request.stdinName)
+        report.findings = FindingMerge.merge(report.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID })
+        report.warnings = configuration.warnings + report.warnings
+        try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: ".")
         report.sortFindings()
         let elapsed = ContinuousClock.now - clock
         report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
