@@ -96,6 +96,9 @@ struct ScanInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("With '-' as the path: the file name findings report for standard input (its extension picks the checks, e.g. app.py).", valueName: "name"))
     var stdinName: String = "stdin"
 
+    @Option(name: .long, help: "Look for secrets inside base64, hex, percent and \\u escapes this many layers deep; 0 turns it off.")
+    var maxDecodeDepth: Int = 2
+
     @Option(name: .long, help: "Open archives (zip, whl, jar, tar, tar.gz, gz, …) this many levels deep; 0 skips them.")
     var maxArchiveDepth: Int = 2
 
@@ -129,6 +132,7 @@ struct ScanInputOptions: ParsableArguments {
         if paths.contains("-") && (paths.count > 1 || staged || git || all || !range.isEmpty || sinceCommit != nil) {
             throw ValidationError("'-' (standard input) is scanned alone, not with other paths or git modes")
         }
+        if !(0...4).contains(maxDecodeDepth) { throw ValidationError("--max-decode-depth takes 0 to 4") }
         if !(0...8).contains(maxArchiveDepth) { throw ValidationError("--max-archive-depth takes 0 to 8") }
         let history = git || all || !range.isEmpty || sinceCommit != nil
         if staged && history { throw ValidationError("--staged scans the index; it cannot be combined with --git, --all, --range or --since-commit") }
@@ -147,6 +151,7 @@ struct ScanInputOptions: ParsableArguments {
         request.options.followSymlinks = followSymlinks
         request.options.useGitIgnore = !noGitignore
         request.options.maxArchiveDepth = maxArchiveDepth
+        request.options.maxDecodeDepth = maxDecodeDepth
         request.stdinName = stdinName
         request.configFrom = configFrom
         if let threads { request.options.threads = threads }

@@ -74,7 +74,11 @@ public final class Detector: @unchecked Sendable {
     let extraKeywordBase: Int
     public let extraKeywords: [String]
 
-    public init(configuration: Configuration, extraKeywords: [String] = []) throws(ConfigError) {
+    /// How many layers of encoding the detector looks through (`--max-decode-depth`).
+    public let maxDecodeDepth: Int
+
+    public init(configuration: Configuration, extraKeywords: [String] = [], maxDecodeDepth: Int = 2) throws(ConfigError) {
+        self.maxDecodeDepth = maxDecodeDepth
         var compiled: [CompiledRule] = []
         var keywordIndex: [String: Int] = [:]
         var keywords: [String] = []
@@ -159,6 +163,10 @@ public final class Detector: @unchecked Sendable {
 
     /// Scans one fragment.
     public func scan(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult {
+        scan(fragment, scratch: scratch, decodeDepth: maxDecodeDepth)
+    }
+
+    func scan(_ fragment: Fragment, scratch: DetectorScratch, decodeDepth: Int) -> FragmentResult {
         var result = FragmentResult()
         let bytes = fragment.bytes
         scratch.extraFragment = nil  // the buffer is reused: never let an earlier file's results stand
@@ -325,7 +333,60 @@ public final class Detector: @unchecked Sendable {
             }
         }
         result.findings = Self.dedupe(result.findings)
+        if decodeDepth > 0 {
+            result.findings += decodedFindings(fragment, depth: decodeDepth, plain: result.findings, lines: &lines, scratch: scratch)
+        }
         return result
+    }
+
+    /// Secrets inside encoded spans of the fragment (base64, hex, percent, `\u` escapes),
+    /// reported at the encoded text and tagged with how it was encoded; a secret also found in
+    /// plain text is not reported twice.
+    private func decodedFindings(_ fragment: Fragment, depth: Int, plain: [Finding], lines: inout LineLocator,
+                                 scratch: DetectorScratch) -> [Finding] {
+        let spans = Decoder.candidates(fragment.bytes)
+        guard !spans.isEmpty, let base = fragment.bytes.baseAddress else { return [] }
+        // The sub-scans reuse the scratch: keep the outer fragment's keyword results for the
+        // checks that run after the detector.
+        let savedFragment = scratch.extraFragment, savedSeen = scratch.extraSeen
+        defer { scratch.extraFragment = savedFragment; scratch.extraSeen = savedSeen }
+        var seen = Set(plain.map(\.secret))
+        var out: [Finding] = []
+        for span in spans {
+            let inner = span.decoded.withUnsafeBufferPointer { buf in
+                scan(Fragment(bytes: buf, path: fragment.path, commit: fragment.commit), scratch: scratch, decodeDepth: depth - 1).findings
+            }
+            guard !inner.isEmpty else { continue }
+            let (line, column) = lines.position(of: span.range.lowerBound)
+            if let filter = fragment.lines, !filter.contains(line) { continue }
+            let (endLine, endColumn) = lines.position(of: span.range.upperBound)
+            let lineRange = lines.lineRange(containing: span.range.lowerBound)
+            let excerpt = Self.maskedExcerpt(base: base, line: lineRange, span: span.range, label: span.encoding.rawValue)
+            for var f in inner where !f.secret.isEmpty && seen.insert(f.secret).inserted {
+                f.decoded = [span.encoding.rawValue] + f.decoded
+                f.line = line; f.column = column; f.endLine = endLine; f.endColumn = endColumn
+                f.lineText = excerpt
+                f.encodedText = String(decoding: UnsafeBufferPointer(start: base + span.range.lowerBound, count: span.range.count), as: UTF8.self)
+                out.append(f)
+            }
+        }
+        return out
+    }
+
+    /// The line around an encoded span, the span itself replaced by a label: the encoded text
+    /// is the secret in another spelling and must not be printed.
+    static func maskedExcerpt(base: UnsafePointer<UInt8>, line: Range<Int>, span: Range<Int>, label: String) -> String {
+        let lower = max(line.lowerBound, min(span.lowerBound, line.upperBound))
+        let upper = min(line.upperBound, max(span.upperBound, lower))
+        var text: [UInt8] = []
+        let before = max(line.lowerBound, lower - Excerpt.context)
+        if before > line.lowerBound { text += Excerpt.ellipsis }
+        text += UnsafeBufferPointer(start: base + before, count: lower - before)
+        text += Array("«\(label), \(span.count) characters»".utf8)
+        let after = min(line.upperBound, upper + Excerpt.context)
+        text += UnsafeBufferPointer(start: base + upper, count: after - upper)
+        if after < line.upperBound { text += Excerpt.ellipsis }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Every span of `text` that any rule's regex matches as its secret, ignoring entropy,

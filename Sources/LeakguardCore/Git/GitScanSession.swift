@@ -103,7 +103,7 @@ enum StagedScan {
         let root = String(decoding: rootBytes, as: UTF8.self).trimmingLineBreak()
         let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: root)
         // The same content checks as a tree scan (secrets, then AI backoff), on the added lines.
-        let checks = try ScanSession.contentChecks(configuration)
+        let checks = try ScanSession.contentChecks(configuration, options: request.options)
         let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
         let output = try diff.readAll()
         try diff.finish()

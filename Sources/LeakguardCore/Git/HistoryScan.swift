@@ -79,7 +79,7 @@ enum HistoryScan {
         let configuration = try gate?.configuration(explicitPath: request.configPath)
             ?? ConfigLoader.load(explicitPath: request.configPath, root: root)
         // The same content checks as a tree scan: secrets, then the AI check on Python files.
-        let checks = try ScanSession.contentChecks(configuration)
+        let checks = try ScanSession.contentChecks(configuration, options: request.options)
         let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
         let sensitivity = ContextSensitivity(configuration)
         let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)

@@ -45,6 +45,12 @@ public struct Finding: Sendable {
     public var alsoMatched: [String] = []
     /// gitleaks rule ids this finding answers to (for `.gitleaksignore` and gitleaks baselines).
     public var gitleaksIDs: [String] = []
+    /// How the secret was encoded where it was found, outermost first (`["base64"]`); empty
+    /// for plain text.
+    public var decoded: [String] = []
+    /// For a decoded finding, the encoded text as it stands in the file (never printed; it lets
+    /// a plain finding of the same text merge with this one).
+    var encodedText = ""
     /// The repository the finding is in, in a merged report (`report merge`); nil otherwise.
     public var repository: String?
 

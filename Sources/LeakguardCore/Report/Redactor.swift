@@ -23,7 +23,7 @@ public struct Redactor: Sendable {
         var secretsByPath: [String: [[UInt8]]] = [:]
         var allPieces: [[UInt8]] = []
         for f in report.findings where !f.secret.isEmpty {
-            let pieces = Self.pieces(of: f.secret)
+            let pieces = Self.pieces(of: f.secret) + (f.encodedText.isEmpty ? [] : Self.pieces(of: f.encodedText))
             secretsByPath[f.path, default: []] += pieces
             allPieces += pieces
         }

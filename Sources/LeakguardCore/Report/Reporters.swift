@@ -28,7 +28,8 @@ public struct TextReporter: Reporter {
             case .warning: level = paint.yellow("warning")
             case .note: level = paint.blue("note   ")
             }
-            let rules = f.alsoMatched.isEmpty ? f.ruleID : f.ruleID + " (also " + f.alsoMatched.joined(separator: ", ") + ")"
+            var rules = f.alsoMatched.isEmpty ? f.ruleID : f.ruleID + " (also " + f.alsoMatched.joined(separator: ", ") + ")"
+            if !f.decoded.isEmpty { rules += " [decoded: " + f.decoded.joined(separator: " in ") + "]" }
             out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(rules))  \(escapeControls(f.message))\n"
             if !f.lineText.isEmpty {
                 out += "      │ " + escapeControls(f.lineText.replacingAll("\t", with: "  ").trimmed()) + "\n"
@@ -135,6 +136,7 @@ public struct JSONReporter: Reporter {
             if !f.lineText.isEmpty { members.append(("excerpt", .string(f.lineText))) }
             if !f.alsoMatched.isEmpty { members.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
             if !f.gitleaksIDs.isEmpty { members.append(("gitleaksIds", .array(f.gitleaksIDs.map { .string($0) }))) }
+            if !f.decoded.isEmpty { members.append(("decoded", .array(f.decoded.map { .string($0) }))) }
             if let c = f.commit {
                 members += [("commit", .string(c.commit)), ("author", .string(c.author)),
                             ("email", .string(c.email)), ("date", .string(c.date))]
@@ -200,6 +202,7 @@ public struct SARIFReporter: Reporter {
             if !f.secret.isEmpty { properties.append(("secret", .string(f.secret))) }
             if let e = f.entropy { properties.append(("entropy", .double(e))) }
             if !f.alsoMatched.isEmpty { properties.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
+            if !f.decoded.isEmpty { properties.append(("decoded", .array(f.decoded.map { .string($0) }))) }
             if let c = f.commit {
                 properties += [("commit", .string(c.commit)), ("author", .string(c.author)),
                                ("email", .string(c.email)), ("date", .string(c.date))]

@@ -39,6 +39,7 @@ public enum FindingMerge {
                     }
                     for id in b.gitleaksIDs where !speaker.gitleaksIDs.contains(id) { speaker.gitleaksIDs.append(id) }
                     if speaker.help == nil { speaker.help = b.help }
+                    if speaker.decoded.isEmpty && !b.decoded.isEmpty { speaker.decoded = b.decoded; speaker.encodedText = b.encodedText }
                     merged[order[x]] = speaker
                 }
             }
@@ -50,7 +51,11 @@ public enum FindingMerge {
     /// The same secret: both have one, one holds the other, and their places overlap.
     static func sameSecret(_ a: Finding, _ b: Finding) -> Bool {
         guard !a.secret.isEmpty, !b.secret.isEmpty else { return false }
-        guard a.secret.contains(b.secret) || b.secret.contains(a.secret) else { return false }
+        // A decoded secret and a plain finding of its encoded spelling are one secret.
+        let spelled = { (x: Finding, y: Finding) -> Bool in
+            !x.encodedText.isEmpty && y.encodedText.isEmpty && (y.secret.contains(x.encodedText) || x.encodedText.contains(y.secret))
+        }
+        guard a.secret.contains(b.secret) || b.secret.contains(a.secret) || spelled(a, b) || spelled(b, a) else { return false }
         return (a.line, a.column) <= (b.endLine, b.endColumn) && (b.line, b.column) <= (a.endLine, a.endColumn)
     }
 }

@@ -41,7 +41,7 @@ public enum ScanSession {
         let paths = request.paths.isEmpty ? ["."] : request.paths
         // gitleaks keeps its ignore file at the root it scans; so do we (the first root).
         let baselineRoot = isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0])
-        let scanner = Scanner(checks: try contentChecks(configuration), options: request.options,
+        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options,
                               ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
                                 + [joinPath(baselineRoot, ".gitleaksignore")])
         var report = ScanReport()
@@ -85,7 +85,7 @@ public enum ScanSession {
     static func runStandardInput(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
         let clock = ContinuousClock.now
         let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: ".")
-        let scanner = Scanner(checks: try contentChecks(configuration), options: request.options)
+        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options)
         var report = try scanner.scanStandardInput(name: request.stdinName)
         report.findings = FindingMerge.merge(report.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID })
         report.warnings = configuration.warnings + report.warnings
@@ -97,14 +97,14 @@ public enum ScanSession {
     }
 
     /// The checks that read file contents, in report order: secret rules, then AI backoff.
-    public static func contentChecks(_ configuration: Configuration) throws(ConfigError) -> [any ContentCheck] {
+    public static func contentChecks(_ configuration: Configuration, options: ScanOptions = ScanOptions()) throws(ConfigError) -> [any ContentCheck] {
         // The other checks' trigger words ride along in the detector's single keyword pass.
         var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai) : nil
         var extra: [String] = []
         if var check = ai { check.triggerOffset = extra.count; extra += check.triggerWords.map(\.word); ai = check }
         var probe = configuration.dotenv.enabled ? DotenvUsageProbe() : nil
         if probe != nil { probe!.triggerOffset = extra.count; extra.append("dotenv") }
-        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra)]
+        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra, maxDecodeDepth: options.maxDecodeDepth)]
         if let ai { checks.append(ai) }
         if let probe { checks.append(probe) }
         return checks

@@ -14,6 +14,8 @@ public struct ScanOptions: Sendable {
     public var useGitIgnore = true
     /// Archives are opened this many levels deep (0: archives are skipped as binary).
     public var maxArchiveDepth = 2
+    /// Layers of encoding (base64, hex, percent, `\u` escapes) looked through; 0 turns decoding off.
+    public var maxDecodeDepth = 2
     /// Worker threads; defaults to the number of online cores.
     public var threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     public init() {}
