@@ -95,3 +95,55 @@ import Testing
         #expect(mixed.status == 2)
     }
 }
+
+/// Encoded secrets (issue 10): a Kubernetes Secret, a docker config, an .npmrc, double base64,
+/// hex and percent-encoding; found at the encoded text, tagged, never printed, never twice.
+@Suite struct DecodingTests {
+    @Test func encodedSecretsAreFoundOnceAndTagged() throws {
+        let dir = TestSupport.makeTempDirectory("decode")
+        defer { TestSupport.removeTree(dir) }
+        var keys = RandomKeys()
+        let github = keys.githubToken(), openai = keys.openAIKey()
+        func b64(_ s: String) -> String { Data(s.utf8).base64EncodedString() }
+        TestSupport.write("""
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: app
+            type: Opaque
+            data:
+              OPENAI_API_KEY: \(b64(openai))
+              PLAIN_NOTE: \(b64("this is just a note, not a key"))
+
+            """, to: dir + "/k8s/secret.yaml")
+        TestSupport.write("{\"auths\": {\"ghcr.io\": {\"auth\": \"\(b64("bot:" + github))\"}}}\n", to: dir + "/docker/config.json")
+        TestSupport.write("_auth=\(b64("ci:" + github))\n", to: dir + "/npm/.npmrc")
+        TestSupport.write("blob: \(b64(b64("GITHUB_TOKEN=" + github)))\n", to: dir + "/double.txt")
+        TestSupport.write("h=\(Array(("token=" + github).utf8).map { String(format: "%02x", $0) }.joined())\n", to: dir + "/hex.txt")
+        let percent = "key=\"\(github)\"".utf8.map { b -> String in
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) ? String(UnicodeScalar(b)) : String(format: "%%%02X", b)
+        }.joined()
+        TestSupport.write("url=https://x.example/cb?state=\(percent)\n", to: dir + "/url.txt")
+        // The same key plain and encoded in one file: one finding.
+        TestSupport.write("TOKEN=\(github)\nTOKEN_B64=\(b64("TOKEN=" + github))\n", to: dir + "/both.env.example")
+
+        let out = try TestSupport.leakguard(["scan", "--format", "json", dir])
+        #expect(out.status == 1, "\(out.stderr)")
+        for secret in [github, openai] { #expect(!out.stdout.contains(secret)) }
+        let findings = try #require(try TestSupport.parseJSON(out.stdout)["findings"] as? [[String: Any]])
+        func rules(_ f: [String: Any]) -> [String] { [f["rule"] as? String ?? ""] + (f["alsoMatched"] as? [String] ?? []) }
+        func at(_ file: String) -> [[String: Any]] { findings.filter { $0["file"] as? String == file } }
+        let k8s = at("k8s/secret.yaml")
+        #expect(k8s.count == 1 && rules(k8s[0]).contains("openai-project-key") && k8s[0]["line"] as? Int == 7, "\(k8s)")
+        #expect((k8s.first?["decoded"] as? [String]) == ["base64"])
+        for file in ["docker/config.json", "npm/.npmrc", "hex.txt", "url.txt"] {
+            let here = at(file)
+            #expect(here.count == 1 && here.contains { rules($0).contains("github-personal-access-token") }, "\(file): \(here.map(rules))")
+        }
+        #expect((at("double.txt").first?["decoded"] as? [String]) == ["base64", "base64"], "\(at("double.txt"))")
+        #expect(at("both.env.example").filter { rules($0).contains("github-personal-access-token") }.count == 1, "\(at("both.env.example").map(rules))")
+        // Off: nothing encoded is found.
+        let off = try TestSupport.leakguard(["scan", "--format", "json", "--max-decode-depth", "0", dir + "/k8s"])
+        #expect(off.status == 0 || !(off.stdout.contains("openai-project-key")), "\(off.stdout)")
+    }
+}
