@@ -56,3 +56,27 @@ import Testing
         #expect(tree == history, "tree \(tree.symmetricDifference(history))")
     }
 }
+
+/// `leakguard scan app/` inside a repository: repository-relative paths and the root's
+/// .gitleaksignore and config, as a scan of the root would use.
+@Suite struct SubdirectoryScanTests {
+    @Test func aSubdirectoryIsScannedAsPartOfItsRepository() throws {
+        let dir = TestSupport.makeTempDirectory("subdir")
+        defer { TestSupport.removeTree(dir) }
+        try TestSupport.git(["init", "-q"], cwd: dir)
+        var keys = RandomKeys()
+        TestSupport.write("token = \"\(keys.githubToken())\"\n", to: dir + "/app/llm.py")
+        TestSupport.write("aws = \"\(keys.awsKeyID())\"\n", to: dir + "/app/aws.py")
+        let sarif = try TestSupport.leakguard(["scan", "--format", "sarif", "app"], cwd: dir)
+        #expect(sarif.status == 1)
+        #expect(sarif.stdout.contains("\"uri\": \"app/llm.py\"") || sarif.stdout.contains("\"uri\":\"app/llm.py\""), "\(sarif.stdout.prefix(2000))")
+        TestSupport.write("app/llm.py:github-personal-access-token:1\n", to: dir + "/.gitleaksignore")
+        TestSupport.write("[[rules]]\nid = \"corp\"\nregex = '''corp_[a-z]{12}'''\nkeywords = [\"corp_\"]\n", to: dir + "/.leakguard.toml")
+        TestSupport.write("x = 'corp_abcdefghijkl'\n", to: dir + "/app/corp.py")
+        let out = try TestSupport.leakguard(["scan", "--format", "json", "app"], cwd: dir)
+        let rules = ((try TestSupport.parseJSON(out.stdout))["findings"] as? [[String: Any]] ?? []).map { "\($0["rule"] ?? "") \($0["file"] ?? "")" }
+        #expect(!rules.contains("github-personal-access-token app/llm.py"), "the root's .gitleaksignore applies: \(rules)")
+        #expect(rules.contains("aws-access-key-id app/aws.py"), "\(rules)")
+        #expect(rules.contains("corp app/corp.py"), "the root's config applies: \(rules)")
+    }
+}

@@ -37,17 +37,31 @@ public enum ScanSession {
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
         if request.mode != .tree { return try GitScanSession.run(request) }
         if request.paths == ["-"] { return try runStandardInput(request) }
-        let configuration = try configuration(for: request)
         let paths = request.paths.isEmpty ? ["."] : request.paths
-        // gitleaks keeps its ignore file at the root it scans; so do we (the first root).
-        let baselineRoot = isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0])
+        // A subdirectory of a repository is scanned as part of it: paths relative to the
+        // repository root (so SARIF URIs resolve), and the root's config, .gitleaksignore and
+        // baseline apply when the directory has none of its own.
+        var repositoryPrefix = ""
+        var repositoryRoot: String?
+        if paths.count == 1, isDirectory(paths[0]), let top = IgnoreStack.forDirectory(paths[0]).workTreeRoot,
+           let here = realPath(paths[0]), let topReal = realPath(top), here != topReal, here.hasPrefix(topReal + "/") {
+            repositoryPrefix = String(here.dropFirst(topReal.count + 1)) + "/"
+            repositoryRoot = top
+        }
+        var configuration = try configuration(for: request)
+        if let repositoryRoot, request.configPath == nil, configuration.loadedFrom.isEmpty {
+            configuration = try ConfigLoader.load(explicitPath: nil, root: repositoryRoot)
+        }
+        // gitleaks keeps its ignore file at the root it scans; so do we (the first root, or the
+        // repository's root for a subdirectory).
+        let baselineRoot = repositoryRoot ?? (isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0]))
         let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options,
                               ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
                                 + [joinPath(baselineRoot, ".gitleaksignore")])
         var report = ScanReport()
         let clock = ContinuousClock.now
         for path in paths {
-            let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
+            let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : repositoryPrefix
             // One ignore stack per root serves the walk and the .env check alike.
             let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
             let part = try scanner.scanTree(root: path, displayPrefix: stack != nil ? prefix : (paths.count > 1 ? path : ""),
