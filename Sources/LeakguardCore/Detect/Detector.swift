@@ -34,10 +34,26 @@ public struct LineSet: Sendable, Equatable {
     }
 }
 
-/// What scanning one fragment produced.
+/// What scanning one fragment produced: findings for the report, and facts that other checks
+/// use (a check that judges the whole tree learns what the content pass saw, typed).
 public struct FragmentResult {
     public var findings: [Finding] = []
     public var warnings: [String] = []
+    public var facts: [Fact] = []
+}
+
+/// Something a content check observed that is not a finding, for a tree-wide check to use.
+public enum Fact: Sendable {
+    /// The project loads a `.env` file here (a `load_dotenv(` call, or python-dotenv as a
+    /// dependency): evidence for the .env check.
+    case dotenvUsage(DotenvUsage)
+}
+
+public struct DotenvUsage: Sendable {
+    public var path: String
+    public var line: Int
+    public var reason: String
+    public var lineText: String
 }
 
 /// The secret detector: every rule compiled once, shared read-only by all workers.

@@ -202,7 +202,7 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
             let fragment = Fragment(bytes: member, path: memberPath, commit: commit, lines: nil)
             for check in checks where check.wants(path: memberPath) {
                 let result = check.check(fragment, scratch: scratch)
-                report.findings += result.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID }
+                report.findings += result.findings
                 report.warnings += result.warnings
             }
         }
@@ -218,9 +218,7 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
         let fragment = Fragment(bytes: bytes, path: path, commit: commit, lines: lines)
         for check in checks where check.wants(path: path) {
             let result = check.check(fragment, scratch: scratch)
-            // The .env usage probe only feeds the tree-wide .env check, which staged and history
-            // scans do not run.
-            report.findings += result.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID }
+            report.findings += result.findings
             report.warnings += result.warnings
         }
     }

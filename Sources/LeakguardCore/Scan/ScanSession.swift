@@ -66,12 +66,13 @@ public enum ScanSession {
             let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
             let part = try scanner.scanTree(root: path, displayPrefix: stack != nil ? prefix : (paths.count > 1 ? path : ""),
                                             stack: request.options.useGitIgnore ? stack : nil)
-            // The .env usage probe's findings are evidence for the .env check, not results.
-            var own = part.report
-            let probes = own.findings.filter { $0.ruleID == DotenvUsageProbe.ruleID }
-                .map { var p = $0; p.path = String(p.path.dropFirst(prefix.count)); return p }
-            own.findings.removeAll { $0.ruleID == DotenvUsageProbe.ruleID }
-            report.absorb(own)
+            // What the content pass saw of .env usage is evidence for the .env check.
+            let probes = part.report.facts.compactMap { fact -> DotenvUsage? in
+                guard case .dotenvUsage(var usage) = fact else { return nil }
+                usage.path = String(usage.path.dropFirst(prefix.count))
+                return usage
+            }
+            report.absorb(part.report)
             if let stack, configuration.dotenv.enabled {
                 var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
                 if request.fix && !dotenv.isEmpty {
@@ -101,7 +102,7 @@ public enum ScanSession {
         let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: ".")
         let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options)
         var report = try scanner.scanStandardInput(name: request.stdinName)
-        report.findings = FindingMerge.merge(report.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID })
+        report.findings = FindingMerge.merge(report.findings)
         report.warnings = configuration.warnings + report.warnings
         try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: ".")
         report.sortFindings()

@@ -53,12 +53,15 @@ public struct ScanReport: Sendable {
     public var fixes: [String] = []
     /// What was scanned, how and when, for reports (set by the caller that ran the scan).
     public var scan = ScanDescription()
+    /// What the content checks observed for tree-wide checks (not reported).
+    public var facts: [Fact] = []
     public init() {}
 
     /// Adds another part's findings, warnings and counts (files, bytes, skipped) to this one.
     public mutating func absorb(_ part: ScanReport) {
         findings += part.findings
         warnings += part.warnings
+        facts += part.facts
         summary.files += part.summary.files
         summary.bytes += part.summary.bytes
         summary.skipped += part.summary.skipped
@@ -258,6 +261,7 @@ public final class Scanner: Sendable {
             let r = check.check(fragment, scratch: scratch)
             report.findings += r.findings
             report.warnings += r.warnings
+            report.facts += r.facts
         }
     }
 
