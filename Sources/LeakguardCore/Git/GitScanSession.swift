@@ -199,12 +199,7 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
             guard !looksBinary(member) else { return }
             report.summary.files += 1
             report.summary.bytes += member.count
-            let fragment = Fragment(bytes: member, path: memberPath, commit: commit, lines: nil)
-            for check in checks where check.wants(path: memberPath) {
-                let result = check.check(fragment, scratch: scratch)
-                report.findings += result.findings
-                report.warnings += result.warnings
-            }
+            runChecks(checks, Fragment(bytes: member, path: memberPath, commit: commit, lines: nil), scratch: scratch, into: &report)
         }
         report.summary.skipped += reader.skipped
         report.warnings += reader.warnings
@@ -215,12 +210,18 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
         }
         report.summary.files += 1
         report.summary.bytes += bytes.count
-        let fragment = Fragment(bytes: bytes, path: path, commit: commit, lines: lines)
-        for check in checks where check.wants(path: path) {
-            let result = check.check(fragment, scratch: scratch)
-            report.findings += result.findings
-            report.warnings += result.warnings
-        }
+        runChecks(checks, Fragment(bytes: bytes, path: path, commit: commit, lines: lines), scratch: scratch, into: &report)
+    }
+}
+
+/// Every check that wants the fragment's path, its results added to `report`: the one loop
+/// that tree, staged, history, archive and stdin scans share.
+func runChecks(_ checks: [any ContentCheck], _ fragment: Fragment, scratch: DetectorScratch, into report: inout ScanReport) {
+    for check in checks where check.wants(path: fragment.path) {
+        let result = check.check(fragment, scratch: scratch)
+        report.findings += result.findings
+        report.warnings += result.warnings
+        report.facts += result.facts
     }
 }
 

@@ -257,12 +257,7 @@ public final class Scanner: Sendable {
     }
 
     func runChecks(_ fragment: Fragment, scratch: DetectorScratch, into report: inout ScanReport) {
-        for check in checks where check.wants(path: fragment.path) {
-            let r = check.check(fragment, scratch: scratch)
-            report.findings += r.findings
-            report.warnings += r.warnings
-            report.facts += r.facts
-        }
+        LeakguardCore.runChecks(checks, fragment, scratch: scratch, into: &report)
     }
 
     /// Scans what arrives on standard input (`leakguard scan -`), named `name` in findings.
