@@ -194,7 +194,7 @@ public enum ConfigLoader {
         }
         let secretGroup = try r.int(t, "secretGroup") ?? 0
         guard secretGroup >= 0 else { throw ConfigError(file: file, message: "rule '\(id)': secretGroup must not be negative") }
-        return Rule(
+        var rule = Rule(
             id: id,
             description: try r.string(t, "description") ?? "",
             regex: regex,
@@ -210,6 +210,8 @@ public enum ConfigLoader {
             examples: try r.strings(t, "examples"),
             negativeExamples: try r.strings(t, "negativeExamples"),
             origin: file)
+        rule.rotate = try r.string(t, "rotate")
+        return rule
     }
 
     static func parseAllowlist(_ t: TOMLTable, context: String, file: String, global: Bool) throws(ConfigError) -> Allowlist {

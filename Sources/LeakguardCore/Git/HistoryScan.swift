@@ -74,8 +74,8 @@ enum HistoryScan {
         let bare = try Git.line(["rev-parse", "--is-bare-repository"], in: directory) == "true"
         let root = bare ? directory : try Git.line(["rev-parse", "--show-toplevel"], in: directory)
         let gate = try RangeGate.resolve(revisions, source: request.configFrom, directory: directory, root: root)
-        let configuration = try gate?.configuration(explicitPath: request.configPath)
-            ?? ConfigLoader.load(explicitPath: request.configPath, root: root)
+        let configuration = try request.selection.apply(to: gate?.configuration(explicitPath: request.configPath)
+            ?? ConfigLoader.load(explicitPath: request.configPath, root: root))
         let detector = try Detector(configuration: configuration)
         let sensitivity = ContextSensitivity(configuration)
         let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)

@@ -35,6 +35,8 @@ public struct Rule: Sendable {
     public var negativeExamples: [String]
     /// Where the rule was defined (file name), for error messages.
     public var origin: String
+    /// How to revoke a leaked secret of this kind (the rule file's `rotate`), for report help.
+    public var rotate: String?
 
     public init(id: String, description: String = "", regex: String, secretGroup: Int = 0,
                 entropy: Double? = nil, keywords: [String] = [], path: String? = nil, tags: [String] = [],
