@@ -22,12 +22,12 @@ extension LeakguardCommand {
     /// `leakguard scna` would scan a path named `scna` (scan is the default subcommand) and fail
     /// on a missing file; when no such path exists and the word is a near miss, say so instead.
     static func mistypedSubcommand(_ arguments: [String]) -> String? {
-        guard let word = arguments.first, !word.hasPrefix("-"), !word.contains("/"), access(word, F_OK) != 0 else { return nil }
-        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
         if let command = configuration.subcommands.first(where: { $0._commandName == word }) {
             return mistypedSubcommand(of: command, Array(arguments.dropFirst()), path: "leakguard \(word)")
         }
-        guard let suggestion = closest(word, in: names) else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !word.contains("/"), access(word, F_OK) != 0, let suggestion = closest(word, in: names) else { return nil }
         return "unknown command '\(word)'; did you mean '\(suggestion)'? (to scan a path of that name: leakguard scan \(word))"
     }
 
