@@ -120,7 +120,7 @@ import Testing
         for shell in ["bash", "zsh", "fish"] {
             let out = try TestSupport.leakguard(["--generate-completion-script", shell])
             #expect(out.status == 0)
-            #expect(out.stdout.contains("--enable-rule"), "\(shell) completion lacks the new flags")
+            #expect(out.stdout.contains("enable-rule"), "\(shell) completion lacks the new flags")
         }
         // docs/leakguard.1 is generated (make man) and stamped with the help it came from.
         let man = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("docs/leakguard.1"), encoding: .utf8)
@@ -134,8 +134,9 @@ import Testing
         let repo = try GitTestRepo("fix-tracked")
         defer { repo.remove() }
         repo.write("API_URL=https://example.com\n", to: ".env")
+        try repo.commit("add env")
         repo.write(".env\n", to: ".gitignore")
-        try repo.commit("add env")   // -A adds .env before .gitignore could stop it
+        try repo.commit("ignore it, too late")
         let out = try TestSupport.leakguard(["scan", "--fix", repo.path])
         #expect(out.stderr.contains("git rm --cached .env"), "\(out.stderr)")
         #expect(!out.stderr.contains("nothing to change"))
