@@ -71,7 +71,8 @@ import Testing
 }
 
 extension GitPreCommitFrameworkTests {
-    /// `id: leakguard` (`language: swift`): pre-commit clones the hook repository and runs
+    /// `id: leakguard` (`language: swift`): pre-commit clones the hook repository (Package.swift
+    /// names the test targets, so their sources must be there too) and runs
     /// `swift build -c release` in it, on a PATH with no leakguard. The hook repository is this
     /// package's sources committed with fixed dates, so the same sources give the same commit and
     /// a pre-commit cache kept in the build directory is reused instead of rebuilt (first run:
@@ -91,7 +92,7 @@ extension GitPreCommitFrameworkTests {
         TestSupport.removeTree(hookRepo)
         _ = try GitTestRepo(existing: hookRepo).initialized()
         let root = TestSupport.packageRoot.path
-        let listed = try TestSupport.git(["ls-files", "-co", "--exclude-standard", "--", "Package.swift", "Sources", ".pre-commit-hooks.yaml", "hooks"], cwd: root)
+        let listed = try TestSupport.git(["ls-files", "-co", "--exclude-standard", "--", "Package.swift", "Sources", "Tests", ".pre-commit-hooks.yaml", "hooks"], cwd: root)
         for file in listed.stdout.split(separator: "\n").map(String.init) where FileManager.default.fileExists(atPath: root + "/" + file) {
             let target = hookRepo + "/" + file
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
