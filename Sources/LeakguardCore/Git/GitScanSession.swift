@@ -101,7 +101,7 @@ enum StagedScan {
             throw ScanError("--staged needs a git work tree: \(error)")
         }
         let root = String(decoding: rootBytes, as: UTF8.self).trimmingLineBreak()
-        let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: root)
+        let configuration = try request.selection.apply(to: ConfigLoader.load(explicitPath: request.configPath, root: root))
         // The same content checks as a tree scan (secrets, then AI backoff), on the added lines.
         let checks = try ScanSession.contentChecks(configuration, options: request.options)
         let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)

@@ -76,8 +76,8 @@ enum HistoryScan {
         let bare = try Git.line(["rev-parse", "--is-bare-repository"], in: directory) == "true"
         let root = bare ? directory : try Git.line(["rev-parse", "--show-toplevel"], in: directory)
         let gate = try RangeGate.resolve(revisions, source: request.configFrom, directory: directory, root: root)
-        let configuration = try gate?.configuration(explicitPath: request.configPath)
-            ?? ConfigLoader.load(explicitPath: request.configPath, root: root)
+        let configuration = try request.selection.apply(to: gate?.configuration(explicitPath: request.configPath)
+            ?? ConfigLoader.load(explicitPath: request.configPath, root: root))
         // The same content checks as a tree scan: secrets, then the AI check on Python files.
         let checks = try ScanSession.contentChecks(configuration, options: request.options)
         let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)

@@ -24,6 +24,8 @@ public struct ScanRequest: Sendable {
     public var configFrom: ConfigSource = .base
     /// The path findings name for content read from standard input (`scan -`).
     public var stdinName = "stdin"
+    /// `--enable-rule`, `--disable-rule`, `--exclude`: applied to whichever configuration loads.
+    public var selection = RuleSelection()
     public init() {}
 }
 
@@ -31,7 +33,7 @@ public struct ScanRequest: Sendable {
 public enum ScanSession {
     /// Loads the configuration that applies to `request`.
     public static func configuration(for request: ScanRequest) throws(ConfigError) -> Configuration {
-        try ConfigLoader.load(explicitPath: request.configPath, root: request.paths.first ?? ".")
+        try request.selection.apply(to: ConfigLoader.load(explicitPath: request.configPath, root: request.paths.first ?? "."))
     }
 
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
@@ -128,7 +130,8 @@ public enum ScanSession {
     /// Rule descriptions for reports: every configured secret rule, then the .env and AI rules.
     public static func ruleMetadata(_ configuration: Configuration) -> [RuleMetadata] {
         configuration.rules.map {
-            RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags)
+            RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags,
+                         rotate: $0.rotate, helpUri: $0.origin.hasPrefix("rules/") ? leakguardDocsURL + "/" + $0.origin : nil)
         } + DotenvCheck.rules + AIBackoffCheck.rules + [RangeGate.rule]
     }
 }
