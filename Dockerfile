@@ -1,4 +1,4 @@
-# leakguard in a container: build with Swift, run on slim Debian with only libpcre2-8 and git.
+# leakguard in a container: build with Swift, run on slim Debian with only libpcre2-8, libarchive and git.
 #   docker build -t leakguard .
 #   docker run --rm -v "$PWD:/src" leakguard scan /src
 # The stages call the same scripts a machine without Docker uses (scripts/release-build,
@@ -7,7 +7,7 @@
 FROM swift:6.1-bookworm AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpcre2-dev pkg-config \
+ && apt-get install -y --no-install-recommends libpcre2-dev libarchive-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY Package.swift ./
@@ -20,7 +20,7 @@ FROM debian:12-slim
 # pins the distribution instead.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpcre2-8-0 libstdc++6 git ca-certificates \
+ && apt-get install -y --no-install-recommends libpcre2-8-0 libarchive13 libstdc++6 git ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && git config --system --add safe.directory '*'
 COPY --from=build /out/leakguard /usr/local/bin/leakguard
