@@ -57,21 +57,54 @@ public enum PythonCheck {
         }
     }
 
-    /// Checks the code cells of a `.ipynb` notebook as one module, in cell order; findings point
-    /// at the line and column of the notebook file where their source line is stored.
+    /// Checks the code cells of a `.ipynb` notebook as one module, in cell order, with IPython
+    /// syntax translated; findings point at the line and column of the notebook file where their
+    /// source line is stored. A cell that does not parse is left out (and named in the note); the
+    /// other cells are still checked.
     public static func checkNotebook(json: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig) -> PythonCheckResult {
-        let notebook: NotebookSource
+        var notebook: NotebookSource
         switch Notebook.extract(json) {
         case .success(let extracted): notebook = extracted
         case .failure(let problem): return PythonCheckResult(parseNote: "not checked: \(problem.message)")
         }
-        return notebook.code.withUnsafeBufferPointer { code in
-            var lines: LineIndex?
-            return analyse(code, config: config) { offset in
-                if lines == nil { lines = LineIndex(json) }
-                return lines!.position(of: notebook.fileOffset(of: offset), in: json)
-            }
+        var jsonLines: LineIndex?
+        func locate(_ notebook: NotebookSource, _ offset: Int) -> (line: Int, column: Int) {
+            if jsonLines == nil { jsonLines = LineIndex(json) }
+            return jsonLines!.position(of: notebook.fileOffset(of: offset), in: json)
         }
+        let mention = notebook.code.withUnsafeBufferPointer { mentions(in: $0, config: config) }
+        guard mention != .none else { return PythonCheckResult() }
+        var notes: [String] = []
+        // Parse the cells together; when that fails, leave out the cells that fail alone, then
+        // (for problems that only show across cells) the cell where the problem is found.
+        var dropped = false
+        for _ in 0...notebook.cells.count {
+            let problem = notebook.code.withUnsafeBufferPointer { SyntaxTree.parse($0).problem }
+            guard let problem else { break }
+            var failing: Set<Int> = []
+            if !dropped {
+                for (i, cell) in notebook.cells.enumerated() {
+                    let alone = Array(notebook.code[cell.range])
+                    if let cellProblem = alone.withUnsafeBufferPointer({ SyntaxTree.parse($0).problem }) {
+                        failing.insert(i)
+                        let (line, column) = locate(notebook, cell.range.lowerBound + cellProblem.offset)
+                        notes.append("cell \(cell.number) \(noteText(cellProblem, line: line, column: column))")
+                    }
+                }
+                dropped = true
+            }
+            if failing.isEmpty, let i = notebook.cells.firstIndex(where: { $0.range.contains(problem.offset) }) ?? notebook.cells.indices.last {
+                failing.insert(i)
+                let (line, column) = locate(notebook, problem.offset)
+                notes.append("cell \(notebook.cells[i].number) \(noteText(problem, line: line, column: column))")
+            }
+            notebook = notebook.dropping(failing)
+        }
+        let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        let result = notebook.code.withUnsafeBufferPointer { code in
+            analyse(code, config: config, mention: mention) { locate(notebook, $0) }
+        }
+        return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote)
     }
 
     /// Tokenizes and parses Python source without checking it.
