@@ -34,6 +34,9 @@ public struct AISDKSpec: Sendable, Equatable {
     public var isLocal: Bool
     /// Why an unprotected call is unprotected when the SDK has no retries of its own.
     public var noRetryReason: String
+    /// For a router SDK (litellm), the model names whose backend retries 429 by itself; the
+    /// `model` argument of each call decides.
+    public var retryingRoutes: ModelRoutes?
 
     public init(
         module: String,
@@ -48,7 +51,8 @@ public struct AISDKSpec: Sendable, Equatable {
         keyArguments: [String] = ["api_key"],
         constructorService: String? = nil,
         isLocal: Bool = false,
-        noRetryReason: String? = nil
+        noRetryReason: String? = nil,
+        retryingRoutes: ModelRoutes? = nil
     ) {
         let name = name ?? String(module.split(separator: ".").first ?? Substring(module))
         self.name = name
@@ -64,6 +68,7 @@ public struct AISDKSpec: Sendable, Equatable {
         self.constructorService = constructorService
         self.isLocal = isLocal
         self.noRetryReason = noRetryReason ?? "\(label ?? name) does not retry 429 by itself"
+        self.retryingRoutes = retryingRoutes
     }
 
     /// The rate-limit exception a suggested fix names: the first of `rateLimitErrors`, qualified
@@ -72,6 +77,32 @@ public struct AISDKSpec: Sendable, Equatable {
         let error = rateLimitErrors.first ?? "Exception"
         if error.contains(".") { return error }
         return "\(module.split(separator: ".").first ?? Substring(module)).\(error)"
+    }
+}
+
+/// Which models a router SDK sends to a backend that retries 429 by itself.
+public struct ModelRoutes: Sendable, Equatable {
+    /// Model prefixes naming such a backend ("openai/", "azure/").
+    public var prefixes: [String]
+    /// Prefixes of bare model names (no "provider/") that such a backend serves ("gpt-", "o3").
+    public var bareNamePrefixes: [String]
+    /// What does the retrying, for messages: "the openai SDK".
+    public var backend: String
+    /// A call keyword whose value 0 turns that backend's retries off.
+    public var disablingArgument: String?
+
+    public init(prefixes: [String], bareNamePrefixes: [String], backend: String, disablingArgument: String? = nil) {
+        self.prefixes = prefixes
+        self.bareNamePrefixes = bareNamePrefixes
+        self.backend = backend
+        self.disablingArgument = disablingArgument
+    }
+
+    /// Whether `model` goes to a retrying backend.
+    public func retries(_ model: String) -> Bool {
+        let lower = model.lowercased()
+        if prefixes.contains(where: { lower.hasPrefix($0) }) { return true }
+        return !lower.contains("/") && bareNamePrefixes.contains { lower.hasPrefix($0) }
     }
 }
 
@@ -206,16 +237,42 @@ extension AISDKSpec {
             rateLimitErrors: ["botocore.exceptions.ClientError", "ThrottlingException", "BotoCoreError"],
             keyArguments: ["aws_secret_access_key"],
             constructorService: "bedrock-runtime"),
+        // litellm's functions: the model decides the backend. OpenAI and Azure models go through an
+        // openai SDK client made with max_retries=2 (3 requests with growing gaps, observed on
+        // litellm 1.53 and 1.110); every other backend makes one request. `num_retries` retries
+        // without waiting unless retry_strategy="exponential_backoff_retry".
         AISDKSpec(
             module: "litellm",
-            constructors: ["Router"],
             calls: ["completion", "acompletion", "embedding", "aembedding", "text_completion", "atext_completion",
-                    "image_generation"],
+                    "image_generation", "aimage_generation", "image_edit", "aimage_edit", "transcription",
+                    "atranscription", "speech", "aspeech", "moderation", "amoderation", "rerank", "arerank",
+                    "responses", "aresponses", "batch_completion", "batch_completion_models", "completion_with_retries",
+                    "acompletion_with_retries", "create_batch", "acreate_batch", "create_file", "acreate_file"],
             retriesByDefault: false,
             retryCountArguments: ["num_retries"],
             retryConfigArguments: ["retry_strategy"],
             rateLimitErrors: ["RateLimitError", "APIError", "OpenAIError"],
-            noRetryReason: "litellm does not retry unless num_retries is set"),
+            noRetryReason: "litellm does not retry unless num_retries is set",
+            retryingRoutes: ModelRoutes(
+                prefixes: ["openai/", "azure/", "text-completion-openai/"],
+                bareNamePrefixes: ["gpt-", "chatgpt-", "o1", "o3", "o4", "text-embedding-", "text-davinci", "davinci",
+                                   "babbage", "dall-e", "gpt-image", "whisper-", "tts-", "omni-moderation",
+                                   "text-moderation", "ft:gpt", "codex-", "computer-use-"],
+                backend: "the openai SDK",
+                disablingArgument: "max_retries")),
+        // litellm's Router retries each call num_retries times (default 2, openai's
+        // DEFAULT_MAX_RETRIES), sleeping an exponentially growing time when no other deployment
+        // is free.
+        AISDKSpec(
+            module: "litellm",
+            constructors: ["Router", "router.Router"],
+            calls: ["completion", "acompletion", "embedding", "aembedding", "text_completion", "atext_completion",
+                    "image_generation", "aimage_generation", "transcription", "atranscription", "speech", "aspeech",
+                    "moderation", "amoderation", "rerank", "arerank", "responses", "aresponses"],
+            retriesByDefault: true,
+            label: "litellm Router",
+            retryCountArguments: ["num_retries"],
+            rateLimitErrors: ["RateLimitError", "APIError", "OpenAIError"]),
     ] + langchainSpecs + llamaIndexSpecs + localSpecs
 
     private static let langchainCalls = ["invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict",

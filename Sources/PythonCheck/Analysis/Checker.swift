@@ -75,12 +75,12 @@ final class Checker {
                     : specs[$0].constructors.contains(c.constructor) && specs[$0].calls.contains(path)
             }) else { return nil }
             let spec = specs[match]
-            return sdkSite(call, spec, retry: e.applyRetryArguments(e.arguments(of: call), spec: spec, to: c.retry))
+            return routed(call, spec, retry: e.applyRetryArguments(e.arguments(of: call), spec: spec, to: c.retry))
         case .symbol(let path):
             for (i, rest) in specs.specs(prefixing: path) where specs[i].calls.contains(Checker.normalized(rest)) {
                 let client = e.moduleClient(spec: i)
                 if client.isLocal { return nil }
-                return sdkSite(call, specs[i], retry: e.applyRetryArguments(e.arguments(of: call), spec: specs[i], to: client.retry))
+                return routed(call, specs[i], retry: e.applyRetryArguments(e.arguments(of: call), spec: specs[i], to: client.retry))
             }
         default:
             break
@@ -107,9 +107,48 @@ final class Checker {
         return path.split(separator: ".").filter { $0 != "with_raw_response" && $0 != "with_streaming_response" }.joined(separator: ".")
     }
 
-    private func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry) -> AICallSite {
+    /// The call site of an SDK call; for a router SDK the `model` argument picks the backend and
+    /// so whether it retries.
+    private func routed(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry) -> AICallSite {
+        guard let routes = spec.retryingRoutes else { return sdkSite(call, spec, retry: retry) }
+        if case .configured(true, _) = retry { return sdkSite(call, spec, retry: retry) }
+        let args = e.arguments(of: call)
+        guard let model = modelName(call, args) else {
+            return sdkSite(call, spec, retry: retry, reason: "\(spec.label) picks the backend from `model` at run time, and only "
+                           + "OpenAI and Azure models get retries (from \(routes.backend)); nothing here retries the others")
+        }
+        guard routes.retries(model) else {
+            return sdkSite(call, spec, retry: retry, reason: "\(spec.label) sends `\(model)` to a backend that makes one request "
+                           + "(only OpenAI and Azure models get \(routes.backend)'s retries)")
+        }
+        if let name = routes.disablingArgument, let value = args.keyword(name), let count = e.number(value), count <= 0 {
+            return sdkSite(call, spec, retry: .disabled("\(name)=0 turns off \(routes.backend)'s retries for `\(model)`"))
+        }
+        return sdkSite(call, spec, retry: .byDefault)
+    }
+
+    /// The model a call names: `model=`, the first positional argument, or a `model` key of a
+    /// dict literal passed as `**kwargs`.
+    private func modelName(_ call: Int32, _ args: CallArguments) -> String? {
+        if let node = args.keyword("model") ?? args.positional.first { return e.string(node) }
+        for argument in tree.children(tree[call].list1) where tree[argument].kind == .doubleStarred {
+            var dict = tree[argument].a
+            if tree[dict].kind == .name, let bound = e.boundExpression(dict) { dict = bound }
+            guard tree[dict].kind == .dict else { continue }
+            let items = Array(tree.children(tree[dict].list1))
+            var i = 0
+            while i + 1 < items.count {
+                if tree[items[i]].kind == .doubleStarred { i += 1; continue }
+                if e.string(items[i]) == "model" { return e.string(items[i + 1]) }
+                i += 2
+            }
+        }
+        return nil
+    }
+
+    private func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
         AICallSite(call: call, callee: tree[call].a, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
-                   noRetryReason: spec.noRetryReason,
+                   noRetryReason: reason ?? spec.noRetryReason,
                    errors: RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label),
                    isHTTP: false, fixException: spec.suggestedException)
     }

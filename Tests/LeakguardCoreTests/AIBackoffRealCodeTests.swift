@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import LeakguardCore
+
+/// Patterns met in public AI repositories (issue 15), each from a minimal project scanned by the
+/// real binary: the files of every case go to their own directory, and one scan covers them all.
+@Suite struct AIBackoffRealCodeTests {
+    struct Case {
+        var name: String
+        /// Relative path → content.
+        var files: [String: String]
+        /// The file findings are expected in, and the rules expected there in order of lines.
+        var checked: String
+        var expected: [String]
+        /// Text every finding's message must contain.
+        var message: String = ""
+        /// Text the scan's warnings must contain.
+        var warning: String = ""
+    }
+
+    static func notebook(_ cells: [[String]]) -> String {
+        func quoted(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n") + "\""
+        }
+        let body = cells.map { lines in
+            "  {\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": [\n"
+                + lines.map { "    " + quoted($0) }.joined(separator: ",\n") + "\n  ]}"
+        }.joined(separator: ",\n")
+        return "{\n \"cells\": [\n\(body)\n ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n"
+    }
+
+    static let cases: [Case] = [
+        // 1. litellm: the model decides the backend.
+        Case(name: "litellm_openai_route", files: ["app.py": "import litellm\nreply = litellm.completion(model='gpt-4o', messages=[])\n"],
+             checked: "app.py", expected: []),
+        Case(name: "litellm_anthropic_route", files: ["app.py": "import litellm\nreply = litellm.completion(model='anthropic/claude-3-5-sonnet', messages=[])\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "anthropic/claude-3-5-sonnet"),
+        Case(name: "litellm_run_time_model", files: ["app.py": "import litellm\ndef ask(model):\n    return litellm.completion(model=model, messages=[])\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "at run time"),
+        Case(name: "litellm_num_retries", files: ["app.py": "import litellm\nlitellm.num_retries = 3\nlitellm.completion(model='bedrock/m', messages=[])\n"],
+             checked: "app.py", expected: ["ai-backoff-constant"]),
+        Case(name: "litellm_router", files: ["app.py": "from litellm import Router\nrouter = Router(model_list=[])\nrouter.completion(model='claude', messages=[])\n"],
+             checked: "app.py", expected: []),
+        // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
+        Case(name: "notebook_ipython_syntax",
+             files: ["nb.ipynb": notebook([
+                ["!pip install -qU \\\n", "    openai==0.28.1 \\\n", "    tiktoken\n"],
+                ["import os, openai\n", "if not os.path.exists('data'):\n", "    !git clone https://example.com/data\n", "openai.Completion?\n"],
+                ["reply = openai.Completion.create(prompt='x')\n"],
+             ])], checked: "nb.ipynb", expected: ["ai-backoff-missing"]),
+        Case(name: "notebook_bad_cell",
+             files: ["nb.ipynb": notebook([
+                ["import openai\n"],
+                ["def broken(:\n", "    pass\n"],
+                ["reply = openai.Completion.create(prompt='x')\n"],
+             ])], checked: "nb.ipynb", expected: ["ai-backoff-missing"], warning: "cell 2 not checked"),
+    ]
+
+    @Test func realCodePatternsThroughTheBinary() throws {
+        let dir = TestSupport.makeTempDirectory("ai-real")
+        defer { TestSupport.removeTree(dir) }
+        for c in Self.cases {
+            for (path, content) in c.files { TestSupport.write(content, to: "\(dir)/\(c.name)/\(path)") }
+        }
+        let out = try TestSupport.leakguard(["scan", "--format", "json", "--no-redact", dir])
+        let findings = try #require(try TestSupport.parseJSON(out.stdout)["findings"] as? [[String: Any]])
+        for c in Self.cases {
+            let file = "\(c.name)/\(c.checked)"
+            let hits = findings.filter { ($0["file"] as? String) == file && (($0["rule"] as? String) ?? "").hasPrefix("ai-") }
+                .sorted { ($0["line"] as? Int ?? 0) < ($1["line"] as? Int ?? 0) }
+            #expect(hits.map { $0["rule"] as? String ?? "" } == c.expected,
+                    "\(c.name): \(hits.map { "\($0["line"]!): \($0["rule"]!) \($0["message"]!)" })")
+            if !c.message.isEmpty {
+                for hit in hits { #expect((hit["message"] as? String ?? "").contains(c.message), "\(c.name): \(hit["message"]!)") }
+            }
+            if !c.warning.isEmpty {
+                #expect(out.stderr.contains(file) && out.stderr.contains(c.warning), "\(c.name): \(out.stderr)")
+            }
+        }
+    }
+}
