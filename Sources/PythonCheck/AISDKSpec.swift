@@ -37,6 +37,11 @@ public struct AISDKSpec: Sendable, Equatable {
     /// For a router SDK (litellm), the model names whose backend retries 429 by itself; the
     /// `model` argument of each call decides.
     public var retryingRoutes: ModelRoutes?
+    /// The distribution name a project's dependency files pin ("google-genai").
+    public var package: String
+    /// Older versions that retry differently from `retriesByDefault` (the current behaviour),
+    /// oldest range first; a project's pinned version picks one.
+    public var versions: [VersionBehaviour]
 
     public init(
         module: String,
@@ -52,7 +57,9 @@ public struct AISDKSpec: Sendable, Equatable {
         constructorService: String? = nil,
         isLocal: Bool = false,
         noRetryReason: String? = nil,
-        retryingRoutes: ModelRoutes? = nil
+        retryingRoutes: ModelRoutes? = nil,
+        package: String? = nil,
+        versions: [VersionBehaviour] = []
     ) {
         let name = name ?? String(module.split(separator: ".").first ?? Substring(module))
         self.name = name
@@ -69,6 +76,8 @@ public struct AISDKSpec: Sendable, Equatable {
         self.isLocal = isLocal
         self.noRetryReason = noRetryReason ?? "\(label ?? name) does not retry 429 by itself"
         self.retryingRoutes = retryingRoutes
+        self.package = DependencyFiles.normalized(package ?? name)
+        self.versions = versions
     }
 
     /// The rate-limit exception a suggested fix names: the first of `rateLimitErrors`, qualified
@@ -78,6 +87,23 @@ public struct AISDKSpec: Sendable, Equatable {
         if error.contains(".") { return error }
         return "\(module.split(separator: ".").first ?? Substring(module)).\(error)"
     }
+}
+
+/// How versions below `below` of an SDK treat a 429, when that differs from the current version.
+public struct VersionBehaviour: Sendable, Equatable {
+    /// Versions below this one ("0.14").
+    public var below: String
+    public var retries: Bool
+    /// What those versions do, for messages: "replicate below 0.14 retries … with backoff".
+    public var note: String
+
+    public init(below: String, retries: Bool, note: String) {
+        self.below = below
+        self.retries = retries
+        self.note = note
+    }
+
+    var limit: [Int] { DependencyPin.numbers(below) ?? [0] }
 }
 
 /// Which models a router SDK sends to a backend that retries 429 by itself.
@@ -122,7 +148,8 @@ extension AISDKSpec {
             constructors: ["OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"],
             calls: openAIStyleCalls,
             retriesByDefault: true,
-            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "OpenAIError"]),
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "OpenAIError"],
+            versions: [VersionBehaviour(below: "1.0", retries: false, note: "openai below 1.0 does not retry 429")]),
         AISDKSpec(
             module: "openai",
             calls: ["ChatCompletion.create", "ChatCompletion.acreate", "Completion.create", "Completion.acreate",
@@ -130,7 +157,8 @@ extension AISDKSpec {
             retriesByDefault: false,
             label: "openai 0.x",
             rateLimitErrors: ["openai.error.RateLimitError", "OpenAIError"],
-            noRetryReason: "openai 0.x does not retry 429"),
+            noRetryReason: "openai 0.x does not retry 429",
+            versions: [VersionBehaviour(below: "1.0", retries: false, note: "openai below 1.0 does not retry 429")]),
         AISDKSpec(
             module: "anthropic",
             constructors: ["Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock",
@@ -152,7 +180,10 @@ extension AISDKSpec {
             calls: ["chat.completions.create", "completions.create", "embeddings.create", "images.generate",
                     "Complete.create"],
             retriesByDefault: true,
-            rateLimitErrors: ["together.error.RateLimitError", "APIError", "TogetherException"]),
+            // together 0.2.x sends one requests.post (src/together/utils.py create_post_request);
+            // 1.x retries 5 times with growing waits (constants.py MAX_RETRIES).
+            rateLimitErrors: ["together.error.RateLimitError", "APIError", "TogetherException"],
+            versions: [VersionBehaviour(below: "1.0", retries: false, note: "together below 1.0 sends one request and does not retry 429")]),
         AISDKSpec(
             module: "mistralai",
             constructors: ["Mistral", "client.Mistral"],
@@ -225,7 +256,12 @@ extension AISDKSpec {
             retryCountArguments: [],
             rateLimitErrors: ["replicate.exceptions.ReplicateError", "ModelError"],
             keyArguments: ["api_token"],
-            noRetryReason: "replicate does not retry the POST that starts a prediction"),
+            noRetryReason: "replicate does not retry the POST that starts a prediction",
+            // replicate/client.py up to 0.13: a requests session with urllib3 Retry(total=5,
+            // backoff_factor=2, allowed_methods=["POST", "PUT"], status_forcelist=[429]). From
+            // 0.14 an httpx RetryTransport whose retryable methods leave out POST.
+            versions: [VersionBehaviour(below: "0.14", retries: true,
+                                        note: "replicate below 0.14 retries a POST that gets 429 with exponential backoff")]),
         AISDKSpec(
             module: "boto3",
             constructors: ["client", "Session().client", "session.Session().client"],
@@ -236,7 +272,8 @@ extension AISDKSpec {
             retryConfigArguments: ["config"],
             rateLimitErrors: ["botocore.exceptions.ClientError", "ThrottlingException", "BotoCoreError"],
             keyArguments: ["aws_secret_access_key"],
-            constructorService: "bedrock-runtime"),
+            constructorService: "bedrock-runtime",
+            package: "boto3"),
         // litellm's functions: the model decides the backend. OpenAI and Azure models go through an
         // openai SDK client made with max_retries=2 (3 requests with growing gaps, observed on
         // litellm 1.53 and 1.110); every other backend makes one request. `num_retries` retries
@@ -296,7 +333,8 @@ extension AISDKSpec {
             retriesByDefault: true, name: "langchain",
             rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError"],
             keyArguments: ["api_key", "openai_api_key", "anthropic_api_key", "google_api_key", "groq_api_key",
-                           "mistral_api_key", "cohere_api_key"])
+                           "mistral_api_key", "cohere_api_key"],
+            package: module.split(separator: ".").first.map(String.init))
     }
 
     /// llama-index LLMs wrap their SDK with `max_retries=3` and a random exponential wait.
@@ -312,7 +350,8 @@ extension AISDKSpec {
             calls: ["complete", "acomplete", "chat", "achat", "stream_complete", "stream_chat", "astream_chat",
                     "astream_complete", "predict"],
             retriesByDefault: true, name: "llama-index",
-            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError"])
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError"],
+            package: module)
     }
 
     private static let localSpecs: [AISDKSpec] = [

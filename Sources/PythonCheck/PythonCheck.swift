@@ -51,7 +51,7 @@ public enum PythonCheck {
     public static func check(source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig,
                              mention: Int? = nil) -> PythonCheckResult {
         var lines: LineIndex?
-        return analyse(source, config: config, mention: mention.map { Mention(rawValue: $0) ?? .none }) { offset in
+        return analyse(source, path: path, config: config, mention: mention.map { Mention(rawValue: $0) ?? .none }) { offset in
             if lines == nil { lines = LineIndex(source) }
             return lines!.position(of: offset, in: source)
         }
@@ -102,7 +102,7 @@ public enum PythonCheck {
         }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         let result = notebook.code.withUnsafeBufferPointer { code in
-            analyse(code, config: config, mention: mention) { locate(notebook, $0) }
+            analyse(code, path: path, config: config, mention: mention) { locate(notebook, $0) }
         }
         return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote)
     }
@@ -125,7 +125,7 @@ public enum PythonCheck {
     /// Parses and checks a source that may concern AI. A source naming no SDK module or API host
     /// is not parsed; one that names an SDK only in passing (no import of it, no API host) is
     /// parsed but not analysed.
-    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig, mention known: Mention? = nil,
+    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig, mention known: Mention? = nil,
                                 locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
         let mention = known ?? mentions(in: source, config: config)
         guard mention != .none else { return PythonCheckResult() }
@@ -139,7 +139,7 @@ public enum PythonCheck {
         }
         let specs = config.sdkTable()
         if mention == .module && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
-        let located = Checker(tree: tree, config: config, specs: specs).run()
+        let located = Checker(tree: tree, config: config, specs: specs, path: path).run()
         let findings = located.map { finding -> PythonFinding in
             let start = locate(finding.start)
             var end = start

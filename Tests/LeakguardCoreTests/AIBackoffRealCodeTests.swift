@@ -30,6 +30,8 @@ import Testing
         return "{\n \"cells\": [\n\(body)\n ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n"
     }
 
+    static let replicateRun = "import replicate\noutput = replicate.run('owner/model:abc', input={'prompt': 'x'})\n"
+
     static let cases: [Case] = [
         // 1. litellm: the model decides the backend.
         Case(name: "litellm_openai_route", files: ["app.py": "import litellm\nreply = litellm.completion(model='gpt-4o', messages=[])\n"],
@@ -42,6 +44,27 @@ import Testing
              checked: "app.py", expected: ["ai-backoff-constant"]),
         Case(name: "litellm_router", files: ["app.py": "from litellm import Router\nrouter = Router(model_list=[])\nrouter.completion(model='claude', messages=[])\n"],
              checked: "app.py", expected: []),
+        // 2. Versions pinned by the project's dependency files decide.
+        Case(name: "replicate_old_pinned", files: ["requirements.txt": "replicate==0.8.4\n", "app.py": Self.replicateRun],
+             checked: "app.py", expected: []),
+        Case(name: "replicate_unpinned", files: ["app.py": Self.replicateRun],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "no pin found: assuming the current behaviour"),
+        Case(name: "replicate_new_locked", files: ["poetry.lock": "[[package]]\nname = \"replicate\"\nversion = \"1.0.4\"\n", "app.py": Self.replicateRun],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "replicate 1.0.4 (replicate_new_locked/poetry.lock)"),
+        Case(name: "replicate_setup_cfg", files: ["setup.cfg": "[options]\ninstall_requires =\n    replicate==0.9.0\n", "app.py": Self.replicateRun],
+             checked: "app.py", expected: []),
+        Case(name: "replicate_monorepo", files: ["requirements.txt": "replicate==1.0.4\n",
+                                                 "images/pyproject.toml": "[project]\ndependencies = [\"replicate>=0.8,<0.14\"]\n",
+                                                 "images/src/gen.py": Self.replicateRun],
+             checked: "images/src/gen.py", expected: []),
+        Case(name: "together_old_pipfile",
+             files: ["Pipfile.lock": "{\"default\": {\n \"together\": {\n  \"version\": \"==0.2.11\"\n }\n}}\n",
+                     "app.py": "import together\ntogether.Complete.create(prompt='x', model='m')\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "together 0.2.11 (together_old_pipfile/Pipfile.lock)"),
+        Case(name: "openai_old_uv_lock",
+             files: ["uv.lock": "[[package]]\nname = \"openai\"\nversion = \"0.28.1\"\n",
+                     "app.py": "import openai\nopenai.ChatCompletion.create(model='gpt-4', messages=[])\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "openai 0.28.1 (openai_old_uv_lock/uv.lock)"),
         // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
         Case(name: "notebook_ipython_syntax",
              files: ["nb.ipynb": notebook([

@@ -9,8 +9,11 @@ public struct AIBackoffCheck: ContentCheck {
     let triggerWords: [(word: String, tag: Int)]
     var triggerOffset: Int?
 
-    public init(settings: AISettings) {
+    /// `scanRoots`: the paths of a tree scan, whose dependency files (requirements*.txt,
+    /// pyproject.toml, lock files) tell which SDK versions a file uses; empty assumes current SDKs.
+    public init(settings: AISettings, scanRoots: [String] = []) {
         var config = PythonCheckConfig()
+        if !scanRoots.isEmpty { config.dependencyPins = DependencyPinResolver(roots: scanRoots) }
         config.strict = settings.strict
         config.disabledRules = settings.disabledRules
         for (id, severity) in settings.severity {

@@ -34,7 +34,7 @@ public enum ScanSession {
         let paths = request.paths.isEmpty ? ["."] : request.paths
         // gitleaks keeps its ignore file at the root it scans; so do we (the first root).
         let baselineRoot = isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0])
-        let scanner = Scanner(checks: try contentChecks(configuration), options: request.options,
+        let scanner = Scanner(checks: try contentChecks(configuration, scanRoots: paths), options: request.options,
                               ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
                                 + [joinPath(baselineRoot, ".gitleaksignore")])
         var report = ScanReport()
@@ -73,9 +73,10 @@ public enum ScanSession {
     }
 
     /// The checks that read file contents, in report order: secret rules, then AI backoff.
-    public static func contentChecks(_ configuration: Configuration) throws(ConfigError) -> [any ContentCheck] {
+    /// `scanRoots` (a tree scan's paths) let the AI check read the dependency files beside them.
+    public static func contentChecks(_ configuration: Configuration, scanRoots: [String] = []) throws(ConfigError) -> [any ContentCheck] {
         // The other checks' trigger words ride along in the detector's single keyword pass.
-        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai) : nil
+        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai, scanRoots: scanRoots) : nil
         var extra: [String] = []
         if var check = ai { check.triggerOffset = extra.count; extra += check.triggerWords.map(\.word); ai = check }
         var probe = configuration.dotenv.enabled ? DotenvUsageProbe() : nil

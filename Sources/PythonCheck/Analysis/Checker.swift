@@ -32,8 +32,12 @@ final class Checker {
     private let protection: ProtectionAnalysis
     private var findings: [LocatedFinding] = []
     private var reported: Set<String> = []
+    private let path: String
+    /// The SDK versions the project pins for this file, read when an SDK call is first seen.
+    private lazy var pins: [String: DependencyPin] = config.dependencyPins?.pins(forFile: path) ?? [:]
 
-    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable) {
+    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "") {
+        self.path = path
         self.tree = tree
         self.config = config
         self.specs = specs
@@ -147,8 +151,23 @@ final class Checker {
     }
 
     private func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
-        AICallSite(call: call, callee: tree[call].a, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
-                   noRetryReason: reason ?? spec.noRetryReason,
+        var retry = retry
+        var reason = reason ?? spec.noRetryReason
+        // The version the project pins decides for SDKs whose older versions retry differently.
+        if let pin = pins[spec.package] {
+            let version = "\(spec.package) \(pin.text) (\(pin.source))"
+            if let old = spec.versions.first(where: { pin.isBelow($0.limit) }) {
+                if old.retries, retry == .absent { retry = .configured(growing: true, detail: old.note) }
+                if !old.retries, retry == .byDefault { retry = .absent }
+                reason = "\(old.note): the project pins \(version)"
+            } else {
+                reason += "; assumed \(version)"
+            }
+        } else if !spec.versions.isEmpty {
+            reason += "; no pin found: assuming the current behaviour"
+        }
+        return AICallSite(call: call, callee: tree[call].a, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
+                   noRetryReason: reason,
                    errors: RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label),
                    isHTTP: false, fixException: spec.suggestedException)
     }
