@@ -65,6 +65,13 @@ import Testing
              files: ["uv.lock": "[[package]]\nname = \"openai\"\nversion = \"0.28.1\"\n",
                      "app.py": "import openai\nopenai.ChatCompletion.create(model='gpt-4', messages=[])\n"],
              checked: "app.py", expected: ["ai-backoff-missing"], message: "openai 0.28.1 (openai_old_uv_lock/uv.lock)"),
+        // 3. Methods passed as functions to threads and executors.
+        Case(name: "to_thread", files: ["app.py": "import asyncio\nfrom google import genai\nclient = genai.Client()\nasync def ask(q):\n    return await asyncio.to_thread(client.models.generate_content, model='gemini-2.0-flash', contents=q)\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "client.models.generate_content"),
+        Case(name: "run_in_executor_partial", files: ["app.py": "import asyncio, functools\nimport openai\nasync def ask(q):\n    loop = asyncio.get_event_loop()\n    return await loop.run_in_executor(None, functools.partial(openai.ChatCompletion.create, model='gpt-4', messages=[q]))\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"]),
+        Case(name: "executor_submit_map", files: ["app.py": "from concurrent.futures import ThreadPoolExecutor\nfrom mistralai import Mistral\nclient = Mistral(api_key='k')\nwith ThreadPoolExecutor() as pool:\n    f = pool.submit(client.chat.complete, model='m', messages=[])\n    vs = list(pool.map(client.embeddings.create, ['a']))\n"],
+             checked: "app.py", expected: ["ai-backoff-missing", "ai-backoff-missing"]),
         // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
         Case(name: "notebook_ipython_syntax",
              files: ["nb.ipynb": notebook([

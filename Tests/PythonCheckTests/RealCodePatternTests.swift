@@ -51,3 +51,40 @@ final class RealCodePatternTests: XCTestCase {
                        ["ai-backoff-missing"])
     }
 }
+
+extension RealCodePatternTests {
+    // MARK: Methods passed as functions
+
+    func testMethodsPassedToThreadsAndExecutors() {
+        let genai = "from google import genai\nclient = genai.Client()\n"
+        XCTAssertEqual(check(genai + """
+        import asyncio
+        async def ask(q):
+            return await asyncio.to_thread(client.models.generate_content, model='gemini-2.0-flash', contents=q)
+        """).findings.map(\.ruleID), ["ai-backoff-missing"])
+        XCTAssertEqual(check(genai + """
+        import asyncio, functools
+        async def ask(q):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, functools.partial(client.models.embed_content, model='m', contents=q))
+        """).findings.map(\.ruleID), ["ai-backoff-missing"])
+        XCTAssertEqual(check(genai + """
+        from concurrent.futures import ThreadPoolExecutor
+        from functools import partial
+        embed = partial(client.models.embed_content, model='m')
+        with ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(client.models.generate_content, model='m', contents=t) for t in ['a', 'b']]
+            vectors = list(pool.map(embed, ['a', 'b']))
+        """).findings.map(\.ruleID), ["ai-backoff-missing", "ai-backoff-missing"])
+        // A method that retries by itself stays quiet; so does a runner given local code.
+        XCTAssertEqual(check("""
+        import asyncio
+        from openai import OpenAI
+        client = OpenAI()
+        async def ask(q):
+            return await asyncio.to_thread(client.chat.completions.create, model='gpt-4o', messages=[q])
+        async def tidy(rows):
+            return await asyncio.to_thread(sorted, rows)
+        """).findings.map(\.ruleID), [])
+    }
+}

@@ -66,7 +66,44 @@ final class Checker {
     /// The AI call `call` makes, if it makes one: a chain on an SDK client, a function of an SDK
     /// module, or a raw HTTP POST to an AI API host.
     func aiCall(_ call: Int32) -> AICallSite? {
-        let callee = tree[call].a
+        if let passed = passedFunction(call), let site = aiCall(call, callee: passed.function, argumentsOf: passed.arguments) {
+            return site
+        }
+        return aiCall(call, callee: tree[call].a, argumentsOf: call)
+    }
+
+    /// Functions that call the function given to them (in a thread, an executor or a loop): the
+    /// position of that function among their arguments, by the callee's last name.
+    private static let functionRunners: [String: Int] = [
+        "to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "submit": 0, "map": 0, "starmap": 0,
+        "apply_async": 0, "imap": 0, "imap_unordered": 0, "run_in_executor": 1,
+    ]
+
+    /// For `asyncio.to_thread(client.models.generate_content, …)`, `loop.run_in_executor(None,
+    /// functools.partial(client.chat.completions.create, …))`, `executor.submit(fn, …)`: the
+    /// function passed, and the call whose arguments it receives (the runner, or the partial).
+    private func passedFunction(_ call: Int32) -> (function: Int32, arguments: Int32)? {
+        let callee = tree[call]
+        let name: String
+        switch tree[callee.a].kind {
+        case .attribute, .name: name = e.nameText(callee.a)
+        default: return nil
+        }
+        guard let position = Checker.functionRunners[name] else { return nil }
+        let args = e.arguments(of: call)
+        guard position < args.positional.count else { return nil }
+        var function = args.positional[position]
+        var arguments = call
+        if tree[function].kind == .call, case .symbol(let path) = e.value(tree[function].a), path == "functools.partial",
+           let wrapped = e.arguments(of: function).positional.first {
+            arguments = function
+            function = wrapped
+        }
+        guard tree[function].kind == .attribute || tree[function].kind == .name else { return nil }
+        return (function, arguments)
+    }
+
+    private func aiCall(_ call: Int32, callee: Int32, argumentsOf argumentCall: Int32) -> AICallSite? {
         switch e.value(callee) {
         case .client(let c):
             guard !c.isLocal else { return nil }
@@ -79,17 +116,17 @@ final class Checker {
                     : specs[$0].constructors.contains(c.constructor) && specs[$0].calls.contains(path)
             }) else { return nil }
             let spec = specs[match]
-            return routed(call, spec, retry: e.applyRetryArguments(e.arguments(of: call), spec: spec, to: c.retry))
+            return routed(call, spec, callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: spec, to: c.retry))
         case .symbol(let path):
             for (i, rest) in specs.specs(prefixing: path) where specs[i].calls.contains(Checker.normalized(rest)) {
                 let client = e.moduleClient(spec: i)
                 if client.isLocal { return nil }
-                return routed(call, specs[i], retry: e.applyRetryArguments(e.arguments(of: call), spec: specs[i], to: client.retry))
+                return routed(call, specs[i], callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
             }
         default:
             break
         }
-        guard let (url, session) = HTTPCalls.post(call, evaluator: e),
+        guard callee == tree[call].a, let (url, session) = HTTPCalls.post(call, evaluator: e),
               let sdk = HTTPCalls.apiSDK(of: url, extraHosts: config.extraAPIHosts) else { return nil }
         var retry = SDKRetry.absent
         var reason = "a raw HTTP POST is not retried on 429"
@@ -113,11 +150,14 @@ final class Checker {
 
     /// The call site of an SDK call; for a router SDK the `model` argument picks the backend and
     /// so whether it retries.
-    private func routed(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry) -> AICallSite {
+    private func routed(_ call: Int32, _ spec: AISDKSpec, callee: Int32, arguments argumentCall: Int32, retry: SDKRetry) -> AICallSite {
+        func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+            self.sdkSite(call, callee: callee, spec, retry: retry, reason: reason)
+        }
         guard let routes = spec.retryingRoutes else { return sdkSite(call, spec, retry: retry) }
         if case .configured(true, _) = retry { return sdkSite(call, spec, retry: retry) }
-        let args = e.arguments(of: call)
-        guard let model = modelName(call, args) else {
+        let args = e.arguments(of: argumentCall)
+        guard let model = modelName(argumentCall, args) else {
             return sdkSite(call, spec, retry: retry, reason: "\(spec.label) picks the backend from `model` at run time, and only "
                            + "OpenAI and Azure models get retries (from \(routes.backend)); nothing here retries the others")
         }
@@ -150,7 +190,7 @@ final class Checker {
         return nil
     }
 
-    private func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+    private func sdkSite(_ call: Int32, callee: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
         var retry = retry
         var reason = reason ?? spec.noRetryReason
         // The version the project pins decides for SDKs whose older versions retry differently.
@@ -166,7 +206,7 @@ final class Checker {
         } else if !spec.versions.isEmpty {
             reason += "; no pin found: assuming the current behaviour"
         }
-        return AICallSite(call: call, callee: tree[call].a, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
+        return AICallSite(call: call, callee: callee, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
                    noRetryReason: reason,
                    errors: RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label),
                    isHTTP: false, fixException: spec.suggestedException)

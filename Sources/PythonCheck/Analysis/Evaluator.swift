@@ -295,6 +295,8 @@ final class Evaluator {
 
     private func symbolCall(_ path: String, _ call: Int32) -> Value {
         if let client = construct(path, call) { return .client(client) }
+        // `functools.partial(client.chat.completions.create, model=…)` calls what it wraps.
+        if path == "functools.partial", let wrapped = arguments(of: call).positional.first { return value(wrapped) }
         if let http = HTTPCalls.session(path, call: call, evaluator: self) { return .http(http) }
         if let retry = RetryLibraries.retryGuard(for: path, call: call, evaluator: self) { return .retrying(retry) }
         if path == "os.getenv" || path == "os.environ.get" || path.hasSuffix(".getenv") {
