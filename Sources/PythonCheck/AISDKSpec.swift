@@ -42,6 +42,11 @@ public struct AISDKSpec: Sendable, Equatable {
     /// Older versions that retry differently from `retriesByDefault` (the current behaviour),
     /// oldest range first; a project's pinned version picks one.
     public var versions: [VersionBehaviour]
+    /// Hosts (with an optional path) of the provider's HTTP API: a raw POST there is a call of it.
+    public var hosts: [String]
+    /// Whether a positive retry count (`max_retries=3`) turns on retries with growing waits on
+    /// an SDK that does not retry by default (voyageai); otherwise such a count retries at once.
+    public var retryCountGrows: Bool
 
     public init(
         module: String,
@@ -59,7 +64,9 @@ public struct AISDKSpec: Sendable, Equatable {
         noRetryReason: String? = nil,
         retryingRoutes: ModelRoutes? = nil,
         package: String? = nil,
-        versions: [VersionBehaviour] = []
+        versions: [VersionBehaviour] = [],
+        hosts: [String] = [],
+        retryCountGrows: Bool = false
     ) {
         let name = name ?? String(module.split(separator: ".").first ?? Substring(module))
         self.name = name
@@ -78,6 +85,14 @@ public struct AISDKSpec: Sendable, Equatable {
         self.retryingRoutes = retryingRoutes
         self.package = DependencyFiles.normalized(package ?? name)
         self.versions = versions
+        self.hosts = hosts
+        self.retryCountGrows = retryCountGrows
+    }
+
+    /// A provider known only by its HTTP API hosts (no SDK of its own, or one not modelled):
+    /// raw POSTs there are AI calls.
+    public init(provider name: String, hosts: [String]) {
+        self.init(module: "", calls: [], retriesByDefault: false, name: name, hosts: hosts)
     }
 
     /// The rate-limit exception a suggested fix names: the first of `rateLimitErrors`, qualified
@@ -149,7 +164,8 @@ extension AISDKSpec {
             calls: openAIStyleCalls,
             retriesByDefault: true,
             rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "OpenAIError"],
-            versions: [VersionBehaviour(below: "1.0", retries: false, note: "openai below 1.0 does not retry 429")]),
+            versions: [VersionBehaviour(below: "1.0", retries: false, note: "openai below 1.0 does not retry 429")],
+            hosts: ["api.openai.com", "openai.azure.com"]),
         AISDKSpec(
             module: "openai",
             calls: ["ChatCompletion.create", "ChatCompletion.acreate", "Completion.create", "Completion.acreate",
@@ -166,14 +182,16 @@ extension AISDKSpec {
             calls: ["messages.create", "messages.stream", "messages.parse", "messages.count_tokens",
                     "beta.messages.create", "beta.messages.stream", "completions.create"],
             retriesByDefault: true,
-            rateLimitErrors: ["RateLimitError", "OverloadedError", "APIStatusError", "APIError", "AnthropicError"]),
+            rateLimitErrors: ["RateLimitError", "OverloadedError", "APIStatusError", "APIError", "AnthropicError"],
+            hosts: ["api.anthropic.com"]),
         AISDKSpec(
             module: "groq",
             constructors: ["Groq", "AsyncGroq"],
             calls: ["chat.completions.create", "completions.create", "embeddings.create",
                     "audio.transcriptions.create", "audio.translations.create"],
             retriesByDefault: true,
-            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "GroqError"]),
+            rateLimitErrors: ["RateLimitError", "APIStatusError", "APIError", "GroqError"],
+            hosts: ["api.groq.com"]),
         AISDKSpec(
             module: "together",
             constructors: ["Together", "AsyncTogether", "Client", "AsyncClient"],
@@ -183,7 +201,8 @@ extension AISDKSpec {
             // together 0.2.x sends one requests.post (src/together/utils.py create_post_request);
             // 1.x retries 5 times with growing waits (constants.py MAX_RETRIES).
             rateLimitErrors: ["together.error.RateLimitError", "APIError", "TogetherException"],
-            versions: [VersionBehaviour(below: "1.0", retries: false, note: "together below 1.0 sends one request and does not retry 429")]),
+            versions: [VersionBehaviour(below: "1.0", retries: false, note: "together below 1.0 sends one request and does not retry 429")],
+            hosts: ["api.together.xyz", "api.together.ai"]),
         AISDKSpec(
             module: "mistralai",
             constructors: ["Mistral", "client.Mistral"],
@@ -194,7 +213,8 @@ extension AISDKSpec {
             retryCountArguments: [],
             retryConfigArguments: ["retry_config", "retries"],
             rateLimitErrors: ["mistralai.models.SDKError", "MistralError", "HTTPValidationError"],
-            noRetryReason: "mistralai 1.x makes one attempt unless a RetryConfig is passed"),
+            noRetryReason: "mistralai 1.x makes one attempt unless a RetryConfig is passed",
+            hosts: ["api.mistral.ai"]),
         AISDKSpec(
             module: "mistralai",
             constructors: ["client.MistralClient", "async_client.MistralAsyncClient"],
@@ -208,7 +228,8 @@ extension AISDKSpec {
             calls: ["chat", "chat_stream", "embed", "rerank", "generate", "generate_stream", "classify", "summarize"],
             retriesByDefault: true,
             retryConfigArguments: ["request_options"],
-            rateLimitErrors: ["cohere.errors.TooManyRequestsError", "ApiError", "CohereError", "CohereAPIError"]),
+            rateLimitErrors: ["cohere.errors.TooManyRequestsError", "ApiError", "CohereError", "CohereAPIError"],
+            hosts: ["api.cohere.com", "api.cohere.ai"]),
         AISDKSpec(
             module: "google.genai",
             constructors: ["Client"],
@@ -222,7 +243,8 @@ extension AISDKSpec {
             retryCountArguments: [],
             retryConfigArguments: ["http_options", "config"],
             rateLimitErrors: ["google.genai.errors.ClientError", "APIError"],
-            noRetryReason: "google-genai makes one attempt unless HttpRetryOptions is configured"),
+            noRetryReason: "google-genai makes one attempt unless HttpRetryOptions is configured",
+            hosts: ["generativelanguage.googleapis.com", "aiplatform.googleapis.com"]),
         AISDKSpec(
             module: "google.generativeai",
             constructors: ["GenerativeModel"],
@@ -246,7 +268,8 @@ extension AISDKSpec {
             retryCountArguments: [],
             rateLimitErrors: ["huggingface_hub.errors.HfHubHTTPError", "HTTPError", "InferenceTimeoutError"],
             keyArguments: ["token", "api_key"],
-            noRetryReason: "huggingface_hub's InferenceClient does not retry 429"),
+            noRetryReason: "huggingface_hub's InferenceClient does not retry 429",
+            hosts: ["api-inference.huggingface.co", "router.huggingface.co"]),
         AISDKSpec(
             module: "replicate",
             constructors: ["Client", "client.Client"],
@@ -261,7 +284,8 @@ extension AISDKSpec {
             // backoff_factor=2, allowed_methods=["POST", "PUT"], status_forcelist=[429]). From
             // 0.14 an httpx RetryTransport whose retryable methods leave out POST.
             versions: [VersionBehaviour(below: "0.14", retries: true,
-                                        note: "replicate below 0.14 retries a POST that gets 429 with exponential backoff")]),
+                                        note: "replicate below 0.14 retries a POST that gets 429 with exponential backoff")],
+            hosts: ["api.replicate.com"]),
         AISDKSpec(
             module: "boto3",
             constructors: ["client", "Session().client", "session.Session().client"],
@@ -310,6 +334,64 @@ extension AISDKSpec {
             label: "litellm Router",
             retryCountArguments: ["num_retries"],
             rateLimitErrors: ["RateLimitError", "APIError", "OpenAIError"]),
+        // voyageai: Client(max_retries=0) by default; a positive count retries RateLimitError
+        // with tenacity's wait_exponential_jitter(initial=1, max=16) (voyageai/client.py).
+        AISDKSpec(
+            module: "voyageai",
+            constructors: ["Client", "AsyncClient", "client.Client", "client_async.AsyncClient"],
+            calls: ["embed", "contextualized_embed", "multimodal_embed", "rerank", "tokenize", "count_tokens",
+                    "get_embedding", "get_embeddings", "aget_embedding", "aget_embeddings"],
+            retriesByDefault: false,
+            rateLimitErrors: ["voyageai.error.RateLimitError", "VoyageError"],
+            noRetryReason: "voyageai's Client makes one attempt unless max_retries is above 0",
+            hosts: ["api.voyageai.com"],
+            retryCountGrows: true),
+        // stability_sdk: StabilityInference.generate makes one gRPC request; api.Context retries
+        // RPC errors but raises OutOfCreditsException on RESOURCE_EXHAUSTED (src/stability_sdk).
+        AISDKSpec(
+            module: "stability_sdk",
+            constructors: ["client.StabilityInference", "api.Context"],
+            calls: ["generate", "upscale", "inpaint", "transform", "generate_stream", "interpolate"],
+            retriesByDefault: false,
+            name: "stability",
+            retryCountArguments: [],
+            rateLimitErrors: ["grpc.RpcError", "OutOfCreditsException", "ClassifierException"],
+            keyArguments: ["key", "api_key"],
+            noRetryReason: "stability_sdk does not retry a request the API turns down for rate or credits",
+            package: "stability-sdk",
+            hosts: ["api.stability.ai", "grpc.stability.ai"]),
+        // elevenlabs (Fern): 2 retries on 429 with waits doubling from 1 s, honouring Retry-After
+        // (src/elevenlabs/core/http_client.py); request_options={"max_retries": 0} turns them off.
+        AISDKSpec(
+            module: "elevenlabs",
+            constructors: ["ElevenLabs", "AsyncElevenLabs", "client.ElevenLabs", "client.AsyncElevenLabs"],
+            calls: ["text_to_speech.convert", "text_to_speech.stream", "text_to_speech.convert_with_timestamps",
+                    "text_to_speech.stream_with_timestamps", "speech_to_text.convert", "speech_to_speech.convert",
+                    "speech_to_speech.stream", "text_to_sound_effects.convert", "audio_isolation.convert",
+                    "text_to_voice.create_previews", "generate"],
+            retriesByDefault: true,
+            retryCountArguments: [],
+            retryConfigArguments: ["request_options"],
+            rateLimitErrors: ["elevenlabs.core.api_error.ApiError", "TooManyRequestsError"],
+            hosts: ["api.elevenlabs.io"]),
+        // Providers whose HTTP APIs are called directly (OpenAI-compatible hosts, or SDKs not
+        // modelled here): a raw POST to them is an AI call.
+        AISDKSpec(provider: "openrouter", hosts: ["openrouter.ai/api/v1/chat", "openrouter.ai/api/v1/completions",
+                                                  "openrouter.ai/api/v1/embeddings", "openrouter.ai/api/v1/responses"]),
+        AISDKSpec(provider: "deepseek", hosts: ["api.deepseek.com"]),
+        AISDKSpec(provider: "xai", hosts: ["api.x.ai"]),
+        AISDKSpec(provider: "perplexity", hosts: ["api.perplexity.ai"]),
+        AISDKSpec(provider: "fireworks", hosts: ["api.fireworks.ai"]),
+        AISDKSpec(provider: "nvidia", hosts: ["integrate.api.nvidia.com", "ai.api.nvidia.com"]),
+        AISDKSpec(provider: "anyscale", hosts: ["api.endpoints.anyscale.com"]),
+        AISDKSpec(provider: "dashscope", hosts: ["dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com"]),
+        AISDKSpec(provider: "assemblyai", hosts: ["api.assemblyai.com"]),
+        AISDKSpec(provider: "deepgram", hosts: ["api.deepgram.com"]),
+        AISDKSpec(provider: "azure-ai", hosts: ["services.ai.azure.com", "models.ai.azure.com", "inference.ai.azure.com"]),
+        AISDKSpec(provider: "sarvam", hosts: ["api.sarvam.ai"]),
+        AISDKSpec(provider: "modelslab", hosts: ["modelslab.com/api"]),
+        AISDKSpec(provider: "cerebras", hosts: ["api.cerebras.ai"]),
+        AISDKSpec(provider: "ai21", hosts: ["api.ai21.com"]),
     ] + langchainSpecs + llamaIndexSpecs + localSpecs
 
     private static let langchainCalls = ["invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict",
@@ -363,26 +445,8 @@ extension AISDKSpec {
                   calls: ["complete", "chat"], retriesByDefault: false, name: "llama-index", isLocal: true),
     ]
 
-    /// Hosts of AI APIs a raw HTTP POST may reach, with the SDK name findings give them.
-    public static let apiHosts: [(host: String, sdk: String)] = [
-        ("api.openai.com", "openai"),
-        ("openai.azure.com", "openai"),
-        ("api.anthropic.com", "anthropic"),
-        ("generativelanguage.googleapis.com", "google-genai"),
-        ("aiplatform.googleapis.com", "google-genai"),
-        ("api.mistral.ai", "mistralai"),
-        ("api.cohere.com", "cohere"),
-        ("api.cohere.ai", "cohere"),
-        ("api.groq.com", "groq"),
-        ("api.together.xyz", "together"),
-        ("api.together.ai", "together"),
-        ("api-inference.huggingface.co", "huggingface_hub"),
-        ("router.huggingface.co", "huggingface_hub"),
-        ("openrouter.ai/api", "openrouter"),
-        ("api.replicate.com", "replicate"),
-        ("api.deepseek.com", "deepseek"),
-        ("api.x.ai", "xai"),
-        ("api.perplexity.ai", "perplexity"),
-        ("api.fireworks.ai", "fireworks"),
-    ]
+    /// Hosts of AI APIs a raw HTTP POST may reach, with the SDK name findings give them: the
+    /// `hosts` of the table, so one table says both how a provider's SDK is called and where
+    /// its API lives.
+    public static let apiHosts: [(host: String, sdk: String)] = builtIn.flatMap { spec in spec.hosts.map { ($0, spec.name) } }
 }

@@ -164,7 +164,7 @@ public enum PythonCheck {
 
     static func keywords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] {
         var words: [String: Int] = [:]
-        for spec in config.sdks where !spec.isLocal {
+        for spec in config.sdks where !spec.isLocal && !spec.module.isEmpty {
             let parts = spec.module.split(separator: ".")
             words[String(parts.first == "google" && parts.count > 1 ? parts[1] : parts[0])] = Mention.module.rawValue
         }

@@ -72,6 +72,15 @@ import Testing
              checked: "app.py", expected: ["ai-backoff-missing"]),
         Case(name: "executor_submit_map", files: ["app.py": "from concurrent.futures import ThreadPoolExecutor\nfrom mistralai import Mistral\nclient = Mistral(api_key='k')\nwith ThreadPoolExecutor() as pool:\n    f = pool.submit(client.chat.complete, model='m', messages=[])\n    vs = list(pool.map(client.embeddings.create, ['a']))\n"],
              checked: "app.py", expected: ["ai-backoff-missing", "ai-backoff-missing"]),
+        // 7. Providers beyond the first table; one table gives SDK calls and API hosts.
+        Case(name: "voyage", files: ["app.py": "import voyageai\nvo = voyageai.Client()\nresult = vo.embed(['a'], model='voyage-3')\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "voyageai"),
+        Case(name: "voyage_retries", files: ["app.py": "import voyageai\nvo = voyageai.Client(max_retries=4)\nresult = vo.embed(['a'], model='voyage-3')\n"],
+             checked: "app.py", expected: []),
+        Case(name: "stability_sdk", files: ["app.py": "from stability_sdk import client\napi = client.StabilityInference(key='k')\nanswers = api.generate(prompt='x')\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"]),
+        Case(name: "stability_rest", files: ["app.py": "import requests\nr = requests.post('https://api.stability.ai/v2beta/stable-image/generate/core', data={'prompt': 'x'})\n"],
+             checked: "app.py", expected: ["ai-backoff-missing"], message: "stability"),
         // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
         Case(name: "notebook_ipython_syntax",
              files: ["nb.ipynb": notebook([

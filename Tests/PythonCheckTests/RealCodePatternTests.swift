@@ -88,3 +88,23 @@ extension RealCodePatternTests {
         """).findings.map(\.ruleID), [])
     }
 }
+
+extension RealCodePatternTests {
+    // MARK: Providers outside the first table
+
+    func testVoyageStabilityElevenLabs() {
+        let voyage = "import voyageai\nvo = voyageai.Client()\nvo.embed(['a'], model='voyage-3')\n"
+        XCTAssertEqual(rules(voyage), ["ai-backoff-missing"])
+        XCTAssertEqual(rules("import voyageai\nvo = voyageai.Client(max_retries=3)\nvo.rerank('q', ['a'], model='rerank-2')\n"), [])
+        XCTAssertEqual(rules("""
+        from stability_sdk import client
+        stability_api = client.StabilityInference(key='k', engine='stable-diffusion-xl-1024-v1-0')
+        answers = stability_api.generate(prompt='a lighthouse')
+        """), ["ai-backoff-missing"])
+        XCTAssertEqual(rules("""
+        import requests
+        r = requests.post('https://api.stability.ai/v2beta/stable-image/generate/core', files={'none': ''}, data={'prompt': 'x'})
+        """), ["ai-backoff-missing"])
+        XCTAssertEqual(rules("from elevenlabs.client import ElevenLabs\nclient = ElevenLabs()\naudio = client.text_to_speech.convert(voice_id='v', text='hi')\n"), [])
+    }
+}

@@ -359,6 +359,7 @@ final class Evaluator {
         guard let count = number(value) else { return state }
         if count <= 0 { return .disabled("\(spelling)0 disables the SDK's retries") }
         if spec.retriesByDefault { return .byDefault }
+        if spec.retryCountGrows { return .configured(growing: true, detail: "\(name)=\(Int(count))") }
         // An SDK without retries of its own retries without waiting when given a count.
         return .configured(growing: false, detail: "\(name)=\(Int(count)) retries without a growing wait")
     }
