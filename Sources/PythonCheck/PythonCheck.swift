@@ -127,11 +127,13 @@ public enum PythonCheck {
     /// parsed but not analysed.
     private static func analyse(_ source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig, mention known: Mention? = nil,
                                 locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
-        let mention = known ?? mentions(in: source, config: config)
+        var mention = known ?? mentions(in: source, config: config)
         guard mention != .none else { return PythonCheckResult() }
         // A module name alone (no API host) matters only if an import line names it; words like
         // "together" or "replicate" are common in prose, and parsing is the costly part.
-        if mention == .module && !ImportLineFilter.shared(config).anyImportNamesModule(source) { return PythonCheckResult() }
+        if mention == .module && !ImportLineFilter.shared(config).anyImportNamesModule(source) { mention = .endpoint }
+        // An endpoint name matters only where something is POSTed.
+        if mention == .endpoint && !mayPostToEndpoint(source) { return PythonCheckResult() }
         let tree = SyntaxTree.parse(source)
         if let problem = tree.problem {
             let (line, column) = locate(problem.offset)
@@ -155,11 +157,41 @@ public enum PythonCheck {
 
     // MARK: Which files to parse
 
-    /// What a source mentions: nothing of interest, an SDK module name, or an AI API host.
-    enum Mention: Int { case none = 0, module = 1, host = 2 }
+    /// What a source mentions: nothing of interest, a name an inference endpoint may be kept
+    /// under (`base_url`, `END_POINT`), an SDK module name, or an AI API host.
+    enum Mention: Int { case none = 0, endpoint = 1, module = 2, host = 3 }
 
-    /// The words that make a source worth parsing, each with a tag (1: an SDK module name, 2: an
-    /// AI API host); a caller that finds them itself passes the highest tag seen as `mention`.
+    /// Spellings of the names an inference endpoint is kept under (see
+    /// `HTTPCalls.inferenceEndpoint`); the filter matches case-sensitively.
+    static let endpointWords: [String] = ["endpoint", "end_point", "api_url", "base_url", "api_base"].flatMap {
+        [$0, $0.uppercased(), String($0.prefix(1)).uppercased() + $0.dropFirst()]
+    }
+
+    /// Whether a source may POST to an endpoint held in a variable: it names one and posts.
+    static func mayPostToEndpoint(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard contains(source, ".post(") || contains(source, "request(") else { return false }
+        return endpointWords.contains { contains(source, $0) }
+    }
+
+    private static func contains(_ source: UnsafeBufferPointer<UInt8>, _ word: String) -> Bool {
+        let needle = Array(word.utf8)
+        guard let base = source.baseAddress, !needle.isEmpty, source.count >= needle.count else { return false }
+        let last = source.count - needle.count
+        var i = 0
+        while i <= last {
+            guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return false }
+            let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+            var j = 1
+            while j < needle.count && base[at + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+            i = at + 1
+        }
+        return false
+    }
+
+    /// The words that make a source worth parsing, each with a tag (1: an endpoint name, 2: an SDK
+    /// module name, 3: an AI API host); a caller that finds them itself passes the highest tag
+    /// seen as `mention`.
     public static func triggerWords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] { keywords(for: config) }
 
     static func keywords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] {
@@ -170,6 +202,7 @@ public enum PythonCheck {
         }
         words["boto3"] = nil  // bedrock clients are made by `boto3.client("bedrock-runtime")`
         words["bedrock-runtime"] = Mention.module.rawValue
+        for word in endpointWords where words[word] == nil { words[word] = Mention.endpoint.rawValue }
         for (host, _) in AISDKSpec.apiHosts { words[host] = Mention.host.rawValue }
         for host in config.extraAPIHosts where !host.isEmpty { words[host] = Mention.host.rawValue }
         return words.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -81,6 +81,13 @@ import Testing
              checked: "app.py", expected: ["ai-backoff-missing"]),
         Case(name: "stability_rest", files: ["app.py": "import requests\nr = requests.post('https://api.stability.ai/v2beta/stable-image/generate/core', data={'prompt': 'x'})\n"],
              checked: "app.py", expected: ["ai-backoff-missing"], message: "stability"),
+        // 5. Raw HTTP to an endpoint held in a variable.
+        Case(name: "endpoint_variable", files: ["gen.py": "import requests\nclass Gen:\n    def __init__(self, cfg):\n        self.end_point = cfg['end_point']\n    def run(self, p, key):\n        return requests.post(self.end_point, headers={'Authorization': f'Bearer {key}'}, json={'inputs': p})\n"],
+             checked: "gen.py", expected: ["ai-backoff-missing"], message: "AI endpoint `end_point`"),
+        Case(name: "endpoint_inference_path", files: ["chat.py": "import os, requests\nBASE_URL = os.environ['BASE_URL']\ndef ask(body):\n    return requests.post(f'{BASE_URL}/v1/chat/completions', json=body)\n"],
+             checked: "chat.py", expected: ["ai-backoff-missing"]),
+        Case(name: "endpoint_not_inference", files: ["crm.py": "import requests\ndef push(base_url, rows):\n    return requests.post(f'{base_url}/batch/update', json={'inputs': rows})\n"],
+             checked: "crm.py", expected: []),
         // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
         Case(name: "notebook_ipython_syntax",
              files: ["nb.ipynb": notebook([

@@ -108,3 +108,42 @@ extension RealCodePatternTests {
         XCTAssertEqual(rules("from elevenlabs.client import ElevenLabs\nclient = ElevenLabs()\naudio = client.text_to_speech.convert(voice_id='v', text='hi')\n"), [])
     }
 }
+
+extension RealCodePatternTests {
+    // MARK: Raw HTTP to endpoints held in variables
+
+    func testEndpointInAVariableWithAnInferenceBodyOrPath() {
+        XCTAssertEqual(rules("""
+        import requests
+        class Generator:
+            def __init__(self, config):
+                self.end_point = config["end_point"]
+                self.key = config["key"]
+            def generate(self, p):
+                return requests.post(self.end_point, headers={"Authorization": f"Bearer {self.key}"}, json={"inputs": p})
+        """), ["ai-backoff-missing"])
+        XCTAssertEqual(rules("""
+        import os, httpx
+        API_URL = os.environ["LLM_API_URL"]
+        def ask(messages):
+            return httpx.post(f"{API_URL}/v1/chat/completions", json=payload(messages))
+        def payload(messages):
+            return {"model": "m", "messages": messages}
+        """), ["ai-backoff-missing"])
+        let message = message("import requests\nENDPOINT = load()\nrequests.post(ENDPOINT, json={'prompt': 'x'})\n")
+        XCTAssertTrue(message.contains("AI endpoint `ENDPOINT`"), message)
+    }
+
+    func testEndpointsThatAreNotInference() {
+        // A CRM's batch path; a body without inference keys; a local server.
+        XCTAssertEqual(rules("""
+        import requests
+        class CRM:
+            def update(self, rows):
+                url = f"{self.base_url}/objects/batch/update"
+                return requests.post(url, json={"inputs": rows})
+        """), [])
+        XCTAssertEqual(rules("import requests\ndef hook(endpoint, event):\n    requests.post(endpoint, json={'event': event})\n"), [])
+        XCTAssertEqual(rules("import requests\nLOCAL_ENDPOINT = 'http://localhost:8080'\nrequests.post(LOCAL_ENDPOINT, json={'prompt': 'x'})\n"), [])
+    }
+}

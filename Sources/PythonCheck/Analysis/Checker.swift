@@ -126,8 +126,18 @@ final class Checker {
         default:
             break
         }
-        guard callee == tree[call].a, let (url, session) = HTTPCalls.post(call, evaluator: e),
-              let sdk = HTTPCalls.apiSDK(of: url, extraHosts: config.extraAPIHosts) else { return nil }
+        guard callee == tree[call].a, let (url, urlNode, session) = HTTPCalls.post(call, evaluator: e) else { return nil }
+        var label: String
+        let sdk: String
+        if let url, let known = HTTPCalls.apiSDK(of: url, extraHosts: config.extraAPIHosts) {
+            sdk = known
+            label = "\(sdk) API (raw HTTP)"
+        } else if let endpoint = HTTPCalls.inferenceEndpoint(call, urlNode: urlNode, urlText: url, evaluator: e) {
+            sdk = "http"
+            label = "AI endpoint `\(endpoint)` (raw HTTP)"
+        } else {
+            return nil
+        }
         var retry = SDKRetry.absent
         var reason = "a raw HTTP POST is not retried on 429"
         if session?.library == .requests, tree[callee].kind == .attribute {
@@ -138,7 +148,7 @@ final class Checker {
                 reason = why
             }
         }
-        return AICallSite(call: call, callee: callee, spec: nil, sdk: sdk, label: "\(sdk) API (raw HTTP)", retry: retry,
+        return AICallSite(call: call, callee: callee, spec: nil, sdk: sdk, label: label, retry: retry,
                           noRetryReason: reason, errors: .http, isHTTP: true, fixException: "requests.HTTPError")
     }
 
