@@ -131,7 +131,12 @@ public enum PythonCheck {
         guard mention != .none else { return PythonCheckResult() }
         // A module name alone (no API host) matters only if an import line names it; words like
         // "together" or "replicate" are common in prose, and parsing is the costly part.
-        if mention == .module && !ImportLineFilter.shared(config).anyImportNamesModule(source) { mention = .endpoint }
+        // An SDK module used by attribute with no import line (`litellm.completion(` where a
+        // framework injects the module) is still worth parsing.
+        var withoutImport = false
+        if mention == .module && !ImportLineFilter.shared(config).anyImportNamesModule(source) {
+            if ImportLineFilter.shared(config).anyModuleAttributeUse(source) { withoutImport = true } else { mention = .endpoint }
+        }
         // An endpoint name matters only where something is POSTed.
         if mention == .endpoint && !mayPostToEndpoint(source) { return PythonCheckResult() }
         let tree = SyntaxTree.parse(source)
@@ -140,7 +145,7 @@ public enum PythonCheck {
             return PythonCheckResult(parseNote: noteText(problem, line: line, column: column))
         }
         let specs = config.sdkTable()
-        if mention == .module && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
+        if mention == .module && !withoutImport && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
         let located = Checker(tree: tree, config: config, specs: specs, path: path).run()
         let findings = located.map { finding -> PythonFinding in
             let start = locate(finding.start)
@@ -309,6 +314,24 @@ struct ImportLineFilter: Sendable {
             while let at = find(source, word, from: from) {
                 if lineIsImport(base, count: source.count, containing: at) { return true }
                 from = at + 1
+            }
+        }
+        return false
+    }
+
+    /// Whether a module word is used as `word.attribute` at the start of an expression (not after
+    /// a dot or inside a longer name): how a module nobody imported here is used.
+    func anyModuleAttributeUse(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = source.baseAddress else { return false }
+        func isName(_ c: UInt8) -> Bool { c == 0x5F || (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) }
+        for word in words {
+            var from = 0
+            while let at = find(source, word, from: from) {
+                from = at + 1
+                let after = at + word.count
+                guard after + 1 < source.count, base[after] == 0x2E, isName(base[after + 1]), !(0x30...0x39).contains(base[after + 1]) else { continue }
+                if at > 0, isName(base[at - 1]) || base[at - 1] == 0x2E { continue }
+                return true
             }
         }
         return false

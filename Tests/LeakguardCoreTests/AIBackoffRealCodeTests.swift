@@ -88,6 +88,9 @@ import Testing
              checked: "chat.py", expected: ["ai-backoff-missing"]),
         Case(name: "endpoint_not_inference", files: ["crm.py": "import requests\ndef push(base_url, rows):\n    return requests.post(f'{base_url}/batch/update', json={'inputs': rows})\n"],
              checked: "crm.py", expected: []),
+        // 8. An SDK module used without an import (a framework injects it).
+        Case(name: "bare_module_name", files: ["task.py": "def run(prompt):\n    return litellm.completion(model='claude-3-haiku', messages=[prompt])\n"],
+             checked: "task.py", expected: ["ai-backoff-missing"], message: "`litellm` is not imported or defined in this file"),
         // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
         Case(name: "notebook_ipython_syntax",
              files: ["nb.ipynb": notebook([

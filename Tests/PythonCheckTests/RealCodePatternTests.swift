@@ -147,3 +147,18 @@ extension RealCodePatternTests {
         XCTAssertEqual(rules("import requests\nLOCAL_ENDPOINT = 'http://localhost:8080'\nrequests.post(LOCAL_ENDPOINT, json={'prompt': 'x'})\n"), [])
     }
 }
+
+extension RealCodePatternTests {
+    // MARK: SDK modules used without an import
+
+    func testABareSDKModuleNameIsTakenToBeTheModule() {
+        let code = "def run(prompt):\n    return litellm.completion(model='claude-3-haiku', messages=[prompt])\n"
+        XCTAssertEqual(rules(code), ["ai-backoff-missing"])
+        XCTAssertTrue(message(code).contains("`litellm` is not imported or defined in this file"), message(code))
+        // Defined names and parameters are not modules.
+        XCTAssertEqual(rules("def run(litellm, prompt):\n    return litellm.completion(model='claude', messages=[prompt])\n"), [])
+        XCTAssertEqual(rules("class litellm:\n    @staticmethod\n    def completion(**kw): pass\nlitellm.completion(model='claude', messages=[])\n"), [])
+        // Prose is not a use.
+        XCTAssertEqual(rules("NOTE = 'we call litellm. completion happens elsewhere'\n"), [])
+    }
+}

@@ -121,6 +121,12 @@ final class Checker {
             for (i, rest) in specs.specs(prefixing: path) where specs[i].calls.contains(Checker.normalized(rest)) {
                 let client = e.moduleClient(spec: i)
                 if client.isLocal { return nil }
+                if let root = rootName(of: callee), e.assumedModules.contains(root), path.hasPrefix(root + ".") {
+                    var site = routed(call, specs[i], callee: callee, arguments: argumentCall,
+                                      retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
+                    site.noRetryReason += "; `\(root)` is not imported or defined in this file, so it is taken to be the \(specs[i].module) module"
+                    return site
+                }
                 return routed(call, specs[i], callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
             }
         default:
@@ -150,6 +156,13 @@ final class Checker {
         }
         return AICallSite(call: call, callee: callee, spec: nil, sdk: sdk, label: label, retry: retry,
                           noRetryReason: reason, errors: .http, isHTTP: true, fixException: "requests.HTTPError")
+    }
+
+    /// The name a chain of attributes starts from (`litellm` in `litellm.completion`).
+    private func rootName(of node: Int32) -> String? {
+        var n = node
+        while tree[n].kind == .attribute { n = tree[n].a }
+        return tree[n].kind == .name ? e.nameText(n) : nil
     }
 
     /// A call chain without the wrappers that do not change what it calls.

@@ -20,6 +20,8 @@ final class Evaluator {
     private var returnsEvaluating: Set<Int32> = []
     /// Module attributes set by assignment (`openai.max_retries = 0`), by dotted path.
     private(set) var moduleSettings: [String: Int32] = [:]
+    /// SDK module names used in the module without being imported or defined there.
+    private(set) var assumedModules: Set<String> = []
 
     /// How deep value chains are followed; beyond this a value is unknown.
     private static let maxEvaluationDepth = 48
@@ -153,6 +155,13 @@ final class Evaluator {
         }
         for module in index.starImports[index.root] ?? [] where !specs.specs(ofModule: module).isEmpty {
             return .symbol(module + "." + name)
+        }
+        // A framework may put an SDK module into a file's globals without an import (or the
+        // import sits in a cell or file not seen): a name nothing defines that is an SDK module's
+        // name is taken to be that module, and findings say so.
+        if !specs.specs(ofModule: name).isEmpty {
+            assumedModules.insert(name)
+            return .symbol(name)
         }
         return .unbound(name)
     }
