@@ -81,6 +81,11 @@ import Testing
              checked: "app.py", expected: ["ai-backoff-missing"]),
         Case(name: "stability_rest", files: ["app.py": "import requests\nr = requests.post('https://api.stability.ai/v2beta/stable-image/generate/core', data={'prompt': 'x'})\n"],
              checked: "app.py", expected: ["ai-backoff-missing"], message: "stability"),
+        // 4. Every inference method of an SDK is in the table.
+        Case(name: "palm_embeddings", files: ["emb.py": "import google.generativeai as palm\nvectors = palm.generate_embeddings(model='models/embedding-gecko-001', text='hi')\n"],
+             checked: "emb.py", expected: ["ai-backoff-missing"]),
+        Case(name: "mistral_ocr_and_moderation", files: ["doc.py": "from mistralai import Mistral\nclient = Mistral(api_key=KEY)\nocr = client.ocr.process(model='mistral-ocr-latest', document={})\nmod = client.classifiers.moderate(model='m', inputs=['x'])\n"],
+             checked: "doc.py", expected: ["ai-backoff-missing", "ai-backoff-missing"]),
         // 5. Raw HTTP to an endpoint held in a variable.
         Case(name: "endpoint_variable", files: ["gen.py": "import requests\nclass Gen:\n    def __init__(self, cfg):\n        self.end_point = cfg['end_point']\n    def run(self, p, key):\n        return requests.post(self.end_point, headers={'Authorization': f'Bearer {key}'}, json={'inputs': p})\n"],
              checked: "gen.py", expected: ["ai-backoff-missing"], message: "AI endpoint `end_point`"),

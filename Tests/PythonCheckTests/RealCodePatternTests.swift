@@ -162,3 +162,44 @@ extension RealCodePatternTests {
         XCTAssertEqual(rules("NOTE = 'we call litellm. completion happens elsewhere'\n"), [])
     }
 }
+
+extension RealCodePatternTests {
+    // MARK: Complete method tables
+
+    func testEveryInferenceMethodKindIsInTheTable() {
+        // SDK → calls of each kind it offers: chat/completion, embeddings, images, audio,
+        // moderation, batch, files, rerank.
+        let expected: [(label: String, calls: [String])] = [
+            ("openai", ["chat.completions.create", "completions.create", "embeddings.create", "images.generate", "images.edit",
+                        "audio.transcriptions.create", "audio.speech.create", "moderations.create", "batches.create", "files.create"]),
+            ("openai 0.x", ["ChatCompletion.create", "Completion.create", "Embedding.create", "Image.create", "Audio.transcribe",
+                            "Moderation.create", "File.create"]),
+            ("anthropic", ["messages.create", "messages.batches.create", "beta.files.upload", "messages.count_tokens"]),
+            ("groq", ["chat.completions.create", "embeddings.create", "audio.transcriptions.create", "batches.create", "files.create"]),
+            ("together", ["chat.completions.create", "embeddings.create", "images.generate", "rerank.create", "audio.speech.create",
+                          "files.upload", "batches.create_batch"]),
+            ("mistralai", ["chat.complete", "embeddings.create", "classifiers.moderate", "ocr.process", "batch.jobs.create", "files.upload",
+                           "audio.transcriptions.complete"]),
+            ("cohere", ["chat", "embed", "rerank", "classify", "v2.chat", "embed_jobs.create"]),
+            ("google-genai", ["models.generate_content", "models.embed_content", "models.generate_images", "files.upload", "batches.create"]),
+            ("google-generativeai", ["generate_content", "embed_content", "generate_text", "generate_embeddings", "chat", "upload_file"]),
+            ("huggingface_hub", ["chat_completion", "text_generation", "feature_extraction", "text_to_image", "automatic_speech_recognition",
+                                 "text_to_speech", "text_classification"]),
+            ("replicate", ["run", "predictions.create", "trainings.create"]),
+            ("voyageai", ["embed", "rerank", "multimodal_embed"]),
+        ]
+        for (label, calls) in expected {
+            guard let spec = AISDKSpec.builtIn.first(where: { $0.label == label }) else { XCTFail("no spec \(label)"); continue }
+            for call in calls { XCTAssertTrue(spec.calls.contains(call), "\(label) lacks \(call)") }
+        }
+    }
+
+    func testPaLMEmbeddingsAreCalls() {
+        XCTAssertEqual(rules("""
+        import google.generativeai as palm
+        palm.configure(api_key=KEY)
+        text = palm.generate_text(prompt='hi')
+        vectors = palm.generate_embeddings(model='models/embedding-gecko-001', text='hi')
+        """), ["ai-backoff-missing", "ai-backoff-missing"])
+    }
+}
