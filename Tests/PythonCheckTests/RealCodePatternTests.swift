@@ -203,3 +203,36 @@ extension RealCodePatternTests {
         """), ["ai-backoff-missing", "ai-backoff-missing"])
     }
 }
+
+extension RealCodePatternTests {
+    func testLiteLLMModelSetInSeveralPlaces() {
+        XCTAssertEqual(rules("""
+        import litellm, yaml
+        try:
+            model = yaml.safe_load(open('p.yaml'))['model']
+        except Exception:
+            model = 'gpt-4o-mini'
+        litellm.completion(model=model, messages=[])
+        """), ["ai-backoff-missing"])
+        XCTAssertEqual(rules("""
+        import litellm
+        if FAST:
+            model = 'gpt-4o-mini'
+        else:
+            model = 'gpt-4o'
+        litellm.completion(model=model, messages=[])
+        """), [])
+    }
+
+    func testTestServersAndSingleLabelHostsAreLocal() {
+        XCTAssertEqual(rules("""
+        import anthropic
+        from langchain_anthropic import ChatAnthropic
+        model = ChatAnthropic(model='m', anthropic_api_url='http://testserver', max_retries=0)
+        model.invoke('hi')
+        client = anthropic.Anthropic(base_url='http://testserver', max_retries=0)
+        client.messages.create(model='m', max_tokens=1, messages=[])
+        """), [])
+        XCTAssertEqual(rules("from openai import OpenAI\nclient = OpenAI(base_url='http://vllm:8000/v1', max_retries=0)\nclient.chat.completions.create(model='m', messages=[])\n"), [])
+    }
+}

@@ -180,7 +180,7 @@ final class Checker {
         guard let routes = spec.retryingRoutes else { return sdkSite(call, spec, retry: retry) }
         if case .configured(true, _) = retry { return sdkSite(call, spec, retry: retry) }
         let args = e.arguments(of: argumentCall)
-        guard let model = modelName(argumentCall, args) else {
+        guard let model = modelName(argumentCall, args, routes: routes) else {
             return sdkSite(call, spec, retry: retry, reason: "\(spec.label) picks the backend from `model` at run time, and only "
                            + "OpenAI and Azure models get retries (from \(routes.backend)); nothing here retries the others")
         }
@@ -196,8 +196,20 @@ final class Checker {
 
     /// The model a call names: `model=`, the first positional argument, or a `model` key of a
     /// dict literal passed as `**kwargs`.
-    private func modelName(_ call: Int32, _ args: CallArguments) -> String? {
-        if let node = args.keyword("model") ?? args.positional.first { return e.string(node) }
+    private func modelName(_ call: Int32, _ args: CallArguments, routes: ModelRoutes) -> String? {
+        if let node = args.keyword("model") ?? args.positional.first {
+            // A name set in several places (a profile's model, else a default) may hold any of
+            // its values: all must be known, and one without retries decides.
+            if tree[node].kind == .name, let values = e.possibleValues(node), values.count > 1 {
+                var models: [String] = []
+                for value in values {
+                    guard case .string(let model) = value else { return nil }
+                    models.append(model)
+                }
+                return models.first { !routes.retries($0) } ?? models.first
+            }
+            return e.string(node)
+        }
         for argument in tree.children(tree[call].list1) where tree[argument].kind == .doubleStarred {
             var dict = tree[argument].a
             if tree[dict].kind == .name, let bound = e.boundExpression(dict) { dict = bound }

@@ -166,6 +166,23 @@ final class Evaluator {
         return .unbound(name)
     }
 
+    /// Every value a name may hold where it is used: the values of all its bindings in the
+    /// scope that binds it (a name set in several branches may hold any of them). Nil when the
+    /// name is bound nowhere in the module.
+    func possibleValues(_ nameNode: Int32) -> [Value]? {
+        let n = tree[nameNode]
+        guard n.kind == .name else { return nil }
+        let name = tree.text(ofToken: n.token)
+        var s = index.scope[Int(nameNode)]
+        while true {
+            if let list = index.bindings[s]?[name], !list.isEmpty {
+                return list.map { value(of: $0.binding, scope: s) }
+            }
+            if s == index.root { return nil }
+            s = index.outerScope(of: s)
+        }
+    }
+
     /// The expression a name node is bound to, found the way `lookUp` finds its value.
     func boundExpression(_ nameNode: Int32) -> Int32? {
         let n = tree[nameNode]
@@ -375,7 +392,8 @@ final class Evaluator {
 
     /// Whether `base_url=`/`host=`-style arguments point at this machine.
     private func pointsAtLocalHost(_ args: CallArguments) -> Bool {
-        for (name, value) in args.keywords where ["base_url", "host", "api_base", "endpoint", "base_uri", "url"].contains(name) {
+        for (name, value) in args.keywords where ["base_url", "host", "api_base", "endpoint", "base_uri", "url"].contains(name)
+            || name.hasSuffix("_api_url") || name.hasSuffix("_api_base") || name.hasSuffix("_base_url") || name == "azure_endpoint" {
             if let text = urlText(value), HTTPCalls.isLocal(text) { return true }
         }
         return false

@@ -122,9 +122,16 @@ enum HTTPCalls {
         }
     }
 
+    /// Whether a URL points at this machine or at a host with a single-label name
+    /// (`http://testserver`, `http://ollama:11434`): a test server or a service on the same
+    /// network, not a public API with rate limits.
     static func isLocal(_ url: String) -> Bool {
         let lower = url.lowercased()
-        return ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"].contains { lower.contains($0) }
+        if ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"].contains(where: { lower.contains($0) }) { return true }
+        let parts = lower.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return false }
+        let host = parts[2].prefix { $0 != ":" && $0 != "?" }
+        return !host.isEmpty && !host.contains(".") && !host.contains("{") && host.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
     }
 
     /// The SDK name of the AI API host a URL names, if any.
