@@ -90,6 +90,8 @@ import Testing
              checked: "emb.py", expected: ["ai-backoff-missing"]),
         Case(name: "mistral_ocr_and_moderation", files: ["doc.py": "from mistralai import Mistral\nclient = Mistral(api_key=KEY)\nocr = client.ocr.process(model='mistral-ocr-latest', document={})\nmod = client.classifiers.moderate(model='m', inputs=['x'])\n"],
              checked: "doc.py", expected: ["ai-backoff-missing", "ai-backoff-missing"]),
+        Case(name: "annotated_client_parameter", files: ["gen.py": "from mistralai import Mistral\ndef generate(client: Mistral, prompt):\n    return client.chat.complete(model='m', messages=[prompt])\n"],
+             checked: "gen.py", expected: ["ai-backoff-missing"]),
         // 5. Raw HTTP to an endpoint held in a variable.
         Case(name: "endpoint_variable", files: ["gen.py": "import requests\nclass Gen:\n    def __init__(self, cfg):\n        self.end_point = cfg['end_point']\n    def run(self, p, key):\n        return requests.post(self.end_point, headers={'Authorization': f'Bearer {key}'}, json={'inputs': p})\n"],
              checked: "gen.py", expected: ["ai-backoff-missing"], message: "AI endpoint `end_point`"),

@@ -236,3 +236,20 @@ extension RealCodePatternTests {
         XCTAssertEqual(rules("from openai import OpenAI\nclient = OpenAI(base_url='http://vllm:8000/v1', max_retries=0)\nclient.chat.completions.create(model='m', messages=[])\n"), [])
     }
 }
+
+extension RealCodePatternTests {
+    func testAClientParameterKnownByItsAnnotation() {
+        XCTAssertEqual(rules("""
+        from typing import Optional
+        from mistralai import Mistral
+        def generate(client: Mistral, prompt: str):
+            return client.chat.complete(model='m', messages=[prompt])
+        class Agent:
+            def __init__(self, mistral_client: Optional[Mistral] = None):
+                self.client = mistral_client
+            def run(self, q):
+                return self.client.embeddings.create(model='m', inputs=[q])
+        """), ["ai-backoff-missing", "ai-backoff-missing"])
+        XCTAssertEqual(rules("import openai\ndef ask(client: openai.OpenAI | None, q):\n    return client.chat.completions.create(model='m', messages=[q])\n"), [])
+    }
+}

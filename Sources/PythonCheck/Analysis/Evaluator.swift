@@ -234,7 +234,32 @@ final class Evaluator {
                !hasDecorator(scope, named: "staticmethod") {
                 return .instance(classNode)
             }
+            // `client: Mistral`: a parameter annotated with an SDK client class is taken to be
+            // such a client, made with the SDK's defaults.
+            if tree[parameter].b >= 0, let client = annotatedClient(tree[parameter].b) { return .client(client) }
             return .unknown
+        }
+    }
+
+    /// The client an annotation names: `Mistral`, `"Mistral"`, `Optional[Mistral]`, `Mistral | None`.
+    private func annotatedClient(_ annotation: Int32, depth: Int = 0) -> ClientValue? {
+        guard depth < 4, annotation >= 0 else { return nil }
+        let n = tree[annotation]
+        switch n.kind {
+        case .name, .attribute:
+            guard case .symbol(let path) = value(annotation) else { return nil }
+            for i in specs.specs(constructedBy: path) where specs[i].constructorService == nil {
+                let spec = specs[i]
+                return ClientValue(spec: i, constructor: String(path.dropFirst(spec.module.count + 1)), path: "",
+                                   retry: spec.retriesByDefault ? .byDefault : .absent, isLocal: spec.isLocal, origin: -1)
+            }
+            return nil
+        case .subscription:
+            return tree.children(n.list1).lazy.compactMap { self.annotatedClient($0, depth: depth + 1) }.first
+        case .binary:
+            return annotatedClient(n.a, depth: depth + 1) ?? annotatedClient(n.b, depth: depth + 1)
+        default:
+            return nil
         }
     }
 
