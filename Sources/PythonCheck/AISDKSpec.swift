@@ -44,6 +44,9 @@ public struct AISDKSpec: Sendable, Equatable {
     public var versions: [VersionBehaviour]
     /// Hosts (with an optional path) of the provider's HTTP API: a raw POST there is a call of it.
     public var hosts: [String]
+    /// For an API that later versions removed (openai 0.x's `ChatCompletion`), the version that
+    /// removed it: a pin at or above it does not describe the code.
+    public var existsBelow: String?
     /// Whether a positive retry count (`max_retries=3`) turns on retries with growing waits on
     /// an SDK that does not retry by default (voyageai); otherwise such a count retries at once.
     public var retryCountGrows: Bool
@@ -66,7 +69,8 @@ public struct AISDKSpec: Sendable, Equatable {
         package: String? = nil,
         versions: [VersionBehaviour] = [],
         hosts: [String] = [],
-        retryCountGrows: Bool = false
+        retryCountGrows: Bool = false,
+        existsBelow: String? = nil
     ) {
         let name = name ?? String(module.split(separator: ".").first ?? Substring(module))
         self.name = name
@@ -87,6 +91,7 @@ public struct AISDKSpec: Sendable, Equatable {
         self.versions = versions
         self.hosts = hosts
         self.retryCountGrows = retryCountGrows
+        self.existsBelow = existsBelow
     }
 
     /// A provider known only by its HTTP API hosts (no SDK of its own, or one not modelled):
@@ -180,7 +185,8 @@ extension AISDKSpec {
             label: "openai 0.x",
             rateLimitErrors: ["openai.error.RateLimitError", "OpenAIError"],
             noRetryReason: "openai 0.x does not retry 429",
-            versions: [VersionBehaviour(below: "1.0", retries: false, note: "openai below 1.0 does not retry 429")]),
+            versions: [VersionBehaviour(below: "1.0", retries: false, note: "openai below 1.0 does not retry 429")],
+            existsBelow: "1.0"),
         AISDKSpec(
             module: "anthropic",
             constructors: ["Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock",
@@ -235,7 +241,8 @@ extension AISDKSpec {
             calls: ["chat", "chat_stream", "embeddings", "completion", "completion_stream"],
             retriesByDefault: true,
             label: "mistralai 0.4",
-            rateLimitErrors: ["mistralai.exceptions.MistralAPIStatusException", "MistralAPIException", "MistralException"]),
+            rateLimitErrors: ["mistralai.exceptions.MistralAPIStatusException", "MistralAPIException", "MistralException"],
+            existsBelow: "1.0"),
         AISDKSpec(
             module: "cohere",
             constructors: ["Client", "ClientV2", "AsyncClient", "AsyncClientV2"],

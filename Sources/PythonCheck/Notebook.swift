@@ -6,6 +6,8 @@ struct NotebookSource {
     var offsets: [Int32] = []
     /// Where each code cell lies in `code`, with its 1-based number among the notebook's cells.
     var cells: [(number: Int, range: Range<Int>)] = []
+    /// Versions the notebook installs itself (`!pip install openai==0.28.1`).
+    var pins: [String: DependencyPin] = [:]
 
     func fileOffset(of offset: Int) -> Int {
         guard !offsets.isEmpty else { return 0 }
@@ -15,6 +17,7 @@ struct NotebookSource {
     /// The same notebook without some cells (ones that do not parse).
     func dropping(_ dropped: Set<Int>) -> NotebookSource {
         var kept = NotebookSource()
+        kept.pins = pins
         for (i, cell) in cells.enumerated() where !dropped.contains(i) {
             let start = kept.code.count
             kept.code += code[cell.range]
@@ -67,6 +70,7 @@ enum Notebook {
         var source = NotebookSource()
         for (number, cell) in cells.enumerated() where cell.type == "code" {
             var code = cell.code
+            for (package, pin) in IPythonSyntax.pipPins(code) where source.pins[package] == nil { source.pins[package] = pin }
             IPythonSyntax.translate(&code)
             guard code.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) else { continue }
             let start = source.code.count
@@ -167,6 +171,30 @@ enum IPythonSyntax {
             i += 1
         }
         return last
+    }
+
+    /// Versions a cell installs: `!pip install -qU "openai==0.28.1" replicate<0.14` and
+    /// `%pip install …` lines, backslash continuations included.
+    static func pipPins(_ code: [UInt8]) -> [String: DependencyPin] {
+        var pins: [String: DependencyPin] = [:]
+        let text = String(decoding: code, as: UTF8.self).replacingBackslashNewlines()
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.filter { $0 != "\"" && $0 != "'" } }
+            guard let pip = words.firstIndex(where: { $0 == "!pip" || $0 == "%pip" || $0 == "!pip3" || $0 == "pip" }),
+                  pip == 0 || words[0].hasPrefix("!") || words[0].hasPrefix("%"),
+                  pip + 1 < words.count, words[pip + 1] == "install" else { continue }
+            for word in words[(pip + 2)...] where !word.hasPrefix("-") {
+                let nameEnd = word.firstIndex { "<>=!~[".contains($0) } ?? word.endIndex
+                guard nameEnd != word.endIndex else { continue }
+                var rest = word[nameEnd...]
+                if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") { rest = rest[rest.index(after: close)...] }
+                let package = DependencyFiles.normalized(word[..<nameEnd])
+                if pins[package] == nil, let pin = DependencyFiles.pin(String(rest), exact: false, source: "the notebook's pip install") {
+                    pins[package] = pin
+                }
+            }
+        }
+        return pins
     }
 
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
@@ -436,5 +464,24 @@ struct JSONReader {
             while position < bytes.count, !",}] \t\r\n".utf8.contains(bytes[position]) { position += 1 }
             return position > start
         }
+    }
+}
+
+extension String {
+    /// The text with backslash-newline continuations joined into one line.
+    func replacingBackslashNewlines() -> String {
+        var out = ""
+        var pendingBackslash = false
+        for ch in self {
+            if pendingBackslash {
+                pendingBackslash = false
+                if ch == "\n" { out.append(" "); continue }
+                out.append("\\")
+            }
+            if ch == "\\" { pendingBackslash = true; continue }
+            out.append(ch)
+        }
+        if pendingBackslash { out.append("\\") }
+        return out
     }
 }

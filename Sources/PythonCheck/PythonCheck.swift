@@ -102,7 +102,7 @@ public enum PythonCheck {
         }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         let result = notebook.code.withUnsafeBufferPointer { code in
-            analyse(code, path: path, config: config, mention: mention) { locate(notebook, $0) }
+            analyse(code, path: path, config: config, mention: mention, pins: notebook.pins) { locate(notebook, $0) }
         }
         return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote)
     }
@@ -126,6 +126,7 @@ public enum PythonCheck {
     /// is not parsed; one that names an SDK only in passing (no import of it, no API host) is
     /// parsed but not analysed.
     private static func analyse(_ source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig, mention known: Mention? = nil,
+                                pins: [String: DependencyPin] = [:],
                                 locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
         var mention = known ?? mentions(in: source, config: config)
         guard mention != .none else { return PythonCheckResult() }
@@ -146,7 +147,7 @@ public enum PythonCheck {
         }
         let specs = config.sdkTable()
         if mention == .module && !withoutImport && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
-        let located = Checker(tree: tree, config: config, specs: specs, path: path).run()
+        let located = Checker(tree: tree, config: config, specs: specs, path: path, ownPins: pins).run()
         let findings = located.map { finding -> PythonFinding in
             let start = locate(finding.start)
             var end = start

@@ -102,6 +102,11 @@ import Testing
         // 8. An SDK module used without an import (a framework injects it).
         Case(name: "bare_module_name", files: ["task.py": "def run(prompt):\n    return litellm.completion(model='claude-3-haiku', messages=[prompt])\n"],
              checked: "task.py", expected: ["ai-backoff-missing"], message: "`litellm` is not imported or defined in this file"),
+        Case(name: "notebook_pip_pin",
+             files: ["uv.lock": "[[package]]\nname = \"replicate\"\nversion = \"1.0.4\"\n",
+                     "nb.ipynb": notebook([["%pip install -q replicate==0.8.4 \\\n", "    \"openai<1\"\n"],
+                                           ["import replicate, openai\n", "out = replicate.run('o/m', input={})\n", "r = openai.Completion.create(prompt='x')\n"]])],
+             checked: "nb.ipynb", expected: ["ai-backoff-missing"], message: "openai <1 (the notebook's pip install)"),
         // 6. Notebooks: IPython syntax in blocks; a bad cell is reported and the rest checked.
         Case(name: "notebook_ipython_syntax",
              files: ["nb.ipynb": notebook([

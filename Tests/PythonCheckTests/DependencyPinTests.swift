@@ -66,3 +66,14 @@ final class DependencyPinTests: XCTestCase {
 
 import Foundation
 private func NSTemporaryDirectoryPath() -> String { (NSTemporaryDirectory() as NSString).resolvingSymlinksInPath }
+
+final class NotebookPinTests: XCTestCase {
+    func testPipInstallLinesPin() {
+        let cell = Array("!pip install -qU \"openai==0.28.1\" \\\n    replicate<0.14 tiktoken\n%pip install mistralai[gcp]~=0.4.2\nx = 1\n".utf8)
+        let pins = IPythonSyntax.pipPins(cell)
+        XCTAssertEqual(pins["openai"]?.version, [0, 28, 1])
+        XCTAssertEqual(pins["replicate"]?.isUpperBound, true)
+        XCTAssertEqual(pins["mistralai"]?.version, [0, 4, 2])
+        XCTAssertNil(pins["tiktoken"])
+    }
+}

@@ -34,10 +34,13 @@ final class Checker {
     private var reported: Set<String> = []
     private let path: String
     /// The SDK versions the project pins for this file, read when an SDK call is first seen.
-    private lazy var pins: [String: DependencyPin] = config.dependencyPins?.pins(forFile: path) ?? [:]
+    private lazy var pins: [String: DependencyPin] = ownPins.merging(config.dependencyPins?.pins(forFile: path) ?? [:]) { own, _ in own }
+    /// Versions the file installs itself (a notebook's `!pip install`), before the project's.
+    private let ownPins: [String: DependencyPin]
 
-    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "") {
+    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "", ownPins: [String: DependencyPin] = [:]) {
         self.path = path
+        self.ownPins = ownPins
         self.tree = tree
         self.config = config
         self.specs = specs
@@ -229,7 +232,11 @@ final class Checker {
         var retry = retry
         var reason = reason ?? spec.noRetryReason
         // The version the project pins decides for SDKs whose older versions retry differently.
-        if let pin = pins[spec.package] {
+        if let pin = pins[spec.package], let limit = spec.existsBelow.flatMap(DependencyPin.numbers), !pin.isBelow(limit) {
+            // The pin is newer than this API (openai 2.x for an openai 0.x call): the file runs
+            // with some other, older install, whose version is not known here.
+            reason += "; the project pins \(spec.package) \(pin.text) (\(pin.source)), which no longer has this call"
+        } else if let pin = pins[spec.package] {
             let version = "\(spec.package) \(pin.text) (\(pin.source))"
             if let old = spec.versions.first(where: { pin.isBelow($0.limit) }) {
                 if old.retries, retry == .absent { retry = .configured(growing: true, detail: old.note) }
