@@ -8,15 +8,15 @@ from collections import defaultdict
 
 verdicts_path, repos_path, out_dir = sys.argv[1:4]
 verdicts = {}
-sample = []
+sample = []  # (key, expected, origin)
 for i, line in enumerate(open(verdicts_path)):
     if i == 0 or not line.strip():
         continue
     repo, commit, path, lineno, expected, origin, reason = line.rstrip("\n").split("\t")
     key = (repo.replace("/", "+"), path, int(lineno))
     verdicts.setdefault(key, expected)
-    if origin == "sample":
-        sample.append((key, expected))
+    if origin.startswith("sample"):
+        sample.append((key, expected, origin))
 
 findings = defaultdict(set)
 ran = set()
@@ -44,12 +44,15 @@ for key, rules in sorted(findings.items()):
             per_repo[key[0]][0] += 1
         else:
             per_repo[key[0]][1] += 1
-for key, expected in sample:
+by_origin = defaultdict(lambda: [0, 0])
+for key, expected, origin in sample:
     if key[0] not in ran or expected == "none":
         continue
     per_repo[key[0]][4] += 1
+    by_origin[origin][1] += 1
     if expected in findings.get(key, set()):
         per_repo[key[0]][3] += 1
+        by_origin[origin][0] += 1
 
 print(f"{'repository':40} {'right':>5} {'wrong':>5} {'unrev':>5}  {'sample hit/pos':>14}")
 totals = [0] * 5
@@ -63,7 +66,9 @@ if right + wrong:
     print(f"precision {right}/{right + wrong} = {100 * right / (right + wrong):.1f}%")
 if positives:
     print(f"recall    {hits}/{positives} = {100 * hits / positives:.1f}% (sampled call sites)")
-for key, expected in sample:
+    for origin, (h, p) in sorted(by_origin.items()):
+        print(f"  {origin:15} {h}/{p} = {100 * h / p:.1f}%")
+for key, expected, origin in sample:
     if key[0] in ran and expected != "none" and expected not in findings.get(key, set()):
         print(f"missed   {key[0]} {key[1]}:{key[2]} expected {expected}")
 for (key, expected) in [(k, v) for k, v in verdicts.items()]:
