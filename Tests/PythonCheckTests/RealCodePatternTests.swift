@@ -144,6 +144,8 @@ extension RealCodePatternTests {
                 return requests.post(url, json={"inputs": rows})
         """), [])
         XCTAssertEqual(rules("import requests\ndef hook(endpoint, event):\n    requests.post(endpoint, json={'event': event})\n"), [])
+        // A proxy's administration path that happens to end in /generate.
+        XCTAssertEqual(rules("import httpx, os\nAPI_URL = os.environ['LITELLM_API_URL']\nhttpx.post(f'{API_URL}/key/generate', json={'user_id': 'u', 'metadata': {}})\n"), [])
         XCTAssertEqual(rules("import requests\nLOCAL_ENDPOINT = 'http://localhost:8080'\nrequests.post(LOCAL_ENDPOINT, json={'prompt': 'x'})\n"), [])
     }
 }

@@ -89,13 +89,15 @@ enum HTTPCalls {
             return endpointNameParts.contains { lower.contains($0) } && !lower.contains("local") && !lower.contains("ollama")
         }) else { return nil }
         let path = (urlText ?? "").lowercased()
+        let args = e.arguments(of: call)
+        let keys = (args.keyword("json") ?? args.keyword("data")).map { bodyKeys($0, e, depth: 0) } ?? []
         if path.contains("/") {
             guard inferencePaths.contains(where: { path.contains($0) }) else { return nil }
+            // A body whose keys are known and none is an inference key (a proxy's /key/generate
+            // with user_id and metadata) is administration, not inference.
+            if !keys.isEmpty && keys.isDisjoint(with: inferenceBodyKeys) { return nil }
         } else {
-            let args = e.arguments(of: call)
-            guard let body = args.keyword("json") ?? args.keyword("data"), !bodyKeys(body, e, depth: 0).isDisjoint(with: inferenceBodyKeys) else {
-                return nil
-            }
+            guard !keys.isDisjoint(with: inferenceBodyKeys) else { return nil }
         }
         return name
     }
