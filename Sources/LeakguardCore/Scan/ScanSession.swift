@@ -57,7 +57,7 @@ public enum ScanSession {
         // gitleaks keeps its ignore file at the root it scans; so do we (the first root, or the
         // repository's root for a subdirectory).
         let baselineRoot = repositoryRoot ?? (isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0]))
-        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options,
+        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options, scanRoots: paths), options: request.options,
                               ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
                                 + [joinPath(baselineRoot, ".gitleaksignore")])
         var report = ScanReport()
@@ -114,9 +114,10 @@ public enum ScanSession {
     }
 
     /// The checks that read file contents, in report order: secret rules, then AI backoff.
-    public static func contentChecks(_ configuration: Configuration, options: ScanOptions = ScanOptions()) throws(ConfigError) -> [any ContentCheck] {
+    /// `scanRoots` (a tree scan's paths) let the AI check read the dependency files beside them.
+    public static func contentChecks(_ configuration: Configuration, options: ScanOptions = ScanOptions(), scanRoots: [String] = []) throws(ConfigError) -> [any ContentCheck] {
         // The other checks' trigger words ride along in the detector's single keyword pass.
-        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai) : nil
+        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai, scanRoots: scanRoots) : nil
         var extra: [String] = []
         if var check = ai { check.triggerOffset = extra.count; extra += check.triggerWords.map(\.word); ai = check }
         var probe = configuration.dotenv.enabled ? DotenvUsageProbe() : nil
