@@ -49,4 +49,10 @@ import Testing
         #expect(parsed.rules.map(\.regex) == ["x\\"])
         #expect(parsed.rules.map(\.keywords) == [["é", "a\"b", "'"]])
     }
+
+    /// `{{base64:-4}}` in a rule example trapped (a negative range); a huge count allocated without bound.
+    @Test(arguments: ["{{base64:-4}}", "{{alnum:99999999999}}", "{{alnum:4097}}"])
+    func exampleTemplateWithABadCountStaysLiteral(template: String) {
+        #expect(ExampleTemplate.expand("key=" + template, seed: "s") == "key=" + template)
+    }
 }
