@@ -117,6 +117,9 @@ public enum ConfigLoader {
     }
 
     static func parse(_ text: String, file: String) throws(ConfigError) -> Parsed {
+        if let problem = TOMLPrecheck.firstProblem(text) {
+            throw ConfigError(file: file, message: "invalid TOML at line \(problem.line), column \(problem.column): \(problem.message)")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

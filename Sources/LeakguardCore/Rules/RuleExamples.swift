@@ -76,7 +76,9 @@ public enum ExampleTemplate {
                let close = findClose(t, from: i + 2) {
                 let body = String(decoding: t[(i + 2)..<close], as: UTF8.self)
                 let parts = body.split(separator: ":")
-                if parts.count == 2, let alphabet = classes[String(parts[0])], let n = Int(parts[1]) {
+                // A count outside 0...4096 is left as written: no key is that long, and a user's
+                // rule file must not make `rules check` trap or allocate gigabytes.
+                if parts.count == 2, let alphabet = classes[String(parts[0])], let n = Int(parts[1]), (0...4096).contains(n) {
                     for _ in 0..<n {
                         state = state &+ 0x9E3779B97F4A7C15
                         var z = state
