@@ -20,11 +20,16 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
         .target(name: "GitIgnore"),
         .target(name: "PythonCheck"),
         .target(
             name: "LeakguardCore",
-            dependencies: ["CPCRE2", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CPCRE2", "CLibArchive", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // Live validation (`scan --validate`): the only code that talks to the network, kept out
         // of LeakguardCore so the scan path neither links nor starts an HTTP client.

@@ -36,6 +36,7 @@ def cases(mb, binary):
     yield "separators", "a.txt", ("=" * (n // 2)) + (":" * (n // 4)) + ("-" * (n // 4)) + "\n"
     yield "assignments-one-line", "a.txt", ("secret_token=" * (n // 13)) + "\n"
     yield "base64-blob", "a.txt", "".join(rnd.choice(b64) for _ in range(n)) + "\n"
+    yield "base64-lines", "a.txt", "\n".join("".join(rnd.choice(b64) for _ in range(76)) for _ in range(n // 77)) + "\n"
     yield "quotes", "a.txt", ("'\"" * (n // 2)) + "\n"
     yield "pem-headers", "a.txt", ("-----BEGIN RSA PRIVATE KEY-----\n" * (n // 32))
     nest = n // 4

@@ -15,6 +15,18 @@ enum Wildmatch {
 
     private enum Outcome {
         case match, noMatch, abortAll, abortToStarStar
+        /// The call budget ran out; the match is redone with `Search.memo`.
+        case gaveUp
+    }
+
+    /// Bounds the work on hostile patterns: git's algorithm backtracks exponentially on patterns
+    /// such as `**/**/**/…/x` against deep paths (a `.gitignore` in a scanned repository could hang
+    /// the scan). Matching from pattern offset p and text offset t has one outcome whatever led
+    /// there, so past the budget the match is redone remembering each (p, t): the same answers in
+    /// polynomial time, and no allocation for ordinary patterns.
+    private struct Search {
+        var callsLeft = 10_000
+        var memo: [Int: Outcome]?
     }
 
     static func matches(_ pattern: [UInt8], _ text: [UInt8], flags: Flags) -> Bool {
@@ -25,7 +37,13 @@ enum Wildmatch {
 
     @inline(__always)
     static func matches(_ pattern: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, flags: Flags) -> Bool {
-        run(pattern, 0, text, 0, flags) == .match
+        var search = Search()
+        var outcome = run(pattern, 0, text, 0, flags, &search)
+        if outcome == .gaveUp {
+            search.memo = [:]
+            outcome = run(pattern, 0, text, 0, flags, &search)
+        }
+        return outcome == .match
     }
 
     /// Reads a byte, treating the end of the buffer as the C string terminator.
@@ -49,7 +67,24 @@ enum Wildmatch {
     private static func run(
         _ pat: UnsafeBufferPointer<UInt8>, _ patternStart: Int,
         _ txt: UnsafeBufferPointer<UInt8>, _ textStart: Int,
-        _ flags: Flags
+        _ flags: Flags, _ search: inout Search
+    ) -> Outcome {
+        if search.memo != nil {
+            let key = patternStart &* (txt.count &+ 1) &+ textStart
+            if let known = search.memo![key] { return known }
+            let outcome = step(pat, patternStart, txt, textStart, flags, &search)
+            search.memo![key] = outcome
+            return outcome
+        }
+        search.callsLeft -= 1
+        if search.callsLeft < 0 { return .gaveUp }
+        return step(pat, patternStart, txt, textStart, flags, &search)
+    }
+
+    private static func step(
+        _ pat: UnsafeBufferPointer<UInt8>, _ patternStart: Int,
+        _ txt: UnsafeBufferPointer<UInt8>, _ textStart: Int,
+        _ flags: Flags, _ search: inout Search
     ) -> Outcome {
         let pathname = flags.contains(.pathname)
         let caseFold = flags.contains(.caseFold)
@@ -87,8 +122,9 @@ enum Wildmatch {
                             || (next == UInt8(ascii: "\\") && at(pat, p + 1) == UInt8(ascii: "/")))
                     {
                         // "foo/**/bar" also matches "foo/bar": try the rest with zero directories.
-                        if next == UInt8(ascii: "/") && run(pat, p + 1, txt, t, flags) == .match {
-                            return .match
+                        if next == UInt8(ascii: "/") {
+                            let outcome = run(pat, p + 1, txt, t, flags, &search)
+                            if outcome == .match || outcome == .gaveUp { return outcome }
                         }
                         matchSlash = true
                     } else {
@@ -130,7 +166,8 @@ enum Wildmatch {
                         }
                         if tCh != want { return .noMatch }
                     }
-                    let outcome = run(pat, p, txt, t, flags)
+                    let outcome = run(pat, p, txt, t, flags, &search)
+                    if outcome == .gaveUp { return outcome }
                     if outcome != .noMatch {
                         if !matchSlash || outcome != .abortToStarStar { return outcome }
                     } else if !matchSlash && tCh == UInt8(ascii: "/") {

@@ -14,6 +14,8 @@ public struct PythonCheckConfig: Sendable {
     public var extraSDKs: [AISDKSpec] = []
     /// API hosts beyond the built-in list that make a raw HTTP POST an AI call.
     public var extraAPIHosts: [String] = []
+    /// Where a file's pinned SDK versions come from; nil assumes the current SDK behaviour.
+    public var dependencyPins: DependencyPinResolver?
 
     public init() {}
 

@@ -33,7 +33,8 @@ public struct PythonFinding: Sendable, Equatable {
 /// What checking one file gave: its findings, or a note saying why it was not checked.
 public struct PythonCheckResult: Sendable {
     public var findings: [PythonFinding]
-    /// Set when the file could not be parsed sensibly; `findings` is then empty.
+    /// Set when the file, or part of it, could not be parsed sensibly: for a `.py` file `findings`
+    /// is then empty; for a notebook it names the cells left out, and the other cells' findings stay.
     public var parseNote: String?
 
     public init(findings: [PythonFinding] = [], parseNote: String? = nil) {

@@ -46,32 +46,65 @@ public enum PythonCheck {
 
     /// Checks a `.py` file. A file that names no AI SDK or API host is not parsed at all.
     ///
-    /// - Parameter mention: the strongest tag of `triggerWords(for:)` found in the source, when
-    ///   the caller already searched for them (leakguard's keyword pass does); nil searches here.
+    /// - Parameter mention: the tags of `triggerWords(for:)` found in the source, OR-ed, when the
+    ///   caller already searched for them (leakguard's keyword pass does); nil searches here.
     public static func check(source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig,
                              mention: Int? = nil) -> PythonCheckResult {
         var lines: LineIndex?
-        return analyse(source, config: config, mention: mention.map { Mention(rawValue: $0) ?? .none }) { offset in
+        return analyse(source, path: path, config: config, mention: mention.map { Mentions(rawValue: $0) }) { offset in
             if lines == nil { lines = LineIndex(source) }
             return lines!.position(of: offset, in: source)
         }
     }
 
-    /// Checks the code cells of a `.ipynb` notebook as one module, in cell order; findings point
-    /// at the line and column of the notebook file where their source line is stored.
+    /// Checks the code cells of a `.ipynb` notebook as one module, in cell order, with IPython
+    /// syntax translated; findings point at the line and column of the notebook file where their
+    /// source line is stored. A cell that does not parse is left out (and named in the note); the
+    /// other cells are still checked.
     public static func checkNotebook(json: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig) -> PythonCheckResult {
-        let notebook: NotebookSource
+        var notebook: NotebookSource
         switch Notebook.extract(json) {
         case .success(let extracted): notebook = extracted
         case .failure(let problem): return PythonCheckResult(parseNote: "not checked: \(problem.message)")
         }
-        return notebook.code.withUnsafeBufferPointer { code in
-            var lines: LineIndex?
-            return analyse(code, config: config) { offset in
-                if lines == nil { lines = LineIndex(json) }
-                return lines!.position(of: notebook.fileOffset(of: offset), in: json)
-            }
+        var jsonLines: LineIndex?
+        func locate(_ notebook: NotebookSource, _ offset: Int) -> (line: Int, column: Int) {
+            if jsonLines == nil { jsonLines = LineIndex(json) }
+            return jsonLines!.position(of: notebook.fileOffset(of: offset), in: json)
         }
+        let mention = notebook.code.withUnsafeBufferPointer { mentions(in: $0, config: config) }
+        guard !mention.subtracting(.post).isEmpty else { return PythonCheckResult() }
+        var notes: [String] = []
+        // Parse the cells together; when that fails, leave out the cells that fail alone, then
+        // (for problems that only show across cells) the cell where the problem is found.
+        var dropped = false
+        for _ in 0...notebook.cells.count {
+            let problem = notebook.code.withUnsafeBufferPointer { SyntaxTree.parse($0).problem }
+            guard let problem else { break }
+            var failing: Set<Int> = []
+            if !dropped {
+                for (i, cell) in notebook.cells.enumerated() {
+                    let alone = Array(notebook.code[cell.range])
+                    if let cellProblem = alone.withUnsafeBufferPointer({ SyntaxTree.parse($0).problem }) {
+                        failing.insert(i)
+                        let (line, column) = locate(notebook, cell.range.lowerBound + cellProblem.offset)
+                        notes.append("cell \(cell.number) \(noteText(cellProblem, line: line, column: column))")
+                    }
+                }
+                dropped = true
+            }
+            if failing.isEmpty, let i = notebook.cells.firstIndex(where: { $0.range.contains(problem.offset) }) ?? notebook.cells.indices.last {
+                failing.insert(i)
+                let (line, column) = locate(notebook, problem.offset)
+                notes.append("cell \(notebook.cells[i].number) \(noteText(problem, line: line, column: column))")
+            }
+            notebook = notebook.dropping(failing)
+        }
+        let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        let result = notebook.code.withUnsafeBufferPointer { code in
+            analyse(code, path: path, config: config, mention: mention, pins: notebook.pins) { locate(notebook, $0) }
+        }
+        return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote)
     }
 
     /// Tokenizes and parses Python source without checking it.
@@ -92,21 +125,30 @@ public enum PythonCheck {
     /// Parses and checks a source that may concern AI. A source naming no SDK module or API host
     /// is not parsed; one that names an SDK only in passing (no import of it, no API host) is
     /// parsed but not analysed.
-    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig, mention known: Mention? = nil,
+    private static func analyse(_ source: UnsafeBufferPointer<UInt8>, path: String, config: PythonCheckConfig, mention known: Mentions? = nil,
+                                pins: [String: DependencyPin] = [:],
                                 locate: (Int) -> (line: Int, column: Int)) -> PythonCheckResult {
         let mention = known ?? mentions(in: source, config: config)
-        guard mention != .none else { return PythonCheckResult() }
-        // A module name alone (no API host) matters only if an import line names it; words like
-        // "together" or "replicate" are common in prose, and parsing is the costly part.
-        if mention == .module && !ImportLineFilter.shared(config).anyImportNamesModule(source) { return PythonCheckResult() }
+        guard !mention.subtracting(.post).isEmpty else { return PythonCheckResult() }
+        // A module name alone (no API host) matters only if an import line names it, or it is
+        // used as `module.attribute` with no import (a framework injects it); words like
+        // "together" or "replicate" are common in prose, and parsing is the costly part. An
+        // endpoint name matters only where something is POSTed.
+        var use = ImportLineFilter.ModuleUse.none
+        var posts = false
+        if !mention.contains(.host) {
+            if mention.contains(.module) { use = ImportLineFilter.shared(config).moduleUse(in: source) }
+            posts = mention.isSuperset(of: [.endpoint, .post]) && postsToEndpointName(source)
+            guard use != .none || posts else { return PythonCheckResult() }
+        }
         let tree = SyntaxTree.parse(source)
         if let problem = tree.problem {
             let (line, column) = locate(problem.offset)
             return PythonCheckResult(parseNote: noteText(problem, line: line, column: column))
         }
         let specs = config.sdkTable()
-        if mention == .module && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
-        let located = Checker(tree: tree, config: config, specs: specs).run()
+        if use == .imported && !posts && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
+        let located = Checker(tree: tree, config: config, specs: specs, path: path, ownPins: pins).run()
         let findings = located.map { finding -> PythonFinding in
             let start = locate(finding.start)
             var end = start
@@ -122,80 +164,173 @@ public enum PythonCheck {
 
     // MARK: Which files to parse
 
-    /// What a source mentions: nothing of interest, an SDK module name, or an AI API host.
-    enum Mention: Int { case none = 0, module = 1, host = 2 }
+    /// What a source mentions: a name an inference endpoint may be kept under (`base_url`,
+    /// `END_POINT`), an SDK module name, an AI API host; a set, as trigger-word tags are bits.
+    struct Mentions: OptionSet {
+        let rawValue: Int
+        static let endpoint = Mentions(rawValue: 1)
+        static let module = Mentions(rawValue: 2)
+        static let host = Mentions(rawValue: 4)
+        /// Something is POSTed (`.post(`, `"POST"`): with an endpoint name, worth a closer look.
+        static let post = Mentions(rawValue: 8)
+    }
 
-    /// The words that make a source worth parsing, each with a tag (1: an SDK module name, 2: an
-    /// AI API host); a caller that finds them itself passes the highest tag seen as `mention`.
+    /// The marks of a POST, found in the same pass as the other words.
+    static let postWords = [".post(", "\"POST\"", "'POST'"]
+
+    /// Spellings of the names an inference endpoint is kept under (see
+    /// `HTTPCalls.inferenceEndpoint`), cut to their rarer parts (`ndpoint` for `endpoint` and
+    /// `Endpoint`, `e_url` for `base_url`, `i_base` for `api_base`) so the pre-check stops on
+    /// fewer places; lower and upper case.
+    static let endpointWords: [String] = ["ndpoint", "nd_point", "e_url", "i_url", "i_base"].flatMap { [$0, $0.uppercased()] }
+
+    /// Whether a source POSTs to a name that says endpoint: an endpoint word within the POST's
+    /// first lines (`requests.post(self.end_point, …`, `client.post(\n    url=API_URL`). Endpoint
+    /// names are common in API clients; only such a POST is worth a parse.
+    static func postsToEndpointName(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = source.baseAddress else { return false }
+        for marker in postWords {
+            var from = 0
+            while let at = find(source, marker, from: from) {
+                from = at + 1
+                // The call's first four lines, at most 400 bytes.
+                var end = at
+                var newlines = 0
+                while end < source.count && end - at < 400 && newlines < 4 {
+                    if base[end] == 0x0A { newlines += 1 }
+                    end += 1
+                }
+                let window = UnsafeBufferPointer(rebasing: source[at..<end])
+                if endpointWords.contains(where: { find(window, $0, from: 0) != nil }) { return true }
+            }
+        }
+        return false
+    }
+
+    private static func contains(_ source: UnsafeBufferPointer<UInt8>, _ word: String) -> Bool {
+        find(source, word, from: 0) != nil
+    }
+
+    private static func find(_ source: UnsafeBufferPointer<UInt8>, _ word: String, from: Int) -> Int? {
+        let needle = Array(word.utf8)
+        guard let base = source.baseAddress, !needle.isEmpty, source.count >= needle.count else { return nil }
+        let last = source.count - needle.count
+        var i = from
+        while i <= last {
+            guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
+            let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+            var j = 1
+            while j < needle.count && base[at + j] == needle[j] { j += 1 }
+            if j == needle.count { return at }
+            i = at + 1
+        }
+        return nil
+    }
+
+    /// The words that make a source worth parsing, each with a tag bit (1: an endpoint name, 2:
+    /// an SDK module name, 4: an AI API host, 8: a POST, which counts only with an endpoint
+    /// name); a caller that finds them itself passes the tags seen, OR-ed, as `mention`.
     public static func triggerWords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] { keywords(for: config) }
 
     static func keywords(for config: PythonCheckConfig) -> [(word: String, tag: Int)] {
         var words: [String: Int] = [:]
-        for spec in config.sdks where !spec.isLocal {
+        for spec in config.sdks where !spec.isLocal && !spec.module.isEmpty {
             let parts = spec.module.split(separator: ".")
-            words[String(parts.first == "google" && parts.count > 1 ? parts[1] : parts[0])] = Mention.module.rawValue
+            words[String(parts.first == "google" && parts.count > 1 ? parts[1] : parts[0])] = Mentions.module.rawValue
         }
         words["boto3"] = nil  // bedrock clients are made by `boto3.client("bedrock-runtime")`
-        words["bedrock-runtime"] = Mention.module.rawValue
-        for (host, _) in AISDKSpec.apiHosts { words[host] = Mention.host.rawValue }
-        for host in config.extraAPIHosts where !host.isEmpty { words[host] = Mention.host.rawValue }
+        words["bedrock-runtime"] = Mentions.module.rawValue
+        for word in endpointWords where words[word] == nil { words[word] = Mentions.endpoint.rawValue }
+        for word in postWords { words[word] = Mentions.post.rawValue }
+        for (host, _) in AISDKSpec.apiHosts { words[host] = Mentions.host.rawValue }
+        for host in config.extraAPIHosts where !host.isEmpty { words[host] = Mentions.host.rawValue }
         return words.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     private static let builtInFilter = KeywordFilter(keywords(for: PythonCheckConfig()))
 
-    static func mentions(in source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig) -> Mention {
+    static func mentions(in source: UnsafeBufferPointer<UInt8>, config: PythonCheckConfig) -> Mentions {
         let filter = config.extraSDKs.isEmpty && config.extraAPIHosts.isEmpty ? builtInFilter : KeywordFilter(keywords(for: config))
-        return Mention(rawValue: filter.strongestTag(in: source)) ?? .none
+        return Mentions(rawValue: filter.tags(in: source))
     }
 }
 
-/// Finds in one pass which of a few tagged words occur in a text, reporting the highest tag: every
-/// 4-byte window is hashed into a 64K-bit table of the words' first four bytes, and only table
+/// Finds in one pass which of a few tagged words occur in a text, reporting their tags OR-ed: every
+/// 4-byte window is hashed into a 256K-bit table of the words' first four bytes, and only table
 /// hits are compared.
 struct KeywordFilter: Sendable {
-    private var table = [UInt64](repeating: 0, count: 1024)
-    private var words: [(prefix: UInt32, bytes: [UInt8], tag: Int)] = []
+    /// 2^18 bits: with about a hundred words, few windows hit by chance.
+    private var table = [UInt64](repeating: 0, count: 4096)
+    /// For each hash (its top 16 bits), the first word with that hash (-1: none), chained
+    /// through `next`, so a table hit compares only the words that can match there.
+    private var heads = [Int32](repeating: -1, count: 1 << 16)
+    private var next: [Int32] = []
+    /// The words of four bytes or more, flat (no per-word arrays, so a hit costs no reference
+    /// counting): first four bytes, tag, and where the word lies in `bytes`.
+    private var prefixes: [UInt32] = []
+    private var tagOf: [Int] = []
+    private var starts: [Int] = []
+    private var bytes: [UInt8] = []
     private var short: [(bytes: [UInt8], tag: Int)] = []
-    private var highest = 0
+    /// Every tag OR-ed: once all are seen the search stops.
+    private var all = 0
 
     init(_ keywords: [(word: String, tag: Int)]) {
         for (keyword, tag) in keywords {
-            highest = max(highest, tag)
-            let bytes = Array(keyword.utf8)
-            guard bytes.count >= 4 else { if !bytes.isEmpty { short.append((bytes, tag)) }; continue }
-            let prefix = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+            all |= tag
+            let word = Array(keyword.utf8)
+            guard word.count >= 4 else { if !word.isEmpty { short.append((word, tag)) }; continue }
+            let prefix = UInt32(word[0]) | UInt32(word[1]) << 8 | UInt32(word[2]) << 16 | UInt32(word[3]) << 24
             let h = KeywordFilter.hash(prefix)
             table[h >> 6] |= 1 << UInt64(h & 63)
-            words.append((prefix, bytes, tag))
+            next.append(heads[h >> 2])
+            heads[h >> 2] = Int32(prefixes.count)
+            prefixes.append(prefix)
+            tagOf.append(tag)
+            starts.append(bytes.count)
+            bytes += word
         }
+        starts.append(bytes.count)
     }
 
-    @inline(__always) private static func hash(_ v: UInt32) -> Int { Int((v &* 0x9E37_79B1) >> 16) }
+    @inline(__always) private static func hash(_ v: UInt32) -> Int { Int((v &* 0x9E37_79B1) >> 14) }
 
-    /// The highest tag of the words found in `text`, or 0.
-    func strongestTag(in text: UnsafeBufferPointer<UInt8>) -> Int {
+    /// The tags of the words found in `text`, OR-ed; 0 when none is.
+    func tags(in text: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = text.baseAddress else { return 0 }
         let n = text.count
         var found = 0
-        for word in short where word.tag > found && KeywordFilter.find(word.bytes, in: text) { found = word.tag }
-        guard n >= 4, found < highest else { return found }
+        for word in short where word.tag & ~found != 0 && KeywordFilter.find(word.bytes, in: text) { found |= word.tag }
+        guard n >= 4, found != all else { return found }
         let raw = UnsafeRawPointer(base)
         return table.withUnsafeBufferPointer { table in
+        heads.withUnsafeBufferPointer { heads in
+        next.withUnsafeBufferPointer { next in
+        prefixes.withUnsafeBufferPointer { prefixes in
+        tagOf.withUnsafeBufferPointer { tagOf in
+        starts.withUnsafeBufferPointer { starts in
+        bytes.withUnsafeBufferPointer { bytes in
             var i = 0
             while i <= n - 4 {
                 let v = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)
                 let h = KeywordFilter.hash(v)
                 if table[h >> 6] & (1 << UInt64(h & 63)) != 0 {
-                    for word in words where word.tag > found && word.prefix == v && KeywordFilter.matches(word.bytes, in: text, at: i) {
-                        found = word.tag
-                        if found == highest { return found }
+                    var w = Int(heads[h >> 2])
+                    while w >= 0 {
+                        if prefixes[w] == v && tagOf[w] & ~found != 0 {
+                            let start = starts[w], count = starts[w + 1] - start
+                            if i + count <= n && memcmp(base + i, bytes.baseAddress! + start, count) == 0 {
+                                found |= tagOf[w]
+                                if found == all { return found }
+                            }
+                        }
+                        w = Int(next[w])
                     }
                 }
                 i += 1
             }
             return found
-        }
+        }}}}}}}
     }
 
     private static func matches(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
@@ -229,23 +364,43 @@ struct ImportLineFilter: Sendable {
     }
 
     init(config: PythonCheckConfig) {
-        let all = PythonCheck.keywords(for: config).filter { $0.tag == PythonCheck.Mention.module.rawValue }.map { Array($0.word.utf8) }
+        let all = PythonCheck.keywords(for: config).filter { $0.tag == PythonCheck.Mentions.module.rawValue }.map { Array($0.word.utf8) }
         words = all.filter { !$0.contains(UInt8(ascii: "-")) }
         anywhereWords = all.filter { $0.contains(UInt8(ascii: "-")) }
     }
 
     func anyImportNamesModule(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = source.baseAddress else { return false }
-        for word in anywhereWords where find(source, word, from: 0) != nil { return true }
+        moduleUse(in: source) == .imported
+    }
+
+    /// How a source uses an SDK module word, found in one pass over its occurrences.
+    enum ModuleUse { case none, attribute, imported }
+
+    /// `.imported` when a line that starts with `import`/`from` names a module word;
+    /// `.attribute` when a module word is used as `word.attribute` at the start of an expression
+    /// (not after a dot or inside a longer name), as a module nobody imported here is used.
+    func moduleUse(in source: UnsafeBufferPointer<UInt8>) -> ModuleUse {
+        guard let base = source.baseAddress else { return .none }
+        for word in anywhereWords where find(source, word, from: 0) != nil { return .imported }
+        func isName(_ c: UInt8) -> Bool { c == 0x5F || (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) }
+        // What may come before a name that starts an expression; not a quote, `/`, `-` or `*`
+        // (`"arn:…:foundation-model/anthropic.claude"` is text, not code).
+        func startsExpression(_ c: UInt8) -> Bool { " \t\n\r([{,=:".utf8.contains(c) }
+        var use = ModuleUse.none
         // Look at the lines where a module word occurs, not at every line.
         for word in words {
             var from = 0
             while let at = find(source, word, from: from) {
-                if lineIsImport(base, count: source.count, containing: at) { return true }
                 from = at + 1
+                if lineIsImport(base, count: source.count, containing: at) { return .imported }
+                let after = at + word.count
+                if use == .none, after + 1 < source.count, base[after] == 0x2E, isName(base[after + 1]),
+                   !(0x30...0x39).contains(base[after + 1]), at == 0 || startsExpression(base[at - 1]) {
+                    use = .attribute
+                }
             }
         }
-        return false
+        return use
     }
 
     /// The line holding `offset` starts with `import`/`from`, or continues (after `\` or an open

@@ -8,6 +8,10 @@ import Glibc
 @main
 enum Entrypoint {
     static func main() {
+        if let message = LeakguardCommand.mistypedSubcommand(Array(CommandLine.arguments.dropFirst())) {
+            FileHandleOutput.stderr("leakguard: " + message + "\n")
+            exit(2)
+        }
         do {
             var command = try LeakguardCommand.parseAsRoot()
             try command.run()

@@ -8,35 +8,65 @@ extension LeakguardCommand {
             subcommands: [List.self, Check.self, Examples.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print the rules in effect.")
+            static let configuration = CommandConfiguration(
+                abstract: "Print the rules in effect: the config found at the path (as scan finds it) or given with --config.")
 
-            @Option(name: [.short, .long], help: "Rule/config file (default: the built-in rules).")
+            @Option(name: [.short, .long], help: "Rule/config file (default: .leakguard.toml or .gitleaks.toml in PATH, else the built-in rules).")
             var config: String?
 
-            @Option(name: [.customShort("f"), .long], help: "text; json: one object a line with each rule's validator (method and host) or null; validators: a Markdown table of what --validate sends where.")
+            @Option(name: .long, help: "Only rules with this tag (e.g. ai, cloud, payments, generic).")
+            var tag: String?
+
+            @Option(name: [.short, .long], help: "text; json (an array of rules, each with its --validate validator: method and host, or null); validators (a Markdown table of what --validate sends where).")
             var format: ListFormat = .text
+
+            @Argument(help: "Where the scan would start (its config applies).")
+            var path: String = "."
 
             enum ListFormat: String, ExpressibleByArgument { case text, json, validators }
 
             func run() throws {
-                let config = try loadConfig(self.config)
-                if format == .validators {
-                    FileHandleOutput.stdout(RuleListing.validatorTable(config.rules))
-                    return
+                let config: Configuration
+                do { config = try ConfigLoader.load(explicitPath: self.config, root: path) } catch {
+                    throw ToolError("config error: \(error)")
                 }
-                if format == .json {
-                    for rule in config.rules { FileHandleOutput.stdout(RuleListing.json(rule).render(pretty: false) + "\n") }
-                    return
+                for warning in config.warnings { FileHandleOutput.stderr("leakguard: warning: \(warning)\n") }
+                var rules = config.rules.map { rule in
+                    (meta: RuleMetadata(id: rule.id, category: .secret, severity: rule.severity, description: rule.description, tags: rule.tags),
+                     rule: Optional(rule))
                 }
-                for rule in config.rules {
-                    let line = rule.id.padding(toWidth: 34) + rule.severity.rawValue.padding(toWidth: 9) + rule.description
-                    FileHandleOutput.stdout(line + "\n")
+                rules += (DotenvCheck.rules + AIBackoffCheck.rules).map { (meta: $0, rule: nil) }
+                if let tag { rules = rules.filter { $0.meta.tags.contains(tag) || $0.meta.category.rawValue == tag } }
+                switch format {
+                case .text:
+                    for (meta, _) in rules {
+                        FileHandleOutput.stdout(meta.id.padding(toWidth: 34) + meta.severity.rawValue.padding(toWidth: 9) + meta.description + "\n")
+                    }
+                    if tag == nil {
+                        FileHandleOutput.stdout("\(config.rules.count) secret rules, \(DotenvCheck.rules.count) .env rules, \(AIBackoffCheck.rules.count) AI-backoff rules\n")
+                    } else {
+                        FileHandleOutput.stdout("\(rules.count) rules tagged \(tag!)\n")
+                    }
+                case .json:
+                    let array: [JSONValue] = rules.map { meta, rule in
+                        var members: [(String, JSONValue)] = [
+                            ("id", .string(meta.id)), ("category", .string(meta.category.rawValue)),
+                            ("severity", .string(meta.severity.rawValue)), ("tags", .array(meta.tags.map { .string($0) })),
+                            ("description", .string(meta.description)),
+                            ("gitleaksIds", .array((rule?.gitleaksIDs ?? []).map { .string($0) })),
+                        ]
+                        if let rule {
+                            members.append(("keywords", .array(rule.keywords.map { .string($0) })))
+                            members.append(("rotate", rule.rotate.map { .string($0) } ?? .null))
+                            members.append(("origin", .string(rule.origin)))
+                        }
+                        members.append(("validator", rule?.validator.map(RuleListing.validatorJSON) ?? .null))
+                        return .object(members)
+                    }
+                    FileHandleOutput.stdout(JSONValue.array(array).render() + "\n")
+                case .validators:
+                    FileHandleOutput.stdout(RuleListing.validatorTable(rules.compactMap(\.rule)))
                 }
-                let others = DotenvCheck.rules + AIBackoffCheck.rules
-                for rule in others {
-                    FileHandleOutput.stdout(rule.id.padding(toWidth: 34) + rule.severity.rawValue.padding(toWidth: 9) + rule.description + "\n")
-                }
-                FileHandleOutput.stdout("\(config.rules.count) secret rules, \(DotenvCheck.rules.count) .env rules, \(AIBackoffCheck.rules.count) AI-backoff rules\n")
             }
         }
 
@@ -79,8 +109,12 @@ extension LeakguardCommand {
                     throw ToolError("config error: \(error)")
                 }
                 for f in failures { FileHandleOutput.stdout("FAIL \(f)\n") }
-                let checked = config.rules.filter { file == nil || $0.origin == file }
-                FileHandleOutput.stdout("\(checked.count) rules checked, \(failures.count) failure\(failures.count == 1 ? "" : "s")\n")
+                let untested = RuleExamples.untested(config, onlyOrigin: file)
+                for rule in untested { FileHandleOutput.stdout("SKIP \(rule.origin): rule '\(rule.id)' has no examples to check\n") }
+                let checked = config.rules.filter { (file == nil || $0.origin == file) && !($0.examples.isEmpty && $0.negativeExamples.isEmpty) }
+                var summary = "\(checked.count) rules checked, \(failures.count) failure\(failures.count == 1 ? "" : "s")"
+                if !untested.isEmpty { summary += ", \(untested.count) skipped (no examples)" }
+                FileHandleOutput.stdout(summary + "\n")
                 if !failures.isEmpty { throw ExitCode(1) }
             }
         }

@@ -147,7 +147,7 @@ struct RandomKeys {
         let dir = fixture.dir
         // Staged before commit; the others after.
         var runs: [(label: String, args: [String])] = []
-        for format in ["text", "json", "sarif", "junit"] {
+        for format in ["text", "json", "sarif", "junit", "markdown"] {
             runs.append(("staged/\(format)", ["scan", "--staged", "--whole-files", "--format", format, dir]))
         }
         var outputs: [(String, String)] = []
@@ -162,7 +162,7 @@ struct RandomKeys {
         }
         for run in runs { try collect(run.label, run.args) }
         try TestSupport.git(["commit", "-qm", "add secrets"], cwd: dir)
-        for format in ["text", "json", "sarif", "junit"] {
+        for format in ["text", "json", "sarif", "junit", "markdown"] {
             try collect("tree/\(format)", ["scan", "--format", format, dir])
             try collect("tree/\(format)/redact100", ["scan", "--redact", "100", "--format", format, dir])
             try collect("git/\(format)", ["scan", "--git", "--format", format, dir])

@@ -53,6 +53,60 @@ import Testing
         }
     }
 
+    /// README's coverage table and docs/rules.md are generated from `rules list --format json`.
+    @Test func ruleTablesAreFresh() throws {
+        let empty = TestSupport.makeTempDirectory("tables")
+        defer { TestSupport.removeTree(empty) }
+        let list = try TestSupport.leakguard(["rules", "list", "--format", "json", empty])
+        #expect(list.status == 0)
+        let check = try TestSupport.run("/usr/bin/env", ["python3", "scripts/rule_table.py", "--check"],
+                                        cwd: TestSupport.packageRoot.path, stdin: list.stdout)
+        #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    /// Issue 9's floor: at least 400 rules and 70 AI/ML-tooling providers.
+    @Test func packBreadth() throws {
+        let rules = Self.pack.rules
+        #expect(rules.count >= 400)
+        let aiProviders = Set(rules.filter { $0.tags.first == "ai" }.compactMap { $0.tags.dropFirst().first })
+        #expect(aiProviders.count >= 70, "\(aiProviders.count) AI providers")
+        #expect(rules.allSatisfy { $0.rotate != nil }, "every rule says where to rotate: \(rules.filter { $0.rotate == nil }.map(\.id))")
+    }
+
+    /// The compiled pack (Swift values) says exactly what the TOML says.
+    @Test func compiledPackEqualsTheParsedText() throws {
+        let compiled = try ConfigLoader.builtIn(), parsed = try ConfigLoader.builtInFromText()
+        #expect(compiled.rules.count == parsed.rules.count)
+        #expect(compiled.allowlists.count == parsed.allowlists.count)
+        for (a, b) in zip(compiled.rules, parsed.rules) {
+            #expect(a.id == b.id && a.regex == b.regex && a.secretGroup == b.secretGroup && a.entropy == b.entropy, "\(a.id)")
+            #expect(a.keywords == b.keywords && a.path == b.path && a.tags == b.tags && a.severity == b.severity, "\(a.id)")
+            #expect(a.multiline == b.multiline && a.anchor == b.anchor && a.origin == b.origin, "\(a.id)")
+            #expect(a.examples == b.examples && a.negativeExamples == b.negativeExamples, "\(a.id)")
+            #expect(a.gitleaksIDs == b.gitleaksIDs && a.rotate == b.rotate && a.description == b.description, "\(a.id)")
+            #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.stopwords) == b.allowlists.map(\.stopwords), "\(a.id)")
+            #expect(a.allowlists.map(\.paths) == b.allowlists.map(\.paths) && a.allowlists.map(\.condition) == b.allowlists.map(\.condition), "\(a.id)")
+            #expect(a.allowlists.map(\.regexTarget) == b.allowlists.map(\.regexTarget), "\(a.id)")
+            #expect(validatorSummary(a.validator) == validatorSummary(b.validator), "\(a.id)")
+        }
+    }
+
+    /// Everything a validator says, in a comparable form (tables sorted by key).
+    func validatorSummary(_ v: Validator?) -> String {
+        guard let v else { return "none" }
+        func sorted(_ pairs: [(String, String)]) -> String { pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ",") }
+        var body = "none"
+        switch v.body {
+        case .form(let fields)?: body = "form:" + sorted(fields)
+        case .json(let fields)?: body = "json:" + sorted(fields)
+        case nil: break
+        }
+        return [v.method.rawValue, v.url, v.host, sorted(v.headers), v.basicAuth ?? "-", body, v.capture ?? "-",
+                v.pair.map { "\($0.rule)>\($0.variable)" } ?? "-",
+                v.signature.map { "\($0.function.rawValue)/\($0.region)/\($0.service)/\($0.keyID)" } ?? "-",
+                "\(v.live)", "\(v.invalid)", v.jsonField ?? "-"].joined(separator: " | ")
+    }
+
     @Test func generatedFileIsFresh() throws {
         let rulesDir = TestSupport.packageRoot.appendingPathComponent("rules")
         let names = try FileManager.default.contentsOfDirectory(atPath: rulesDir.path).filter { $0.hasSuffix(".toml") }.sorted()

@@ -244,14 +244,14 @@ import Testing
 
     @Test func rulesListShowsEachValidator() throws {
         let out = try TestSupport.leakguard(["rules", "list", "--format", "json"])
+        let rules = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
         var withValidator = 0
-        for line in out.stdout.split(separator: "\n") {
-            let object = try TestSupport.parseJSON(String(line))
-            if let v = object["validator"] as? [String: Any] {
+        for rule in rules {
+            if let v = rule["validator"] as? [String: Any] {
                 withValidator += 1
                 #expect(v["method"] is String && v["host"] is String)
             } else {
-                #expect(object["validator"] is NSNull)
+                #expect(rule["validator"] is NSNull, "\(rule["id"] ?? "?")")
             }
         }
         #expect(withValidator == Self.validatorRules.count)

@@ -39,10 +39,10 @@ final class ConfigTests: XCTestCase {
     }
 
     func testExtraCallPatternOfAKnownModule() {
-        let code = "import openai\nclient = openai.OpenAI(max_retries=0)\nclient.batches.create(input_file_id='f')\n"
+        let code = "import openai\nclient = openai.OpenAI(max_retries=0)\nclient.evals.runs.create(eval_id='e')\n"
         XCTAssertTrue(check(code).findings.isEmpty)
         var config = PythonCheckConfig()
-        config.extraSDKs = [AISDKSpec(module: "openai", constructors: ["OpenAI"], calls: ["batches.create"], retriesByDefault: true)]
+        config.extraSDKs = [AISDKSpec(module: "openai", constructors: ["OpenAI"], calls: ["evals.runs.create"], retriesByDefault: true)]
         XCTAssertEqual(check(code, config: config).findings.map(\.ruleID), ["ai-backoff-missing"])
     }
 

@@ -73,4 +73,29 @@ final class NotebookTests: XCTestCase {
         let deep = String(repeating: "[", count: 10_000)
         XCTAssertNotNil(checkNotebook("{\"cells\": \(deep)").parseNote)
     }
+
+    func testIPythonSyntaxInsideBlocksAndContinuations() {
+        let json = notebook([
+            ("code", ["!pip install -qU \\\n", "    openai==0.28.1 \\\n", "    pinecone-client\n"]),
+            ("code", ["import os\n", "if not os.path.exists('repo'):\n", "    !git clone https://example.com/repo\n", "    %cd repo\n"]),
+            ("code", ["import openai\n", "openai.Completion?\n", "?openai.Embedding\n"]),
+            ("code", ["# fetch the data\n", "%%bash\n", "curl -s $(echo x) | jq .\n"]),
+            ("code", ["%%time\n", "reply = openai.Completion.create(prompt='x')\n"]),
+        ])
+        let result = checkNotebook(json)
+        XCTAssertNil(result.parseNote, describe(result))
+        XCTAssertEqual(result.findings.map(\.ruleID), ["ai-backoff-missing"], describe(result))
+    }
+
+    func testACellThatDoesNotParseIsReportedAndTheRestChecked() {
+        let json = notebook([
+            ("code", ["import openai\n"]),
+            ("code", ["def broken(:\n", "    pass\n"]),
+            ("code", ["reply = openai.Completion.create(prompt='x')\n"]),
+        ])
+        let result = checkNotebook(json)
+        XCTAssertEqual(result.findings.map(\.ruleID), ["ai-backoff-missing"], describe(result))
+        let note = result.parseNote ?? ""
+        XCTAssertTrue(note.contains("cell 2 not checked"), note)
+    }
 }

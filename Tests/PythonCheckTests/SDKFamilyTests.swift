@@ -151,7 +151,7 @@ final class SDKFamilyTests: XCTestCase {
     }
 
     func testLiteLLMLangChainLlamaIndex() {
-        assertMissing("import litellm\nlitellm.completion(model='gpt-4o', messages=[])\n", sdk: "litellm", containing: "num_retries")
+        assertMissing("import litellm\nlitellm.completion(model='anthropic/claude-3-5-sonnet', messages=[])\n", sdk: "litellm", containing: "one request")
         assertMissing("from litellm import acompletion\nasync def f():\n    await acompletion(model='m', messages=[])\n", sdk: "litellm")
         assertClean("from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o')\nllm.invoke('hi')\n")
         assertMissing("from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o', max_retries=0)\nllm.invoke('hi')\n", sdk: "langchain")

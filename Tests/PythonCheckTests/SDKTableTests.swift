@@ -5,7 +5,12 @@ import XCTest
 final class SDKTableTests: XCTestCase {
     func testEveryBuiltInSpecIsComplete() {
         for spec in AISDKSpec.builtIn {
-            XCTAssertFalse(spec.module.isEmpty)
+            guard !spec.module.isEmpty else {
+                // A provider known by its API hosts only.
+                XCTAssertFalse(spec.hosts.isEmpty, "\(spec.label) has neither a module nor hosts")
+                XCTAssertTrue(spec.calls.isEmpty)
+                continue
+            }
             XCTAssertFalse(spec.calls.isEmpty, "\(spec.label) has no calls")
             XCTAssertFalse(spec.rateLimitErrors.isEmpty, "\(spec.label) has no rate-limit errors")
             XCTAssertFalse(spec.noRetryReason.isEmpty)
@@ -13,9 +18,18 @@ final class SDKTableTests: XCTestCase {
         }
         let families = Set(AISDKSpec.builtIn.map(\.name))
         for family in ["openai", "anthropic", "groq", "together", "mistralai", "cohere", "google-genai", "google-generativeai",
-                       "huggingface_hub", "replicate", "bedrock", "litellm", "langchain", "llama-index", "ollama"] {
+                       "huggingface_hub", "replicate", "bedrock", "litellm", "langchain", "llama-index", "ollama",
+                       "voyageai", "stability", "elevenlabs", "deepseek", "openrouter"] {
             XCTAssertTrue(families.contains(family), "no spec for \(family)")
         }
+    }
+
+    func testOneTableGivesTheRawHTTPHosts() {
+        let hosts = Dictionary(AISDKSpec.apiHosts.map { ($0.host, $0.sdk) }, uniquingKeysWith: { first, _ in first })
+        XCTAssertEqual(hosts["api.stability.ai"], "stability")
+        XCTAssertEqual(hosts["api.voyageai.com"], "voyageai")
+        XCTAssertEqual(hosts["api.openai.com"], "openai")
+        XCTAssertEqual(AISDKSpec.apiHosts.count, AISDKSpec.builtIn.reduce(0) { $0 + $1.hosts.count })
     }
 
     func testSpecFromSimpleStrings() {

@@ -9,8 +9,11 @@ public struct AIBackoffCheck: ContentCheck {
     let triggerWords: [(word: String, tag: Int)]
     var triggerOffset: Int?
 
-    public init(settings: AISettings) {
+    /// `scanRoots`: the paths of a tree scan, whose dependency files (requirements*.txt,
+    /// pyproject.toml, lock files) tell which SDK versions a file uses; empty assumes current SDKs.
+    public init(settings: AISettings, scanRoots: [String] = []) {
         var config = PythonCheckConfig()
+        if !scanRoots.isEmpty { config.dependencyPins = DependencyPinResolver(roots: scanRoots) }
         config.strict = settings.strict
         config.disabledRules = settings.disabledRules
         for (id, severity) in settings.severity {
@@ -41,10 +44,10 @@ public struct AIBackoffCheck: ContentCheck {
         if let offset = triggerOffset, let seen = scratch.extraKeywordsSeen(for: fragment.bytes) {
             // The keyword pass is case-insensitive, so this may say "maybe" where PythonCheck's
             // own filter would say no; never the reverse.
-            var strongest = 0
-            for (i, word) in triggerWords.enumerated() where seen[offset + i] { strongest = max(strongest, word.tag) }
-            if strongest == 0 { return FragmentResult() }
-            mention = strongest
+            var tags = 0
+            for (i, word) in triggerWords.enumerated() where seen[offset + i] { tags |= word.tag }
+            if tags & ~8 == 0 { return FragmentResult() }  // a POST alone (tag 8) is no reason
+            mention = tags
         }
         let result = fragment.path.hasSuffix(".ipynb")
             ? PythonCheck.checkNotebook(json: fragment.bytes, path: fragment.path, config: config)

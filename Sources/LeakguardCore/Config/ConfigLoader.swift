@@ -17,8 +17,13 @@ public enum ConfigLoader {
     /// File names looked for at the scan root, in order, when no `--config` is given.
     public static let defaultFileNames = [".leakguard.toml", ".gitleaks.toml"]
 
-    /// The built-in pack alone.
+    /// The built-in pack alone: Swift values compiled from rules/*.toml, no parsing.
     public static func builtIn() throws(ConfigError) -> Configuration {
+        BuiltInRules.configuration()
+    }
+
+    /// The built-in pack parsed from its embedded TOML text (the tests compare the two).
+    static func builtInFromText() throws(ConfigError) -> Configuration {
         var config = Configuration()
         for (name, text) in BuiltInRules.files {
             let part = try parse(text, file: "rules/\(name)")
@@ -66,11 +71,19 @@ public enum ConfigLoader {
         if let extendPath = own.extendPath {
             let resolved = extendPath.hasPrefix("/") ? extendPath : parentDirectory(of: path) + "/" + extendPath
             base = try loadFile(resolved, depth: depth + 1)
-        } else if own.useDefault {
+        } else if own.useDefault ?? !isGitleaksConfig(path) {
             base = try builtIn()
         } else {
             base = Configuration()
         }
+        base.warnings += own.warnings
+        let known = Set(base.rules.map(\.id) + base.rules.flatMap(\.gitleaksIDs))
+        for id in own.disabledRules where !known.contains(id) {
+            base.warnings.append("\(path): [extend] disabledRules names '\(id)', which is no rule in effect (misspelt?)")
+        }
+        // A disabled gitleaks id turns off the rules that stand for it.
+        let disabledGitleaks = Set(own.disabledRules)
+        base.rules.removeAll { r in r.gitleaksIDs.contains { disabledGitleaks.contains($0) } }
         let disabled = Set(own.disabledRules)
         let replaced = Set(own.rules.map(\.id))
         base.rules.removeAll { disabled.contains($0.id) || replaced.contains($0.id) }
@@ -88,14 +101,25 @@ public enum ConfigLoader {
         var title = ""
         var rules: [Rule] = []
         var allowlists: [Allowlist] = []
-        var useDefault = true
+        /// nil when the file does not say (`[extend] useDefault`).
+        var useDefault: Bool?
         var extendPath: String?
         var disabledRules: [String] = []
         var ai: AISettings?
         var dotenv: DotenvSettings?
+        var warnings: [String] = []
+    }
+
+    /// A gitleaks configuration (by its file name): without `[extend] useDefault = true` it
+    /// replaces the built-in pack, as it does in gitleaks. leakguard's own files extend it.
+    static func isGitleaksConfig(_ path: String) -> Bool {
+        basename(path).lowercased().contains("gitleaks")
     }
 
     static func parse(_ text: String, file: String) throws(ConfigError) -> Parsed {
+        if let problem = TOMLPrecheck.firstProblem(text) {
+            throw ConfigError(file: file, message: "invalid TOML at line \(problem.line), column \(problem.column): \(problem.message)")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -106,11 +130,14 @@ public enum ConfigLoader {
         }
         let reader = TableReader(file: file, context: "")
         var parsed = Parsed()
+        parsed.warnings += unknownKeys(table, topKeys, "top level", file: file)
         parsed.title = try reader.string(table, "title") ?? ""
         if let extend = table["extend"] {
             guard let extend = extend.table else { throw ConfigError(file: file, message: "[extend] must be a table") }
             let r = TableReader(file: file, context: "[extend]")
-            parsed.useDefault = try r.bool(extend, "useDefault") ?? true
+            parsed.warnings += unknownKeys(extend, extendKeys, "[extend]", file: file)
+            if extend["url"] != nil { parsed.warnings.append("\(file): [extend] url is not supported (leakguard never fetches configs); ignored") }
+            parsed.useDefault = try r.bool(extend, "useDefault")
             parsed.extendPath = try r.string(extend, "path")
             parsed.disabledRules = try r.strings(extend, "disabledRules")
         }
@@ -122,6 +149,13 @@ public enum ConfigLoader {
                     throw ConfigError(file: file, message: "rules[\(index)] must be a table")
                 }
                 var rule = try parseRule(ruleTable, index: index, file: file)
+                parsed.warnings += unknownKeys(ruleTable, ruleKeys, "rule '\(rule.id)'", file: file)
+                for key in ["allowlist", "allowlists"] {
+                    if let t = ruleTable[key]?.table { parsed.warnings += unknownKeys(t, allowlistKeys, "rule '\(rule.id)' \(key)", file: file) }
+                    for (i, element) in (ruleTable[key]?.array ?? TOMLArray()).enumerated() {
+                        if let t = element.table { parsed.warnings += unknownKeys(t, allowlistKeys, "rule '\(rule.id)' \(key)[\(i)]", file: file) }
+                    }
+                }
                 if let validate = ruleTable["validate"] {
                     guard let vt = validate.table else { throw ConfigError(file: file, message: "rule '\(rule.id)': [rules.validate] must be a table") }
                     rule.validator = try parseValidator(vt, ruleID: rule.id, file: file)
@@ -198,7 +232,7 @@ public enum ConfigLoader {
         }
         let secretGroup = try r.int(t, "secretGroup") ?? 0
         guard secretGroup >= 0 else { throw ConfigError(file: file, message: "rule '\(id)': secretGroup must not be negative") }
-        return Rule(
+        var rule = Rule(
             id: id,
             description: try r.string(t, "description") ?? "",
             regex: regex,
@@ -214,6 +248,23 @@ public enum ConfigLoader {
             examples: try r.strings(t, "examples"),
             negativeExamples: try r.strings(t, "negativeExamples"),
             origin: file)
+        rule.gitleaksIDs = try r.strings(t, "gitleaksIds")
+        rule.rotate = try r.string(t, "rotate")
+        return rule
+    }
+
+    /// Keys each table may hold; anything else is a typo or a newer schema, and gets a warning.
+    static let ruleKeys: Set<String> = ["id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
+                                        "severity", "multiline", "anchor", "allowlist", "allowlists", "examples",
+                                        "negativeExamples", "gitleaksIds", "rotate", "validate",
+                                        // gitleaks fields leakguard reads as documentation only
+                                        "skipReport", "smartFilter"]
+    static let topKeys: Set<String> = ["title", "extend", "rules", "allowlist", "allowlists", "ai", "dotenv", "minVersion"]
+    static let allowlistKeys: Set<String> = ["description", "condition", "regexTarget", "regexes", "paths", "stopwords", "commits", "targetRules"]
+    static let extendKeys: Set<String> = ["useDefault", "path", "url", "disabledRules"]
+
+    static func unknownKeys(_ t: TOMLTable, _ known: Set<String>, _ context: String, file: String) -> [String] {
+        t.keys.filter { !known.contains($0) }.sorted().map { "\(file): \(context): unknown key '\($0)' (ignored)" }
     }
 
     static func parseAllowlist(_ t: TOMLTable, context: String, file: String, global: Bool) throws(ConfigError) -> Allowlist {

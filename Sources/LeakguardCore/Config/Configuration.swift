@@ -10,6 +10,8 @@ public struct Configuration: Sendable {
     public var dotenv = DotenvSettings()
     /// Files this configuration was read from, outermost first; empty for the built-in pack alone.
     public var loadedFrom: [String] = []
+    /// Problems that do not stop a scan (unknown keys, unknown rule ids), reported with it.
+    public var warnings: [String] = []
 
     public init() {}
 }

@@ -34,10 +34,26 @@ public struct LineSet: Sendable, Equatable {
     }
 }
 
-/// What scanning one fragment produced.
+/// What scanning one fragment produced: findings for the report, and facts that other checks
+/// use (a check that judges the whole tree learns what the content pass saw, typed).
 public struct FragmentResult {
     public var findings: [Finding] = []
     public var warnings: [String] = []
+    public var facts: [Fact] = []
+}
+
+/// Something a content check observed that is not a finding, for a tree-wide check to use.
+public enum Fact: Sendable {
+    /// The project loads a `.env` file here (a `load_dotenv(` call, or python-dotenv as a
+    /// dependency): evidence for the .env check.
+    case dotenvUsage(DotenvUsage)
+}
+
+public struct DotenvUsage: Sendable {
+    public var path: String
+    public var line: Int
+    public var reason: String
+    public var lineText: String
 }
 
 /// The secret detector: every rule compiled once, shared read-only by all workers.
@@ -50,6 +66,7 @@ public final class Detector: @unchecked Sendable {
     }
 
     let rules: [CompiledRule]
+    let ruleIndex: [String: Int]
     let keywordMatcher: KeywordMatcher
     /// Rules with no keywords: they always run, over the whole fragment.
     let unconditionalRules: [Int]
@@ -73,7 +90,11 @@ public final class Detector: @unchecked Sendable {
     let extraKeywordBase: Int
     public let extraKeywords: [String]
 
-    public init(configuration: Configuration, extraKeywords: [String] = []) throws(ConfigError) {
+    /// How many layers of encoding the detector looks through (`--max-decode-depth`).
+    public let maxDecodeDepth: Int
+
+    public init(configuration: Configuration, extraKeywords: [String] = [], maxDecodeDepth: Int = 2) throws(ConfigError) {
+        self.maxDecodeDepth = maxDecodeDepth
         var compiled: [CompiledRule] = []
         var keywordIndex: [String: Int] = [:]
         var keywords: [String] = []
@@ -122,6 +143,9 @@ public final class Detector: @unchecked Sendable {
             }
         }
         self.rules = compiled
+        var index: [String: Int] = [:]
+        for (i, c) in compiled.enumerated() where index[c.rule.id] == nil { index[c.rule.id] = i }
+        self.ruleIndex = index
         extraKeywordBase = keywords.count
         self.extraKeywords = extraKeywords
         self.keywordMatcher = KeywordMatcher(keywords: keywords + extraKeywords)
@@ -140,6 +164,9 @@ public final class Detector: @unchecked Sendable {
 
     public var ruleCount: Int { rules.count }
 
+    /// The rule with this id, if the detector has it.
+    func rule(_ id: String) -> Rule? { ruleIndex[id].map { rules[$0].rule } }
+
     /// A line that carries `leakguard:allow` (or a marker gitleaks/detect-secrets users know).
     static func isSuppressed(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         suppressionMarkers.contains { contains(line, $0) }
@@ -152,6 +179,10 @@ public final class Detector: @unchecked Sendable {
 
     /// Scans one fragment.
     public func scan(_ fragment: Fragment, scratch: DetectorScratch) -> FragmentResult {
+        scan(fragment, scratch: scratch, decodeDepth: maxDecodeDepth)
+    }
+
+    func scan(_ fragment: Fragment, scratch: DetectorScratch, decodeDepth: Int) -> FragmentResult {
         var result = FragmentResult()
         let bytes = fragment.bytes
         scratch.extraFragment = nil  // the buffer is reused: never let an earlier file's results stand
@@ -224,7 +255,13 @@ public final class Detector: @unchecked Sendable {
                 case .line where cachedLineEnd - cachedLineStart > Self.longLine:
                     // A long line (minified code, a data blob): search around each hit, not the
                     // whole line once per rule, so the cost follows the hits, not the line.
-                    let window = max(cachedLineStart, start - Self.longLineReach)..<min(cachedLineEnd, end + Self.longLineReach)
+                    // The window ends just after a byte that ends a token, so look-aheads and `$`
+                    // see what the line really holds there (a cut mid-token would look like an end).
+                    var stop = min(cachedLineEnd, end + Self.longLineReach)
+                    let limit = min(cachedLineEnd, stop + Self.longLineReach)
+                    while stop < limit && isTokenByte(base[stop]) { stop += 1 }
+                    if stop < cachedLineEnd { stop += 1 }
+                    let window = max(cachedLineStart, start - Self.longLineReach)..<stop
                     if let last = windows[r].last, window.lowerBound <= last.upperBound {
                         if window.upperBound > last.upperBound { windows[r][windows[r].count - 1] = last.lowerBound..<window.upperBound }
                         continue
@@ -279,8 +316,13 @@ public final class Detector: @unchecked Sendable {
             for window in scratch.windows[r] where !gaveUp {
                 var start = window.lowerBound
                 let anchored = compiled.rule.anchor == .word
+                // A window of a long line may end before the line does: there `$` must not match
+                // (NOTEOL), and a match that ends at the cut is dropped (its look-ahead saw an end
+                // that is not there).
+                let cut = window.upperBound < n && base[window.upperBound] != 10 && base[window.upperBound] != 13
+                let options: UInt32 = cut ? UInt32(PCRE2_NOTEOL) : 0
                 matching: while start <= window.upperBound {
-                    switch pattern.match(base, length: window.upperBound, start: start, scratch: scratch.match) {
+                    switch pattern.match(base, length: window.upperBound, start: start, options: options, scratch: scratch.match) {
                     case .noMatch:
                         break matching
                     case .limitExceeded:
@@ -294,6 +336,10 @@ public final class Detector: @unchecked Sendable {
                     case .match:
                         guard let whole = scratch.match.range(0) else { break matching }
                         start = whole.upperBound > whole.lowerBound ? whole.upperBound : whole.upperBound + 1
+                        if cut && whole.upperBound == window.upperBound {
+                            if anchored { break matching }
+                            continue matching
+                        }
                         if let finding = evaluate(compiled, whole: whole, fragment: fragment, base: base, lines: &lines, scratch: scratch) {
                             result.findings.append(finding)
                         }
@@ -303,7 +349,60 @@ public final class Detector: @unchecked Sendable {
             }
         }
         result.findings = Self.dedupe(result.findings)
+        if decodeDepth > 0 {
+            result.findings += decodedFindings(fragment, depth: decodeDepth, plain: result.findings, lines: &lines, scratch: scratch)
+        }
         return result
+    }
+
+    /// Secrets inside encoded spans of the fragment (base64, hex, percent, `\u` escapes),
+    /// reported at the encoded text and tagged with how it was encoded; a secret also found in
+    /// plain text is not reported twice.
+    private func decodedFindings(_ fragment: Fragment, depth: Int, plain: [Finding], lines: inout LineLocator,
+                                 scratch: DetectorScratch) -> [Finding] {
+        let spans = Decoder.candidates(fragment.bytes)
+        guard !spans.isEmpty, let base = fragment.bytes.baseAddress else { return [] }
+        // The sub-scans reuse the scratch: keep the outer fragment's keyword results for the
+        // checks that run after the detector.
+        let savedFragment = scratch.extraFragment, savedSeen = scratch.extraSeen
+        defer { scratch.extraFragment = savedFragment; scratch.extraSeen = savedSeen }
+        var seen = Set(plain.map(\.secret))
+        var out: [Finding] = []
+        for span in spans {
+            let inner = span.decoded.withUnsafeBufferPointer { buf in
+                scan(Fragment(bytes: buf, path: fragment.path, commit: fragment.commit), scratch: scratch, decodeDepth: depth - 1).findings
+            }
+            guard !inner.isEmpty else { continue }
+            let (line, column) = lines.position(of: span.range.lowerBound)
+            if let filter = fragment.lines, !filter.contains(line) { continue }
+            let (endLine, endColumn) = lines.position(of: span.range.upperBound)
+            let lineRange = lines.lineRange(containing: span.range.lowerBound)
+            let excerpt = Self.maskedExcerpt(base: base, line: lineRange, span: span.range, label: span.encoding.rawValue)
+            for var f in inner where !f.secret.isEmpty && seen.insert(f.secret).inserted {
+                f.decoded = [span.encoding.rawValue] + f.decoded
+                f.line = line; f.column = column; f.endLine = endLine; f.endColumn = endColumn
+                f.lineText = excerpt
+                f.encodedText = String(decoding: UnsafeBufferPointer(start: base + span.range.lowerBound, count: span.range.count), as: UTF8.self)
+                out.append(f)
+            }
+        }
+        return out
+    }
+
+    /// The line around an encoded span, the span itself replaced by a label: the encoded text
+    /// is the secret in another spelling and must not be printed.
+    static func maskedExcerpt(base: UnsafePointer<UInt8>, line: Range<Int>, span: Range<Int>, label: String) -> String {
+        let lower = max(line.lowerBound, min(span.lowerBound, line.upperBound))
+        let upper = min(line.upperBound, max(span.upperBound, lower))
+        var text: [UInt8] = []
+        let before = max(line.lowerBound, lower - Excerpt.context)
+        if before > line.lowerBound { text += Excerpt.ellipsis }
+        text += UnsafeBufferPointer(start: base + before, count: lower - before)
+        text += Array("«\(label), \(span.count) characters»".utf8)
+        let after = min(line.upperBound, upper + Excerpt.context)
+        text += UnsafeBufferPointer(start: base + upper, count: after - upper)
+        if after < line.upperBound { text += Excerpt.ellipsis }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Every span of `text` that any rule's regex matches as its secret, ignoring entropy,
@@ -378,28 +477,48 @@ public final class Detector: @unchecked Sendable {
         if globalAllowlists.contains(where: { $0.allows(candidate, scratch: scratch.match) }) { return nil }
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound)
         let secret = String(decoding: secretBytes, as: UTF8.self)
-        return Finding(
+        var finding = Finding(
             ruleID: rule.id, category: .secret, severity: rule.severity,
             message: rule.description.isEmpty ? "Secret matched rule \(rule.id)" : rule.description,
             path: fragment.path, line: line, column: column, endLine: endLine, endColumn: endColumn,
             secret: secret, lineText: Excerpt.window(lineBytes, around: (secretRange.lowerBound - lineRange.lowerBound)..<(min(secretRange.upperBound, lineRange.upperBound) - lineRange.lowerBound)),
             entropy: entropy ?? shannonEntropy(secretBytes), commit: fragment.commit)
+        finding.gitleaksIDs = rule.gitleaksIDs
+        finding.help = Self.help(rule, inHistory: fragment.commit != nil)
+        return finding
     }
 
-    /// One finding per place: identical spans of one rule collapse, and a generic rule's finding
-    /// yields to a specific rule that found an overlapping secret.
+    /// What to do about a secret: rotate it where the rule says, then keep it out of the code.
+    static func help(_ rule: Rule, inHistory: Bool) -> String {
+        var text: String
+        switch rule.rotate {
+        case let url? where url.hasPrefix("https://") || url.hasPrefix("http://"):
+            text = "Rotate it at \(url), then load it from an environment variable or a secrets manager instead of the source."
+        case let line?:
+            text = line.hasSuffix(".") ? line : line + "."
+            let lower = line.lowercased()
+            if !(lower.contains("the environment") || lower.contains("environment variable") || lower.contains("secret manager")) {
+                text += " Then load it from an environment variable or a secrets manager instead of the source."
+            }
+        case nil:
+            text = "Revoke or rotate it, then load it from an environment variable or a secrets manager instead of the source."
+        }
+        if inHistory { text += " Deleting the line is not enough: the key stays in git history, so it must be rotated." }
+        return text
+    }
+
+    /// One finding per place: identical spans of one rule collapse, and rules that found the
+    /// same secret become one finding that lists them all (generic rules yield to specific ones).
     static func dedupe(_ findings: [Finding]) -> [Finding] {
         guard findings.count > 1 else { return findings }
         var seen = Set<String>()
         var out: [Finding] = []
-        let specific = findings.filter { !$0.ruleID.hasPrefix("generic") }
         for f in findings {
             let key = "\(f.ruleID)|\(f.line)|\(f.column)|\(f.endLine)|\(f.endColumn)"
             guard seen.insert(key).inserted else { continue }
-            if f.ruleID.hasPrefix("generic"), specific.contains(where: { overlaps($0, f) }) { continue }
             out.append(f)
         }
-        return out
+        return FindingMerge.merge(out)
     }
 
     private static func overlaps(_ a: Finding, _ b: Finding) -> Bool {

@@ -42,7 +42,7 @@ public enum DotenvCheck {
     /// Findings for the `.env` files found by a tree walk. `files` are paths relative to the
     /// scan root; `stack` answers ignore and index questions relative to its root.
     public static func checkTree(files: [String], scanRoot: String, stack: IgnoreStack, settings: DotenvSettings,
-                                 probes: [Finding] = []) -> [Finding] {
+                                 probes: [DotenvUsage] = []) -> [Finding] {
         var findings: [Finding] = []
         let inRepo = stack.isGitRepository
         let prefix = stack.relativePath(forAbsolutePath: scanRoot) ?? ""
@@ -112,12 +112,12 @@ public enum DotenvCheck {
     /// Signs that the project loads a `.env`: a template at the root, or (found by
     /// `DotenvUsageProbe` during the content pass, so no file is read twice) python-dotenv in the
     /// dependencies or Python code calling load_dotenv/dotenv_values/find_dotenv.
-    static func usageEvidence(files: [String], probes: [Finding]) -> Evidence? {
+    static func usageEvidence(files: [String], probes: [DotenvUsage]) -> Evidence? {
         if let template = files.first(where: { $0.hasPrefix(".env") && !$0.contains("/") && isTemplateName($0) }) {
             return Evidence(path: template, line: 1, reason: "\(template) is a template for it", lineText: "")
         }
         if let probe = probes.min(by: { ($0.path.count, $0.path) < ($1.path.count, $1.path) }) {
-            return Evidence(path: probe.path, line: probe.line, reason: probe.message, lineText: probe.lineText)
+            return Evidence(path: probe.path, line: probe.line, reason: probe.reason, lineText: probe.lineText)
         }
         return nil
     }
@@ -158,7 +158,6 @@ func shellQuote(_ s: String) -> String {
 /// Notes, during the content pass, files that show the project loads a `.env`. Its findings are
 /// evidence for `dotenv-gitignore-missing`, never reported themselves.
 public struct DotenvUsageProbe: ContentCheck {
-    public static let ruleID = "_dotenv-usage"
     static let dependencyFiles: Set<String> = ["requirements.txt", "requirements-dev.txt", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "environment.yml"]
     static let callNeedles: [[UInt8]] = ["load_dotenv(", "dotenv_values(", "find_dotenv("].map { Array($0.utf8) }
     static let dependencyNeedle = Array("python-dotenv".utf8)
@@ -191,9 +190,9 @@ public struct DotenvUsageProbe: ContentCheck {
             let range = lines.lineRange(containing: offset)
             let text = String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
             if text.trimmed().hasPrefix("#") { continue }
-            out.findings.append(Finding(ruleID: Self.ruleID, category: .dotenv, severity: .note,
-                                        message: isPython ? "\(fragment.path) loads it" : "python-dotenv is a dependency",
-                                        path: fragment.path, line: line, column: 1, endLine: line, endColumn: 1, lineText: text))
+            out.facts.append(.dotenvUsage(DotenvUsage(path: fragment.path, line: line,
+                                                      reason: isPython ? "\(fragment.path) loads it" : "python-dotenv is a dependency",
+                                                      lineText: text)))
             break
         }
         return out

@@ -53,6 +53,8 @@ public enum GitScanSession {
         case .tree:
             preconditionFailure("tree scans are run by ScanSession")
         }
+        report.findings = FindingMerge.merge(report.findings)
+        report.warnings = configuration.warnings + report.warnings
         if let gate {
             let baselines = try gate.baselines(explicit: request.baselinePath)
             report.findings.removeAll { f in f.category != .config && baselines.contains { $0.contains(f) } }
@@ -99,9 +101,9 @@ enum StagedScan {
             throw ScanError("--staged needs a git work tree: \(error)")
         }
         let root = String(decoding: rootBytes, as: UTF8.self).trimmingLineBreak()
-        let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: root)
+        let configuration = try request.selection.apply(to: ConfigLoader.load(explicitPath: request.configPath, root: root))
         // The same content checks as a tree scan (secrets, then AI backoff), on the added lines.
-        let checks = try ScanSession.contentChecks(configuration)
+        let checks = try ScanSession.contentChecks(configuration, options: request.options)
         let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
         let output = try diff.readAll()
         try diff.finish()
@@ -188,6 +190,19 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
     case .tooLarge(let size):
         report.summary.skipped.append(SkippedFile(path: path, reason: .tooLarge,
                                                   detail: "\(size) bytes" + (skippedDetail.isEmpty ? "" : ", " + skippedDetail)))
+    case .bytes(let bytes) where ArchiveReader.isArchive(path):
+        // A committed archive: its text members are scanned like files (two levels deep).
+        var limits = ArchiveReader.Limits()
+        limits.maxMemberSize = ScanOptions.defaultMaxFileSize
+        var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
+        reader.read(bytes, name: path) { memberPath, member in
+            guard !looksBinary(member) else { return }
+            report.summary.files += 1
+            report.summary.bytes += member.count
+            runChecks(checks, Fragment(bytes: member, path: memberPath, commit: commit, lines: nil), scratch: scratch, into: &report)
+        }
+        report.summary.skipped += reader.skipped
+        report.warnings += reader.warnings
     case .bytes(let bytes):
         if looksBinary(bytes) {
             report.summary.skipped.append(SkippedFile(path: path, reason: .binary, detail: skippedDetail))
@@ -195,14 +210,18 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
         }
         report.summary.files += 1
         report.summary.bytes += bytes.count
-        let fragment = Fragment(bytes: bytes, path: path, commit: commit, lines: lines)
-        for check in checks where check.wants(path: path) {
-            let result = check.check(fragment, scratch: scratch)
-            // The .env usage probe only feeds the tree-wide .env check, which staged and history
-            // scans do not run.
-            report.findings += result.findings.filter { $0.ruleID != DotenvUsageProbe.ruleID }
-            report.warnings += result.warnings
-        }
+        runChecks(checks, Fragment(bytes: bytes, path: path, commit: commit, lines: lines), scratch: scratch, into: &report)
+    }
+}
+
+/// Every check that wants the fragment's path, its results added to `report`: the one loop
+/// that tree, staged, history, archive and stdin scans share.
+func runChecks(_ checks: [any ContentCheck], _ fragment: Fragment, scratch: DetectorScratch, into report: inout ScanReport) {
+    for check in checks where check.wants(path: fragment.path) {
+        let result = check.check(fragment, scratch: scratch)
+        report.findings += result.findings
+        report.warnings += result.warnings
+        report.facts += result.facts
     }
 }
 

@@ -52,6 +52,8 @@ enum HistoryScan {
         var paths: [String] = []
         var pathIndex: [String: Int32] = [:]
         var pathAllowed: [Bool] = []
+        /// Whether scan results at this path may differ from the same blob elsewhere.
+        var pathKeyed: [Bool] = []
         var unitIndex: [UnitKey: Int32] = [:]
         var unitBlob: [ObjectID] = []
         var unitPath: [Int32] = []
@@ -74,9 +76,11 @@ enum HistoryScan {
         let bare = try Git.line(["rev-parse", "--is-bare-repository"], in: directory) == "true"
         let root = bare ? directory : try Git.line(["rev-parse", "--show-toplevel"], in: directory)
         let gate = try RangeGate.resolve(revisions, source: request.configFrom, directory: directory, root: root)
-        let configuration = try gate?.configuration(explicitPath: request.configPath)
-            ?? ConfigLoader.load(explicitPath: request.configPath, root: root)
-        let detector = try Detector(configuration: configuration)
+        let configuration = try request.selection.apply(to: gate?.configuration(explicitPath: request.configPath)
+            ?? ConfigLoader.load(explicitPath: request.configPath, root: root))
+        // The same content checks as a tree scan: secrets, then the AI check on Python files.
+        let checks = try ScanSession.contentChecks(configuration, options: request.options)
+        let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
         let sensitivity = ContextSensitivity(configuration)
         let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)
         let (options, revs) = try revisions.arguments()
@@ -101,14 +105,14 @@ enum HistoryScan {
                     if counter.waitForExit() == 0 { progress.totalCommits = Int(text) }
                 }
                 try walkLog(log, into: walk, lanes: lanes, detector: detector, scratch: scratch,
-                            pathSensitive: sensitivity.path, skipping: own, progress: progress)
+                            sensitivity: sensitivity, skipping: own, progress: progress)
             }, whileWaiting: progress.enabled ? { progress.tick(commits: walk.commits.count, queued: walk.queuedUnits) } : nil,
             consume: { lane, tag, path, content in
                 let result = results[lane].value
                 var part = ScanReport()
                 let bytes: Int
                 if case .bytes(let b) = content { bytes = b.count } else { bytes = 0 }
-                scanBlob(content, path: path, lines: nil, commit: nil, detector: detector,
+                scanBlob(content, path: path, lines: nil, commit: nil, checks: checks,
                          scratch: scratches.value[lane], into: &part, skippedDetail: "a version in the history")
                 if !part.findings.isEmpty { result.findings[Int32(tag), default: []] += part.findings }
                 result.report.warnings += part.warnings
@@ -140,7 +144,7 @@ enum HistoryScan {
         report.summary.commits = walk.commits.count
         report.summary.blobs = sensitivity.path ? walk.distinctBlobs.count : walk.queuedUnits
 
-        try readOlderVersions(walk, findings: &findings, directory: directory, detector: detector, maxSize: request.options.maxFileSize)
+        try readOlderVersions(walk, findings: &findings, directory: directory, checks: checks, maxSize: request.options.maxFileSize)
         var attributed = attribute(walk, findings: findings)
         // Every commit that added or changed a .env file put its keys in history, even if a
         // later commit deleted it.
@@ -160,6 +164,7 @@ enum HistoryScan {
         report.findings = attributed.map { a in
             var f = a.finding
             f.commit = info[walk.commits[Int(a.commit)]]
+            if f.category == .secret, let rule = detector.rule(f.ruleID) { f.help = Detector.help(rule, inHistory: true) }
             return f
         }
         report.findings += DotenvCheck.apply(configuration.dotenv, to: dotenvChanges.map { change in
@@ -174,13 +179,15 @@ enum HistoryScan {
     /// Tokens are NUL-separated: a commit id; then entries ":<modes> <ids> <status>" (one colon per
     /// parent; merges list only paths that differ from every parent), each followed by its path.
     static func walkLog(_ log: GitProcess, into walk: Walk, lanes: BlobLanes, detector: Detector, scratch: DetectorScratch,
-                        pathSensitive: Bool, skipping own: Set<String>, progress: HistoryProgress) throws(ScanError) {
+                        sensitivity: ContextSensitivity, skipping own: Set<String>, progress: HistoryProgress) throws(ScanError) {
+        let pathSensitive = sensitivity.path
         let reader = PipeReader(fd: log.output, source: log.commandLine)
         var entry: (modes: [Int], ids: [ObjectID])?
         var currentCommit: Int32 = -1
 
         func unit(_ blob: ObjectID, _ path: Int32, queue: Bool) throws(ScanError) -> Int32 {
-            let key = UnitKey(blob: blob, path: pathSensitive ? path : -1)
+            // Keyed by path only where a path-scoped rule or allowlist applies to that path.
+            let key = UnitKey(blob: blob, path: pathSensitive && walk.pathKeyed[Int(path)] ? path : -1)
             let index: Int32
             if let existing = walk.unitIndex[key] {
                 index = existing
@@ -214,6 +221,7 @@ enum HistoryScan {
                     walk.pathIndex[path] = pathIndex
                     walk.paths.append(path)
                     walk.pathAllowed.append(own.contains(path) || detector.isPathAllowed(path, scratch: scratch))
+                    walk.pathKeyed.append(pathSensitive && sensitivity.dependsOnPath(path, scratch: scratch.match))
                 }
                 if walk.pathAllowed[Int(pathIndex)] { continue }
                 let oldStart = Int32(walk.olds.count)
@@ -275,7 +283,7 @@ enum HistoryScan {
     /// Most of those were scanned already (an older commit in the walk introduced them); the
     /// rest (versions from before a range's start) are read now.
     static func readOlderVersions(_ walk: Walk, findings: inout [Int32: [Finding]], directory: String,
-                                  detector: Detector, maxSize: Int) throws(ScanError) {
+                                  checks: [any ContentCheck], maxSize: Int) throws(ScanError) {
         let suspects = commitsWithFindings(walk, findings)
         var needed: [Int32] = []
         var seen = Set<Int32>()
@@ -295,7 +303,7 @@ enum HistoryScan {
             }
         }, consume: { _, tag, path, content in
             var part = ScanReport()
-            scanBlob(content, path: path, lines: nil, commit: nil, detector: detector, scratch: scratch.value, into: &part)
+            scanBlob(content, path: path, lines: nil, commit: nil, checks: checks, scratch: scratch.value, into: &part)
             if !part.findings.isEmpty { found.withLock { $0[Int32(tag)] = part.findings } }
         })
         findings.merge(found.withLock { $0 }) { $0 + $1 }
@@ -315,7 +323,8 @@ enum HistoryScan {
 
     /// Applies the attribution rule described on `HistoryScan`.
     static func attribute(_ walk: Walk, findings: [Int32: [Finding]]) -> [Attributed] {
-        func key(_ f: Finding) -> String { f.ruleID + "\u{0}" + f.secret }
+        // A secret is itself; a finding without one (the AI check's) is its rule and its code.
+        func key(_ f: Finding) -> String { f.ruleID + "\u{0}" + (f.secret.isEmpty ? f.lineText.trimmed() : f.secret) }
         let suspects = commitsWithFindings(walk, findings)
         var replaced: [Int32: Set<String>] = [:]
         for change in walk.changes where suspects.contains(change.commit) {
@@ -328,8 +337,13 @@ enum HistoryScan {
             guard let found = findings[change.newUnit] else { continue }
             let before = replaced[change.commit] ?? []
             let path = walk.paths[Int(change.path)]
+            // The blob was scanned under its first path; a member of an archive keeps its
+            // `!member` part when the finding moves to this commit's path.
+            let scanned = walk.paths[Int(walk.unitPath[Int(change.newUnit)])]
             for f in found where !before.contains(key(f)) {
-                attributed.append(Attributed(finding: f.path == path ? f : f.moved(to: path), commit: change.commit, unit: change.newUnit))
+                var target = path
+                if f.path.hasPrefix(scanned + "!") { target = path + f.path.dropFirst(scanned.count) }
+                attributed.append(Attributed(finding: f.path == target ? f : f.moved(to: target), commit: change.commit, unit: change.newUnit))
             }
         }
         // Commits are numbered in git log order, newest first: the oldest has the largest number.
@@ -386,6 +400,7 @@ enum HistoryScan {
         let index = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
         let ok = confirmed.withLock { $0 }
         return attributed.filter { a in
+            guard a.finding.category == .secret else { return true }  // only secret rules see commits
             let tag = index[Group(unit: a.unit, path: a.finding.path, commit: a.commit)]!
             return ok.contains("\(tag)|\(a.finding.ruleID)|\(a.finding.line)|\(a.finding.column)")
         }
@@ -399,6 +414,13 @@ struct ContextSensitivity {
     var path: Bool
     /// Allowlists that name commits.
     var commit: Bool
+    /// The path regexes of path-scoped rules and allowlists: a path none of them matches gets
+    /// the same results as any other path holding the same blob.
+    var pathPatterns: [Pattern] = []
+
+    func dependsOnPath(_ path: String, scratch: MatchScratch) -> Bool {
+        pathPatterns.isEmpty || pathPatterns.contains { $0.matches(path, scratch: scratch) }
+    }
 
     init(_ c: Configuration) {
         let wholePathOnly: (Allowlist) -> Bool = { a in
@@ -407,6 +429,15 @@ struct ContextSensitivity {
         path = c.rules.contains { $0.path != nil || $0.allowlists.contains { !$0.paths.isEmpty } }
             || c.allowlists.contains { !$0.paths.isEmpty && !wholePathOnly($0) }
         commit = c.rules.contains { $0.allowlists.contains { !$0.commits.isEmpty } } || c.allowlists.contains { !$0.commits.isEmpty }
+        var sources = c.rules.compactMap(\.path) + c.rules.flatMap { $0.allowlists.flatMap(\.paths) }
+        sources += c.allowlists.filter { !wholePathOnly($0) }.flatMap(\.paths)
+        var patterns: [Pattern] = []
+        for source in Set(sources) {
+            // A pattern that does not compile fails the detector's build first; be safe anyway.
+            guard let p = try? Pattern(source) else { patterns = []; break }
+            patterns.append(p)
+        }
+        pathPatterns = patterns
     }
 }
 

@@ -45,11 +45,14 @@ struct RangeGate {
         }
         if baseRevision == nil { baseRevision = revisions.sinceCommit }
         guard let baseRevision else { return nil }
+        // Name the range as it was given: in CI it is built from variables the user never sees.
+        let given = revisions.ranges.isEmpty ? "--since-commit \(revisions.sinceCommit ?? "")"
+            : revisions.ranges.map { "--range \($0)" }.joined(separator: " ")
         guard let base = Git.tryLine(["rev-parse", "--verify", "-q", "--end-of-options", baseRevision + "^{commit}"], in: directory) else {
-            throw ScanError("the range's base '\(baseRevision)' is not a commit in this repository (fetch it, or deepen a shallow clone with `git fetch --deepen=N`)")
+            throw ScanError("\(given): the base '\(baseRevision)' is not a commit in this repository (fetch it, or deepen a shallow clone with `git fetch --deepen=N`)")
         }
         guard let tip = Git.tryLine(["rev-parse", "--verify", "-q", "--end-of-options", tipRevision + "^{commit}"], in: directory) else {
-            throw ScanError("the range's tip '\(tipRevision)' is not a commit in this repository")
+            throw ScanError("\(given): the tip '\(tipRevision)' is not a commit in this repository")
         }
         return RangeGate(base: base, tip: tip, directory: directory, root: root)
     }

@@ -41,6 +41,18 @@ public struct Finding: Sendable {
     public var commit: CommitInfo?
     /// A suggested fix, shown by the text reporter and in SARIF.
     public var help: String?
+    /// Other rules that matched the same secret (one finding per secret lists them all).
+    public var alsoMatched: [String] = []
+    /// gitleaks rule ids this finding answers to (for `.gitleaksignore` and gitleaks baselines).
+    public var gitleaksIDs: [String] = []
+    /// How the secret was encoded where it was found, outermost first (`["base64"]`); empty
+    /// for plain text.
+    public var decoded: [String] = []
+    /// For a decoded finding, the encoded text as it stands in the file (never printed; it lets
+    /// a plain finding of the same text merge with this one).
+    var encodedText = ""
+    /// The repository the finding is in, in a merged report (`report merge`); nil otherwise.
+    public var repository: String?
     /// What the provider said about the secret (`scan --validate` only).
     public var validation: ValidationResult?
 
@@ -74,10 +86,26 @@ public struct Finding: Sendable {
     }
 
     /// gitleaks' ignore-file form: `path:rule:line`, prefixed with `commit:` in history scans.
-    public var gitleaksFingerprint: String {
-        let base = "\(path):\(ruleID):\(line)"
+    public var gitleaksFingerprint: String { gitleaksFingerprint(rule: ruleID) }
+
+    func gitleaksFingerprint(rule: String) -> String {
+        let base = "\(path):\(rule):\(line)"
         if let commit { return "\(commit.commit):\(base)" }
         return base
+    }
+
+    /// Every form a baseline or ignore file may use for this finding: our fingerprint and
+    /// gitleaks' for each rule that matched and each gitleaks id they stand for.
+    public var suppressionKeys: [String] {
+        var keys = [fingerprint]
+        var rules = [ruleID] + alsoMatched + gitleaksIDs
+        var seen = Set<String>()
+        rules = rules.filter { seen.insert($0).inserted }
+        for r in rules {
+            keys.append(gitleaksFingerprint(rule: r))
+            if r != ruleID { keys.append(Finding.fingerprint(rule: r, path: path, content: secret.isEmpty ? lineText.trimmed() : secret)) }
+        }
+        return keys
     }
 }
 

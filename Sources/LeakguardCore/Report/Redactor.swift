@@ -23,7 +23,7 @@ public struct Redactor: Sendable {
         var secretsByPath: [String: [[UInt8]]] = [:]
         var allPieces: [[UInt8]] = []
         for f in report.findings where !f.secret.isEmpty {
-            let pieces = Self.pieces(of: f.secret)
+            let pieces = Self.pieces(of: f.secret) + (f.encodedText.isEmpty ? [] : Self.pieces(of: f.encodedText))
             secretsByPath[f.path, default: []] += pieces
             allPieces += pieces
         }
@@ -72,7 +72,7 @@ public struct Redactor: Sendable {
     /// `found` so the output guard looks for them too.
     func maskExcerpt(_ text: String, known: [[UInt8]], found: inout [[UInt8]], scratch: MatchScratch?) -> String {
         guard !text.isEmpty else { return text }
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         // A private key shows its header only; its body lines are the key.
         if let header = Self.privateKeyHeader(bytes) { return header }
         var spans: [Range<Int>] = []
@@ -87,10 +87,19 @@ public struct Redactor: Sendable {
             for s in shaped { found.append(Array(buf[s])) }
             spans += shaped
         }
-        guard !spans.isEmpty else { return text }
-        spans.sort { $0.lowerBound < $1.lowerBound }
+        return mask(bytes, spans)
+    }
+
+    func maskKeyShaped(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        return mask(bytes, bytes.withUnsafeBufferPointer { Self.keyShapedTokens($0) })
+    }
+
+    /// `bytes` with each span (merged where they overlap) replaced by its redacted form.
+    func mask(_ bytes: [UInt8], _ spans: [Range<Int>]) -> String {
+        guard !spans.isEmpty else { return String(decoding: bytes, as: UTF8.self) }
         var merged: [Range<Int>] = []
-        for s in spans where !s.isEmpty {
+        for s in spans.sorted(by: { $0.lowerBound < $1.lowerBound }) where !s.isEmpty {
             if let last = merged.last, s.lowerBound <= last.upperBound {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, s.upperBound)
             } else {
@@ -100,22 +109,6 @@ public struct Redactor: Sendable {
         var out: [UInt8] = []
         var at = 0
         for s in merged {
-            out += bytes[at..<s.lowerBound]
-            out += Array(redaction.apply(String(decoding: bytes[s], as: UTF8.self)).utf8)
-            at = s.upperBound
-        }
-        out += bytes[at...]
-        bytes = out
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    func maskKeyShaped(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        let spans = bytes.withUnsafeBufferPointer { Self.keyShapedTokens($0) }
-        guard !spans.isEmpty else { return text }
-        var out: [UInt8] = []
-        var at = 0
-        for s in spans {
             out += bytes[at..<s.lowerBound]
             out += Array(redaction.apply(String(decoding: bytes[s], as: UTF8.self)).utf8)
             at = s.upperBound

@@ -28,7 +28,9 @@ public struct TextReporter: Reporter {
             case .warning: level = paint.yellow("warning")
             case .note: level = paint.blue("note   ")
             }
-            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(f.ruleID))  \(escapeControls(f.message))"
+            var rules = f.alsoMatched.isEmpty ? f.ruleID : f.ruleID + " (also " + f.alsoMatched.joined(separator: ", ") + ")"
+            if !f.decoded.isEmpty { rules += " [decoded: " + f.decoded.joined(separator: " in ") + "]" }
+            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(rules))  \(escapeControls(f.message))"
                 + (f.validation.map { "  [\(paint.validation($0))]" } ?? "") + "\n"
             if !f.lineText.isEmpty {
                 out += "      │ " + escapeControls(f.lineText.replacingAll("\t", with: "  ").trimmed()) + "\n"
@@ -128,7 +130,8 @@ public struct JSONReporter: Reporter {
 
     public func document(_ report: ScanReport, context: ReportContext) -> JSONValue {
         let findings: [JSONValue] = report.findings.map { f in
-            var members: [(String, JSONValue)] = [
+            var members: [(String, JSONValue)] = f.repository.map { [("repository", .string($0))] } ?? []
+            members += [
                 ("rule", .string(f.ruleID)),
                 ("category", .string(f.category.rawValue)),
                 ("severity", .string(f.severity.rawValue)),
@@ -143,6 +146,9 @@ public struct JSONReporter: Reporter {
                 ("fingerprint", .string(f.fingerprint)),
             ]
             if !f.lineText.isEmpty { members.append(("excerpt", .string(f.lineText))) }
+            if !f.alsoMatched.isEmpty { members.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
+            if !f.gitleaksIDs.isEmpty { members.append(("gitleaksIds", .array(f.gitleaksIDs.map { .string($0) }))) }
+            if !f.decoded.isEmpty { members.append(("decoded", .array(f.decoded.map { .string($0) }))) }
             if let c = f.commit {
                 members += [("commit", .string(c.commit)), ("author", .string(c.author)),
                             ("email", .string(c.email)), ("date", .string(c.date))]
@@ -162,6 +168,7 @@ public struct JSONReporter: Reporter {
         if let b = report.summary.blobs { summary.append(("blobs", .int(b))) }
         return .object([
             ("tool", .object([("name", .string("leakguard")), ("version", .string(leakguardVersion))])),
+            ("scan", report.scan.json),
             ("findings", .array(findings)),
             ("summary", .object(summary)),
             ("skipped", .array(report.summary.skipped.map {
@@ -186,15 +193,26 @@ public struct SARIFReporter: Reporter {
         }
         var ruleIndex: [String: Int] = [:]
         for (i, r) in rules.enumerated() { ruleIndex[r.id] = i }
+        // What GitHub code scanning reads: shortDescription for the alert's title, fullDescription
+        // and help (markdown) beside it, helpUri as its link, `security` among the tags and
+        // security-severity to rank it.
         let driverRules: [JSONValue] = rules.map { r in
-            .object([
+            let title = r.description.isEmpty ? r.id : r.description
+            var rule: [(String, JSONValue)] = [
                 ("id", .string(r.id)),
                 ("name", .string(camelName(r.id))),
-                ("shortDescription", .object([("text", .string(r.description.isEmpty ? r.id : r.description))])),
+                ("shortDescription", .object([("text", .string(title))])),
+                ("fullDescription", .object([("text", .string(title + (title.hasSuffix(".") ? "" : ".")))])),
+                ("help", .object([("text", .string(r.help)), ("markdown", .string(r.helpMarkdown))])),
+            ]
+            if let uri = r.helpUri { rule.append(("helpUri", .string(uri))) }
+            rule += [
                 ("defaultConfiguration", .object([("level", .string(r.severity.rawValue))])),
                 ("properties", .object([("category", .string(r.category.rawValue)),
-                                        ("tags", .array(uniqueTags([r.category.rawValue] + r.tags).map { .string($0) }))])),
-            ])
+                                        ("tags", .array(uniqueTags(["security", r.category.rawValue] + r.tags + cweTags(r.category)).map { .string($0) })),
+                                        ("security-severity", .string(r.securitySeverity))])),
+            ]
+            return .object(rule)
         }
         let results: [JSONValue] = report.findings.map { f in
             var region: [(String, JSONValue)] = [
@@ -207,11 +225,17 @@ public struct SARIFReporter: Reporter {
             var properties: [(String, JSONValue)] = [("category", .string(f.category.rawValue))]
             if !f.secret.isEmpty { properties.append(("secret", .string(f.secret))) }
             if let e = f.entropy { properties.append(("entropy", .double(e))) }
+            if !f.alsoMatched.isEmpty { properties.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
+            if !f.decoded.isEmpty { properties.append(("decoded", .array(f.decoded.map { .string($0) }))) }
             if let c = f.commit {
                 properties += [("commit", .string(c.commit)), ("author", .string(c.author)),
                                ("email", .string(c.email)), ("date", .string(c.date))]
             }
             var message = f.message
+            if let c = f.commit {
+                // Code scanning shows the message, not the property bag: name the commit there.
+                message += " Added in commit \(c.commit.prefix(12)) by \(c.author) on \(c.date)."
+            }
             if let help = f.help { message += " Fix: \(help)" }
             if let v = f.validation {
                 properties.append(("validation", v.json))
@@ -240,6 +264,7 @@ public struct SARIFReporter: Reporter {
                     ("name", .string("leakguard")),
                     ("version", .string(leakguardVersion)),
                     ("semanticVersion", .string(leakguardVersion)),
+                    ("informationUri", .string(leakguardDocsURL + "/README.md")),
                     ("rules", .array(driverRules)),
                 ]))])),
                 ("invocations", .array([.object([
@@ -259,8 +284,27 @@ public struct SARIFReporter: Reporter {
                 ])])),
                 ("results", .array(results)),
                 ("columnKind", .string("unicodeCodePoints")),
-            ])])),
+            ] + versionControl(context.repository))])),
         ]).render()
+    }
+
+    /// The commit a git scan read, so a dashboard can tie the results to it.
+    func versionControl(_ repository: RepositoryInfo?) -> [(String, JSONValue)] {
+        guard let repository else { return [] }
+        var entry: [(String, JSONValue)] = [("repositoryUri", .string(repository.uri)), ("revisionId", .string(repository.revision))]
+        if let branch = repository.branch { entry.append(("branch", .string(branch))) }
+        entry.append(("mappedTo", .object([("uriBaseId", .string("%SRCROOT%"))])))
+        return [("versionControlProvenance", .array([.object(entry)]))]
+    }
+
+    /// CWE tags GitHub shows on an alert: hard-coded credentials, and sensitive data in files
+    /// anyone with the repository can read.
+    func cweTags(_ category: Category) -> [String] {
+        switch category {
+        case .secret: ["external/cwe/cwe-798"]
+        case .dotenv: ["external/cwe/cwe-538"]
+        case .ai, .config: []
+        }
     }
 
     /// SARIF requires property-bag tags to be unique.
@@ -302,19 +346,31 @@ public struct JUnitReporter: Reporter {
         let seconds = String(report.summary.durationMs / 1000)
         let skipped = report.summary.skipped
         let tests = max(1, byFile.count) + skipped.count
+        // Only what fails the scan (at or above --fail-on) is a failure; the rest is output, so
+        // the test report agrees with the exit code.
+        let failing = byFile.filter { $0.1.contains { $0.severity >= context.failOn } }.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"leakguard\" tests=\"\(tests)\" failures=\"\(byFile.count)\" skipped=\"\(skipped.count)\" time=\"\(seconds)\">\n"
-        out += "  <testsuite name=\"leakguard\" tests=\"\(tests)\" failures=\"\(byFile.count)\" errors=\"0\" skipped=\"\(skipped.count)\" time=\"\(seconds)\">\n"
+        out += "<testsuites name=\"leakguard\" tests=\"\(tests)\" failures=\"\(failing)\" skipped=\"\(skipped.count)\" time=\"\(seconds)\">\n"
+        out += "  <testsuite name=\"leakguard\" tests=\"\(tests)\" failures=\"\(failing)\" errors=\"0\" skipped=\"\(skipped.count)\" time=\"\(seconds)\">\n"
         if byFile.isEmpty {
             out += "    <testcase classname=\"leakguard\" name=\"scan (\(report.summary.files) files)\"/>\n"
         }
-        for (path, findings) in byFile {
-            out += "    <testcase classname=\"leakguard\" name=\"\(xml(path))\">\n"
-            let text = findings.map { f in
+        func lines(_ findings: [Finding]) -> String {
+            findings.map { f in
                 "\(f.path):\(f.line):\(f.column) \(f.severity.rawValue) \(f.ruleID): \(f.message)"
                     + (f.secret.isEmpty ? "" : " [\(f.secret)]") + (f.validation.map { " validation: \($0.summary)" } ?? "")
             }.joined(separator: "\n")
-            out += "      <failure message=\"\(findings.count) finding\(findings.count == 1 ? "" : "s")\" type=\"leakguard\">\(xml(text))</failure>\n"
+        }
+        for (path, findings) in byFile {
+            out += "    <testcase classname=\"leakguard\" name=\"\(xml(path))\">\n"
+            let failures = findings.filter { $0.severity >= context.failOn }
+            let below = findings.filter { $0.severity < context.failOn }
+            if !failures.isEmpty {
+                out += "      <failure message=\"\(failures.count) finding\(failures.count == 1 ? "" : "s")\" type=\"leakguard\">\(xml(lines(failures)))</failure>\n"
+            }
+            if !below.isEmpty {
+                out += "      <system-out>\(xml("below --fail-on \(context.failOn.rawValue):\n" + lines(below)))</system-out>\n"
+            }
             out += "    </testcase>\n"
         }
         // Files the scan could not read are visible as skipped cases, never silently absent.
@@ -340,6 +396,60 @@ public struct JUnitReporter: Reporter {
             case "\"": out += "&quot;"
             default:
                 if c.value < 0x20 && c != "\n" && c != "\t" { out += " " } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+}
+
+/// A Markdown table of the findings, for a CI job summary (GitHub's `$GITHUB_STEP_SUMMARY`) or a
+/// merge-request comment. Secrets are never in it, redacted or not: only where and which rule.
+public struct MarkdownReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: ScanReport, context: ReportContext) -> String {
+        let summary = TextReporter().summaryLine(report)
+        guard !report.findings.isEmpty else { return "### leakguard: no findings\n\n\(cell(summary))\n" }
+        let history = report.findings.contains { $0.commit != nil }
+        var out = "### leakguard: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s")\n\n"
+        out += history ? "| Severity | Rule | Location | Commit | Message |\n|---|---|---|---|---|\n"
+                       : "| Severity | Rule | Location | Message |\n|---|---|---|---|\n"
+        for f in report.findings {
+            var row = "| \(f.severity.rawValue) | `\(code(f.ruleID))` | `\(code(f.path)):\(f.line)` |"
+            if history {
+                row += f.commit.map { " `\(code(String($0.commit.prefix(12))))` \(cell($0.author)) |" } ?? " |"
+            }
+            out += row + " \(cell(f.message + (f.validation.map { " (validation: \($0.summary))" } ?? ""))) |\n"
+        }
+        return out + "\n\(cell(summary))\n"
+    }
+
+    /// Table-cell text: no line breaks, no pipes, no HTML.
+    func cell(_ text: String) -> String {
+        var out = ""
+        for c in escapeControls(text).unicodeScalars {
+            switch c {
+            case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "`", "*", "_", "[", "]": out += "\\" + String(c)
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Text inside a code span: a backtick would end it early and a pipe the cell.
+    func code(_ text: String) -> String {
+        var out = ""
+        for c in escapeControls(text).unicodeScalars {
+            switch c {
+            case "`": out += "'"
+            case "|": out += "\\|"
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(c)
             }
         }
         return out

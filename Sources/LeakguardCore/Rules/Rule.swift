@@ -35,6 +35,11 @@ public struct Rule: Sendable {
     public var negativeExamples: [String]
     /// Where the rule was defined (file name), for error messages.
     public var origin: String
+    /// The gitleaks default-config rule ids this rule corresponds to: a `.gitleaksignore` entry
+    /// or a gitleaks rule with one of these ids refers to this rule's findings.
+    public var gitleaksIDs: [String] = []
+    /// Where to revoke or rotate the credential (a URL or one line).
+    public var rotate: String?
     /// How `scan --validate` asks the provider whether a found secret works; nil: no validator.
     public var validator: Validator?
 

@@ -1,16 +1,7 @@
-/// How `rules list --format json` and the README's validator table describe a rule.
+/// How `rules list` and the README's validator table describe a rule's validator.
 public enum RuleListing {
-    /// `{"id", "severity", "description", "validator": {"method", "host", "url", "sends"} | null}`.
-    public static func json(_ rule: Rule) -> JSONValue {
-        .object([
-            ("id", .string(rule.id)),
-            ("severity", .string(rule.severity.rawValue)),
-            ("description", .string(rule.description)),
-            ("validator", rule.validator.map(validatorJSON) ?? .null),
-        ])
-    }
-
-    static func validatorJSON(_ validator: Validator) -> JSONValue {
+    /// `{"method", "host", "url", "sends"}`: a rule's validator in `rules list --format json`.
+    public static func validatorJSON(_ validator: Validator) -> JSONValue {
         .object([
             ("method", .string(validator.method.rawValue)),
             ("host", .string(validator.host)),

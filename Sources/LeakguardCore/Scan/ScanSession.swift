@@ -22,6 +22,10 @@ public struct ScanRequest: Sendable {
     /// (the default: a pull request cannot loosen the gate that judges it) or the work tree.
     public enum ConfigSource: String, Sendable { case base, head }
     public var configFrom: ConfigSource = .base
+    /// The path findings name for content read from standard input (`scan -`).
+    public var stdinName = "stdin"
+    /// `--enable-rule`, `--disable-rule`, `--exclude`: applied to whichever configuration loads.
+    public var selection = RuleSelection()
     public init() {}
 }
 
@@ -29,32 +33,48 @@ public struct ScanRequest: Sendable {
 public enum ScanSession {
     /// Loads the configuration that applies to `request`.
     public static func configuration(for request: ScanRequest) throws(ConfigError) -> Configuration {
-        try ConfigLoader.load(explicitPath: request.configPath, root: request.paths.first ?? ".")
+        try request.selection.apply(to: ConfigLoader.load(explicitPath: request.configPath, root: request.paths.first ?? "."))
     }
 
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
         if request.mode != .tree { return try GitScanSession.run(request) }
-        let configuration = try configuration(for: request)
+        if request.paths == ["-"] { return try runStandardInput(request) }
         let paths = request.paths.isEmpty ? ["."] : request.paths
-        // gitleaks keeps its ignore file at the root it scans; so do we (the first root).
-        let baselineRoot = isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0])
-        let scanner = Scanner(checks: try contentChecks(configuration), options: request.options,
+        // A subdirectory of a repository is scanned as part of it: paths relative to the
+        // repository root (so SARIF URIs resolve), and the root's config, .gitleaksignore and
+        // baseline apply when the directory has none of its own.
+        var repositoryPrefix = ""
+        var repositoryRoot: String?
+        if paths.count == 1, isDirectory(paths[0]), let top = IgnoreStack.forDirectory(paths[0]).workTreeRoot,
+           let here = realPath(paths[0]), let topReal = realPath(top), here != topReal, here.hasPrefix(topReal + "/") {
+            repositoryPrefix = String(here.dropFirst(topReal.count + 1)) + "/"
+            repositoryRoot = top
+        }
+        var configuration = try configuration(for: request)
+        if let repositoryRoot, request.configPath == nil, configuration.loadedFrom.isEmpty {
+            configuration = try ConfigLoader.load(explicitPath: nil, root: repositoryRoot)
+        }
+        // gitleaks keeps its ignore file at the root it scans; so do we (the first root, or the
+        // repository's root for a subdirectory).
+        let baselineRoot = repositoryRoot ?? (isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0]))
+        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options, scanRoots: paths), options: request.options,
                               ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
                                 + [joinPath(baselineRoot, ".gitleaksignore")])
         var report = ScanReport()
         let clock = ContinuousClock.now
         for path in paths {
-            let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
+            let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : repositoryPrefix
             // One ignore stack per root serves the walk and the .env check alike.
             let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
             let part = try scanner.scanTree(root: path, displayPrefix: stack != nil ? prefix : (paths.count > 1 ? path : ""),
                                             stack: request.options.useGitIgnore ? stack : nil)
-            // The .env usage probe's findings are evidence for the .env check, not results.
-            var own = part.report
-            let probes = own.findings.filter { $0.ruleID == DotenvUsageProbe.ruleID }
-                .map { var p = $0; p.path = String(p.path.dropFirst(prefix.count)); return p }
-            own.findings.removeAll { $0.ruleID == DotenvUsageProbe.ruleID }
-            report.absorb(own)
+            // What the content pass saw of .env usage is evidence for the .env check.
+            let probes = part.report.facts.compactMap { fact -> DotenvUsage? in
+                guard case .dotenvUsage(var usage) = fact else { return nil }
+                usage.path = String(usage.path.dropFirst(prefix.count))
+                return usage
+            }
+            report.absorb(part.report)
             if let stack, configuration.dotenv.enabled {
                 var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
                 if request.fix && !dotenv.isEmpty {
@@ -69,6 +89,8 @@ public enum ScanSession {
                 }
             }
         }
+        report.findings = FindingMerge.merge(report.findings)
+        report.warnings = configuration.warnings + report.warnings
         try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: baselineRoot)
         report.sortFindings()
         let elapsed = ContinuousClock.now - clock
@@ -76,15 +98,31 @@ public enum ScanSession {
         return (report, configuration)
     }
 
+    /// `leakguard scan -`: one fragment from standard input; the config of the current directory.
+    static func runStandardInput(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+        let clock = ContinuousClock.now
+        let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: ".")
+        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options)
+        var report = try scanner.scanStandardInput(name: request.stdinName)
+        report.findings = FindingMerge.merge(report.findings)
+        report.warnings = configuration.warnings + report.warnings
+        try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: ".")
+        report.sortFindings()
+        let elapsed = ContinuousClock.now - clock
+        report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return (report, configuration)
+    }
+
     /// The checks that read file contents, in report order: secret rules, then AI backoff.
-    public static func contentChecks(_ configuration: Configuration) throws(ConfigError) -> [any ContentCheck] {
+    /// `scanRoots` (a tree scan's paths) let the AI check read the dependency files beside them.
+    public static func contentChecks(_ configuration: Configuration, options: ScanOptions = ScanOptions(), scanRoots: [String] = []) throws(ConfigError) -> [any ContentCheck] {
         // The other checks' trigger words ride along in the detector's single keyword pass.
-        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai) : nil
+        var ai = configuration.ai.enabled ? AIBackoffCheck(settings: configuration.ai, scanRoots: scanRoots) : nil
         var extra: [String] = []
         if var check = ai { check.triggerOffset = extra.count; extra += check.triggerWords.map(\.word); ai = check }
         var probe = configuration.dotenv.enabled ? DotenvUsageProbe() : nil
         if probe != nil { probe!.triggerOffset = extra.count; extra.append("dotenv") }
-        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra)]
+        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra, maxDecodeDepth: options.maxDecodeDepth)]
         if let ai { checks.append(ai) }
         if let probe { checks.append(probe) }
         return checks
@@ -93,7 +131,8 @@ public enum ScanSession {
     /// Rule descriptions for reports: every configured secret rule, then the .env and AI rules.
     public static func ruleMetadata(_ configuration: Configuration) -> [RuleMetadata] {
         configuration.rules.map {
-            RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags)
+            RuleMetadata(id: $0.id, category: .secret, severity: $0.severity, description: $0.description, tags: $0.tags,
+                         rotate: $0.rotate, helpUri: $0.origin.hasPrefix("rules/") ? leakguardDocsURL + "/" + $0.origin : nil)
         } + DotenvCheck.rules + AIBackoffCheck.rules + [RangeGate.rule]
     }
 }
@@ -106,7 +145,7 @@ public struct Baseline: Sendable {
     public init(fingerprints: Set<String>) { self.fingerprints = fingerprints }
 
     public func contains(_ f: Finding) -> Bool {
-        fingerprints.contains(f.fingerprint) || fingerprints.contains(f.gitleaksFingerprint)
+        f.suppressionKeys.contains { fingerprints.contains($0) }
     }
 
     public static func load(_ path: String) throws(ConfigError) -> Baseline {
@@ -123,33 +162,62 @@ public struct Baseline: Sendable {
         return text
     }
 
-    /// A baseline from its text; `file` names it in errors.
+    /// A baseline from its text; `file` names it in errors. Three forms load: leakguard's own
+    /// baseline (`{"findings": [{"fingerprint": …}]}`), a gitleaks JSON report (`[{"Fingerprint":
+    /// "commit:file:rule:line", …}]`) and ignore-file lines (`[commit:]file:rule:line` or a
+    /// leakguard fingerprint). Anything else is an error, never a baseline that silently
+    /// suppresses nothing.
     public static func parse(_ text: String, file path: String) throws(ConfigError) -> Baseline {
         let trimmed = text.trimmed()
         if trimmed.hasPrefix("{") {
-            // Our own format; parsed loosely: every "fingerprint": "…" value counts.
-            var set = Set<String>()
-            var rest = Substring(trimmed)
-            while let r = rest.range(of: "\"fingerprint\"") {
-                rest = rest[r.upperBound...]
-                guard let q1 = rest.firstIndex(of: "\"") else { break }
-                let after = rest[rest.index(after: q1)...]
-                guard let q2 = after.firstIndex(of: "\"") else { break }
-                set.insert(String(after[..<q2]))
-                rest = after[after.index(after: q2)...]
-            }
+            let set = stringValues(of: "\"fingerprint\"", in: trimmed)
             if set.isEmpty && !trimmed.contains("\"findings\"") {
-                throw ConfigError(file: path, message: "not a leakguard baseline (no \"findings\" list)")
+                throw ConfigError(file: path, message: "not a leakguard baseline (no \"findings\" list) nor a gitleaks report")
+            }
+            return Baseline(fingerprints: set)
+        }
+        if trimmed.hasPrefix("[") {
+            let set = stringValues(of: "\"Fingerprint\"", in: trimmed)
+            let empty = trimmed.dropFirst().trimmingPrefix(while: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).hasPrefix("]")
+            if set.isEmpty && !empty {
+                throw ConfigError(file: path, message: "a JSON array without \"Fingerprint\" fields: not a gitleaks report (create a baseline with `leakguard baseline create` or `gitleaks detect --report-format json`)")
             }
             return Baseline(fingerprints: set)
         }
         var set = Set<String>()
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let l = String(line).trimmed()
             if l.isEmpty || l.hasPrefix("#") { continue }
+            guard isIgnoreEntry(l) else {
+                throw ConfigError(file: path, message: "line \(number + 1) is neither a leakguard fingerprint nor a gitleaks ignore entry ([commit:]file:rule-id:line): \(escapeControls(String(l.prefix(80))))")
+            }
             set.insert(l)
         }
         return Baseline(fingerprints: set)
+    }
+
+    /// A 32-hex leakguard fingerprint, or gitleaks' `[commit:]file:rule:line`.
+    static func isIgnoreEntry(_ line: String) -> Bool {
+        let bytes = Array(line.utf8)
+        if bytes.count == 32 && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) { return true }
+        let parts = line.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber) else { return false }
+        return !parts[parts.count - 2].isEmpty
+    }
+
+    /// Every string value of `key` in loosely read JSON text.
+    static func stringValues(of key: String, in text: String) -> Set<String> {
+        var set = Set<String>()
+        var rest = Substring(text)
+        while let r = rest.range(of: key) {
+            rest = rest[r.upperBound...]
+            guard let q1 = rest.firstIndex(of: "\"") else { break }
+            let after = rest[rest.index(after: q1)...]
+            guard let q2 = after.firstIndex(of: "\"") else { break }
+            set.insert(String(after[..<q2]))
+            rest = after[after.index(after: q2)...]
+        }
+        return set
     }
 
     /// The baseline file for `findings`: fingerprints and where they were, never the secrets.

@@ -12,6 +12,10 @@ public struct ScanOptions: Sendable {
     public var maxFileSize = ScanOptions.defaultMaxFileSize
     public var followSymlinks = false
     public var useGitIgnore = true
+    /// Archives are opened this many levels deep (0: archives are skipped as binary).
+    public var maxArchiveDepth = 2
+    /// Layers of encoding (base64, hex, percent, `\u` escapes) looked through; 0 turns decoding off.
+    public var maxDecodeDepth = 2
     /// Worker threads; defaults to the number of online cores.
     public var threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     public init() {}
@@ -19,7 +23,10 @@ public struct ScanOptions: Sendable {
 
 /// A file the scan did not read, and why.
 public struct SkippedFile: Sendable, Equatable {
-    public enum Reason: String, Sendable { case binary, tooLarge = "too large", unreadable, symlink, special }
+    public enum Reason: String, Sendable {
+        case binary, tooLarge = "too large", unreadable, symlink, special
+        case corruptArchive = "corrupt archive", archiveLimit = "archive limit"
+    }
     public var path: String
     public var reason: Reason
     public var detail: String
@@ -44,12 +51,17 @@ public struct ScanReport: Sendable {
     public var summary = ScanSummary()
     /// What `--fix` changed, one line each.
     public var fixes: [String] = []
+    /// What was scanned, how and when, for reports (set by the caller that ran the scan).
+    public var scan = ScanDescription()
+    /// What the content checks observed for tree-wide checks (not reported).
+    public var facts: [Fact] = []
     public init() {}
 
     /// Adds another part's findings, warnings and counts (files, bytes, skipped) to this one.
     public mutating func absorb(_ part: ScanReport) {
         findings += part.findings
         warnings += part.warnings
+        facts += part.facts
         summary.files += part.summary.files
         summary.bytes += part.summary.bytes
         summary.skipped += part.summary.skipped
@@ -154,7 +166,9 @@ public final class Scanner: Sendable {
             let name = displayPrefix.isEmpty ? root : displayPrefix
             inputs = [ScanInput(absolutePath: root, displayPath: name)]
         }
-        let part = scanFiles(inputs, root: isDir ? root : nil)
+        let progress = isDir ? TreeProgress.forTerminal(total: inputs.count) : nil
+        let part = scanFiles(inputs, root: isDir ? root : nil, progress: progress)
+        progress?.finish()
         if !isDir, let skip = part.summary.skipped.first, skip.reason == .unreadable || skip.reason == .special {
             // A file named on the command line that cannot be read is an error, never "clean".
             throw ScanError("cannot scan '\(root)': \(skip.detail.isEmpty ? skip.reason.rawValue : skip.detail)")
@@ -178,19 +192,28 @@ public final class Scanner: Sendable {
 
     /// Reads and checks each file; the work is shared by `options.threads` workers.
     public func scanFiles(_ inputs: [ScanInput], root: String? = nil) -> ScanReport {
+        scanFiles(inputs, root: root, progress: nil)
+    }
+
+    func scanFiles(_ inputs: [ScanInput], root: String?, progress: TreeProgress?) -> ScanReport {
         let rootFD: Int32 = root.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
         defer { if rootFD >= 0 { close(rootFD) } }
         let next = Mutex(0)
         let merged = Mutex(ScanReport())
         let workers = max(1, min(options.threads, inputs.count))
-        let work: @Sendable (Int) -> Void = { _ in
+        let work: @Sendable (Int) -> Void = { worker in
             var local = ScanReport()
             let scratch = DetectorScratch()
             var buffer = FileBuffer()
             while true {
                 let i = next.withLock { v -> Int in let i = v; v += 1; return i }
                 if i >= inputs.count { break }
+                let bytesBefore = local.summary.bytes
                 self.scanOne(inputs[i], rootFD: rootFD, buffer: &buffer, scratch: scratch, into: &local)
+                if let progress {
+                    progress.scanned(bytes: local.summary.bytes - bytesBefore)
+                    if worker == 0 { progress.tick() }
+                }
             }
             buffer.release()
             RuleStats.merge(scratch)
@@ -207,6 +230,8 @@ public final class Scanner: Sendable {
         // Most scans have one or two checks; avoid building a filtered array per file.
         guard checks.contains(where: { $0.wants(path: input.displayPath) }), !isOwnFile(input.absolutePath) else { return }
         let load: FileBuffer.Load
+        let isArchive = options.maxArchiveDepth > 0 && ArchiveReader.isArchive(input.displayPath)
+        buffer.checksBinary = !isArchive
         if rootFD >= 0, let relative = input.relativePath {
             load = buffer.load(relative, in: rootFD, maxSize: options.maxFileSize, followSymlinks: options.followSymlinks)
         } else {
@@ -222,16 +247,62 @@ public final class Scanner: Sendable {
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .binary))
         case .special(let what):
             report.summary.skipped.append(SkippedFile(path: input.displayPath, reason: .special, detail: what))
+        case .loaded(let bytes, _) where isArchive:
+            scanArchive(bytes, name: input.displayPath, scratch: scratch, into: &report)
         case .loaded(let bytes, _):
             report.summary.files += 1
             report.summary.bytes += bytes.count
-            let fragment = Fragment(bytes: bytes, path: input.displayPath)
-            for check in checks where check.wants(path: input.displayPath) {
-                let r = check.check(fragment, scratch: scratch)
-                report.findings += r.findings
-                report.warnings += r.warnings
-            }
+            runChecks(Fragment(bytes: bytes, path: input.displayPath), scratch: scratch, into: &report)
         }
+    }
+
+    func runChecks(_ fragment: Fragment, scratch: DetectorScratch, into report: inout ScanReport) {
+        LeakguardCore.runChecks(checks, fragment, scratch: scratch, into: &report)
+    }
+
+    /// Scans what arrives on standard input (`leakguard scan -`), named `name` in findings.
+    public func scanStandardInput(name: String) throws(ScanError) -> ScanReport {
+        var report = ScanReport()
+        var buffer = FileBuffer()
+        defer { buffer.release() }
+        let isArchive = options.maxArchiveDepth > 0 && ArchiveReader.isArchive(name)
+        buffer.checksBinary = !isArchive
+        let scratch = DetectorScratch()
+        switch buffer.read(fd: 0, expected: 64 * 1024, maxSize: options.maxFileSize) {
+        case .failed(let why): throw ScanError("cannot read standard input: \(why)")
+        case .special(let why): throw ScanError("cannot read standard input: \(why)")
+        case .tooLarge(let size):
+            throw ScanError("standard input is over --max-file-size (\(size) bytes read); raise the limit to scan it")
+        case .binary:
+            report.summary.skipped.append(SkippedFile(path: name, reason: .binary))
+        case .loaded(let bytes, _) where isArchive:
+            scanArchive(bytes, name: name, scratch: scratch, into: &report)
+        case .loaded(let bytes, _):
+            report.summary.files += 1
+            report.summary.bytes += bytes.count
+            runChecks(Fragment(bytes: bytes, path: name), scratch: scratch, into: &report)
+        }
+        return report
+    }
+
+    /// Every text member of an archive (nested ones too), as if each were a file.
+    func scanArchive(_ bytes: UnsafeBufferPointer<UInt8>, name: String, commit: CommitInfo? = nil,
+                     scratch: DetectorScratch, into report: inout ScanReport) {
+        var limits = ArchiveReader.Limits()
+        limits.maxDepth = options.maxArchiveDepth
+        limits.maxMemberSize = options.maxFileSize
+        var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
+        var part = ScanReport()
+        reader.read(bytes, name: name) { path, member in
+            // Binary members (class files, images) are expected in archives: passed over quietly.
+            guard !looksBinary(member) else { return }
+            part.summary.files += 1
+            part.summary.bytes += member.count
+            self.runChecks(Fragment(bytes: member, path: path, commit: commit), scratch: scratch, into: &part)
+        }
+        part.summary.skipped += reader.skipped
+        part.warnings += reader.warnings
+        report.absorb(part)
     }
 }
 
@@ -268,6 +339,8 @@ func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 struct FileBuffer {
     private var storage: UnsafeMutablePointer<UInt8>?
     private var capacity = 0
+    /// Off for archives, which are binary by nature and read whole.
+    var checksBinary = true
 
     enum Load {
         case loaded(UnsafeBufferPointer<UInt8>, TextEncoding)
@@ -316,7 +389,7 @@ struct FileBuffer {
         while true {
             // Binary files are dropped after their first 8000 bytes, never read whole. UTF-16
             // and UTF-32 text is full of NULs too: it is recognised first.
-            if !checkedBinary && total >= 8000 {
+            if checksBinary && !checkedBinary && total >= 8000 {
                 checkedBinary = true
                 if TextEncoding.detect(UnsafeBufferPointer(start: storage, count: total)) == .utf8,
                    memchr(storage!, 0, 8000) != nil { return .binary }
@@ -332,7 +405,7 @@ struct FileBuffer {
         }
         if total > maxSize { return .tooLarge(total) }
         let loaded = UnsafeBufferPointer(start: storage, count: total)
-        let encoding = TextEncoding.detect(loaded)
+        let encoding = checksBinary ? TextEncoding.detect(loaded) : .utf8
         if encoding != .utf8 {
             // Transcoded to UTF-8: characters and line breaks are kept one for one, so lines and
             // columns (which count characters) point into the original.
@@ -341,7 +414,7 @@ struct FileBuffer {
             utf8.withUnsafeBufferPointer { storage!.update(from: $0.baseAddress!, count: utf8.count) }
             return .loaded(UnsafeBufferPointer(start: storage, count: utf8.count), encoding)
         }
-        if !checkedBinary && looksBinary(loaded) { return .binary }
+        if checksBinary && !checkedBinary && looksBinary(loaded) { return .binary }
         return .loaded(loaded, .utf8)
     }
 

@@ -32,8 +32,15 @@ final class Checker {
     private let protection: ProtectionAnalysis
     private var findings: [LocatedFinding] = []
     private var reported: Set<String> = []
+    private let path: String
+    /// The SDK versions the project pins for this file, read when an SDK call is first seen.
+    private lazy var pins: [String: DependencyPin] = ownPins.merging(config.dependencyPins?.pins(forFile: path) ?? [:]) { own, _ in own }
+    /// Versions the file installs itself (a notebook's `!pip install`), before the project's.
+    private let ownPins: [String: DependencyPin]
 
-    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable) {
+    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "", ownPins: [String: DependencyPin] = [:]) {
+        self.path = path
+        self.ownPins = ownPins
         self.tree = tree
         self.config = config
         self.specs = specs
@@ -62,7 +69,44 @@ final class Checker {
     /// The AI call `call` makes, if it makes one: a chain on an SDK client, a function of an SDK
     /// module, or a raw HTTP POST to an AI API host.
     func aiCall(_ call: Int32) -> AICallSite? {
-        let callee = tree[call].a
+        if let passed = passedFunction(call), let site = aiCall(call, callee: passed.function, argumentsOf: passed.arguments) {
+            return site
+        }
+        return aiCall(call, callee: tree[call].a, argumentsOf: call)
+    }
+
+    /// Functions that call the function given to them (in a thread, an executor or a loop): the
+    /// position of that function among their arguments, by the callee's last name.
+    private static let functionRunners: [String: Int] = [
+        "to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "submit": 0, "map": 0, "starmap": 0,
+        "apply_async": 0, "imap": 0, "imap_unordered": 0, "run_in_executor": 1,
+    ]
+
+    /// For `asyncio.to_thread(client.models.generate_content, …)`, `loop.run_in_executor(None,
+    /// functools.partial(client.chat.completions.create, …))`, `executor.submit(fn, …)`: the
+    /// function passed, and the call whose arguments it receives (the runner, or the partial).
+    private func passedFunction(_ call: Int32) -> (function: Int32, arguments: Int32)? {
+        let callee = tree[call]
+        let name: String
+        switch tree[callee.a].kind {
+        case .attribute, .name: name = e.nameText(callee.a)
+        default: return nil
+        }
+        guard let position = Checker.functionRunners[name] else { return nil }
+        let args = e.arguments(of: call)
+        guard position < args.positional.count else { return nil }
+        var function = args.positional[position]
+        var arguments = call
+        if tree[function].kind == .call, case .symbol(let path) = e.value(tree[function].a), path == "functools.partial",
+           let wrapped = e.arguments(of: function).positional.first {
+            arguments = function
+            function = wrapped
+        }
+        guard tree[function].kind == .attribute || tree[function].kind == .name else { return nil }
+        return (function, arguments)
+    }
+
+    private func aiCall(_ call: Int32, callee: Int32, argumentsOf argumentCall: Int32) -> AICallSite? {
         switch e.value(callee) {
         case .client(let c):
             guard !c.isLocal else { return nil }
@@ -75,18 +119,34 @@ final class Checker {
                     : specs[$0].constructors.contains(c.constructor) && specs[$0].calls.contains(path)
             }) else { return nil }
             let spec = specs[match]
-            return sdkSite(call, spec, retry: e.applyRetryArguments(e.arguments(of: call), spec: spec, to: c.retry))
+            return routed(call, spec, callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: spec, to: c.retry))
         case .symbol(let path):
             for (i, rest) in specs.specs(prefixing: path) where specs[i].calls.contains(Checker.normalized(rest)) {
                 let client = e.moduleClient(spec: i)
                 if client.isLocal { return nil }
-                return sdkSite(call, specs[i], retry: e.applyRetryArguments(e.arguments(of: call), spec: specs[i], to: client.retry))
+                if let root = rootName(of: callee), e.assumedModules.contains(root), path.hasPrefix(root + ".") {
+                    var site = routed(call, specs[i], callee: callee, arguments: argumentCall,
+                                      retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
+                    site.noRetryReason += "; `\(root)` is not imported or defined in this file, so it is taken to be the \(specs[i].module) module"
+                    return site
+                }
+                return routed(call, specs[i], callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
             }
         default:
             break
         }
-        guard let (url, session) = HTTPCalls.post(call, evaluator: e),
-              let sdk = HTTPCalls.apiSDK(of: url, extraHosts: config.extraAPIHosts) else { return nil }
+        guard callee == tree[call].a, let (url, urlNode, session) = HTTPCalls.post(call, evaluator: e) else { return nil }
+        var label: String
+        let sdk: String
+        if let url, let known = HTTPCalls.apiSDK(of: url, extraHosts: config.extraAPIHosts) {
+            sdk = known
+            label = "\(sdk) API (raw HTTP)"
+        } else if let endpoint = HTTPCalls.inferenceEndpoint(call, urlNode: urlNode, urlText: url, evaluator: e) {
+            sdk = "http"
+            label = "AI endpoint `\(endpoint)` (raw HTTP)"
+        } else {
+            return nil
+        }
         var retry = SDKRetry.absent
         var reason = "a raw HTTP POST is not retried on 429"
         if session?.library == .requests, tree[callee].kind == .attribute {
@@ -97,8 +157,15 @@ final class Checker {
                 reason = why
             }
         }
-        return AICallSite(call: call, callee: callee, spec: nil, sdk: sdk, label: "\(sdk) API (raw HTTP)", retry: retry,
+        return AICallSite(call: call, callee: callee, spec: nil, sdk: sdk, label: label, retry: retry,
                           noRetryReason: reason, errors: .http, isHTTP: true, fixException: "requests.HTTPError")
+    }
+
+    /// The name a chain of attributes starts from (`litellm` in `litellm.completion`).
+    private func rootName(of node: Int32) -> String? {
+        var n = node
+        while tree[n].kind == .attribute { n = tree[n].a }
+        return tree[n].kind == .name ? e.nameText(n) : nil
     }
 
     /// A call chain without the wrappers that do not change what it calls.
@@ -107,9 +174,82 @@ final class Checker {
         return path.split(separator: ".").filter { $0 != "with_raw_response" && $0 != "with_streaming_response" }.joined(separator: ".")
     }
 
-    private func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry) -> AICallSite {
-        AICallSite(call: call, callee: tree[call].a, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
-                   noRetryReason: spec.noRetryReason,
+    /// The call site of an SDK call; for a router SDK the `model` argument picks the backend and
+    /// so whether it retries.
+    private func routed(_ call: Int32, _ spec: AISDKSpec, callee: Int32, arguments argumentCall: Int32, retry: SDKRetry) -> AICallSite {
+        func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+            self.sdkSite(call, callee: callee, spec, retry: retry, reason: reason)
+        }
+        guard let routes = spec.retryingRoutes else { return sdkSite(call, spec, retry: retry) }
+        if case .configured(true, _) = retry { return sdkSite(call, spec, retry: retry) }
+        let args = e.arguments(of: argumentCall)
+        guard let model = modelName(argumentCall, args, routes: routes) else {
+            return sdkSite(call, spec, retry: retry, reason: "\(spec.label) picks the backend from `model` at run time, and only "
+                           + "OpenAI and Azure models get retries (from \(routes.backend)); nothing here retries the others")
+        }
+        guard routes.retries(model) else {
+            return sdkSite(call, spec, retry: retry, reason: "\(spec.label) sends `\(model)` to a backend that makes one request "
+                           + "(only OpenAI and Azure models get \(routes.backend)'s retries)")
+        }
+        if let name = routes.disablingArgument, let value = args.keyword(name), let count = e.number(value), count <= 0 {
+            return sdkSite(call, spec, retry: .disabled("\(name)=0 turns off \(routes.backend)'s retries for `\(model)`"))
+        }
+        return sdkSite(call, spec, retry: .byDefault)
+    }
+
+    /// The model a call names: `model=`, the first positional argument, or a `model` key of a
+    /// dict literal passed as `**kwargs`.
+    private func modelName(_ call: Int32, _ args: CallArguments, routes: ModelRoutes) -> String? {
+        if let node = args.keyword("model") ?? args.positional.first {
+            // A name set in several places (a profile's model, else a default) may hold any of
+            // its values: all must be known, and one without retries decides.
+            if tree[node].kind == .name, let values = e.possibleValues(node), values.count > 1 {
+                var models: [String] = []
+                for value in values {
+                    guard case .string(let model) = value else { return nil }
+                    models.append(model)
+                }
+                return models.first { !routes.retries($0) } ?? models.first
+            }
+            return e.string(node)
+        }
+        for argument in tree.children(tree[call].list1) where tree[argument].kind == .doubleStarred {
+            var dict = tree[argument].a
+            if tree[dict].kind == .name, let bound = e.boundExpression(dict) { dict = bound }
+            guard tree[dict].kind == .dict else { continue }
+            let items = Array(tree.children(tree[dict].list1))
+            var i = 0
+            while i + 1 < items.count {
+                if tree[items[i]].kind == .doubleStarred { i += 1; continue }
+                if e.string(items[i]) == "model" { return e.string(items[i + 1]) }
+                i += 2
+            }
+        }
+        return nil
+    }
+
+    private func sdkSite(_ call: Int32, callee: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+        var retry = retry
+        var reason = reason ?? spec.noRetryReason
+        // The version the project pins decides for SDKs whose older versions retry differently.
+        if let pin = pins[spec.package], let limit = spec.existsBelow.flatMap(DependencyPin.numbers), !pin.isBelow(limit) {
+            // The pin is newer than this API (openai 2.x for an openai 0.x call): the file runs
+            // with some other, older install, whose version is not known here.
+            reason += "; the project pins \(spec.package) \(pin.text) (\(pin.source)), which no longer has this call"
+        } else if let pin = pins[spec.package] {
+            let version = "\(spec.package) \(pin.text) (\(pin.source))"
+            if let old = spec.versions.first(where: { pin.isBelow($0.limit) }) {
+                if old.retries, retry == .absent { retry = .configured(growing: true, detail: old.note) }
+                if !old.retries, retry == .byDefault { retry = .absent }
+                reason = "\(old.note): the project pins \(version)"
+            } else {
+                reason += "; assumed \(version)"
+            }
+        } else if !spec.versions.isEmpty {
+            reason += "; no pin found: assuming the current behaviour"
+        }
+        return AICallSite(call: call, callee: callee, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
+                   noRetryReason: reason,
                    errors: RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label),
                    isHTTP: false, fixException: spec.suggestedException)
     }

@@ -20,6 +20,8 @@ final class Evaluator {
     private var returnsEvaluating: Set<Int32> = []
     /// Module attributes set by assignment (`openai.max_retries = 0`), by dotted path.
     private(set) var moduleSettings: [String: Int32] = [:]
+    /// SDK module names used in the module without being imported or defined there.
+    private(set) var assumedModules: Set<String> = []
 
     /// How deep value chains are followed; beyond this a value is unknown.
     private static let maxEvaluationDepth = 48
@@ -154,7 +156,31 @@ final class Evaluator {
         for module in index.starImports[index.root] ?? [] where !specs.specs(ofModule: module).isEmpty {
             return .symbol(module + "." + name)
         }
+        // A framework may put an SDK module into a file's globals without an import (or the
+        // import sits in a cell or file not seen): a name nothing defines that is an SDK module's
+        // name is taken to be that module, and findings say so.
+        if !specs.specs(ofModule: name).isEmpty {
+            assumedModules.insert(name)
+            return .symbol(name)
+        }
         return .unbound(name)
+    }
+
+    /// Every value a name may hold where it is used: the values of all its bindings in the
+    /// scope that binds it (a name set in several branches may hold any of them). Nil when the
+    /// name is bound nowhere in the module.
+    func possibleValues(_ nameNode: Int32) -> [Value]? {
+        let n = tree[nameNode]
+        guard n.kind == .name else { return nil }
+        let name = tree.text(ofToken: n.token)
+        var s = index.scope[Int(nameNode)]
+        while true {
+            if let list = index.bindings[s]?[name], !list.isEmpty {
+                return list.map { value(of: $0.binding, scope: s) }
+            }
+            if s == index.root { return nil }
+            s = index.outerScope(of: s)
+        }
     }
 
     /// The expression a name node is bound to, found the way `lookUp` finds its value.
@@ -208,7 +234,32 @@ final class Evaluator {
                !hasDecorator(scope, named: "staticmethod") {
                 return .instance(classNode)
             }
+            // `client: Mistral`: a parameter annotated with an SDK client class is taken to be
+            // such a client, made with the SDK's defaults.
+            if tree[parameter].b >= 0, let client = annotatedClient(tree[parameter].b) { return .client(client) }
             return .unknown
+        }
+    }
+
+    /// The client an annotation names: `Mistral`, `"Mistral"`, `Optional[Mistral]`, `Mistral | None`.
+    private func annotatedClient(_ annotation: Int32, depth: Int = 0) -> ClientValue? {
+        guard depth < 4, annotation >= 0 else { return nil }
+        let n = tree[annotation]
+        switch n.kind {
+        case .name, .attribute:
+            guard case .symbol(let path) = value(annotation) else { return nil }
+            for i in specs.specs(constructedBy: path) where specs[i].constructorService == nil {
+                let spec = specs[i]
+                return ClientValue(spec: i, constructor: String(path.dropFirst(spec.module.count + 1)), path: "",
+                                   retry: spec.retriesByDefault ? .byDefault : .absent, isLocal: spec.isLocal, origin: -1)
+            }
+            return nil
+        case .subscription:
+            return tree.children(n.list1).lazy.compactMap { self.annotatedClient($0, depth: depth + 1) }.first
+        case .binary:
+            return annotatedClient(n.a, depth: depth + 1) ?? annotatedClient(n.b, depth: depth + 1)
+        default:
+            return nil
         }
     }
 
@@ -295,6 +346,8 @@ final class Evaluator {
 
     private func symbolCall(_ path: String, _ call: Int32) -> Value {
         if let client = construct(path, call) { return .client(client) }
+        // `functools.partial(client.chat.completions.create, model=…)` calls what it wraps.
+        if path == "functools.partial", let wrapped = arguments(of: call).positional.first { return value(wrapped) }
         if let http = HTTPCalls.session(path, call: call, evaluator: self) { return .http(http) }
         if let retry = RetryLibraries.retryGuard(for: path, call: call, evaluator: self) { return .retrying(retry) }
         if path == "os.getenv" || path == "os.environ.get" || path.hasSuffix(".getenv") {
@@ -357,13 +410,15 @@ final class Evaluator {
         guard let count = number(value) else { return state }
         if count <= 0 { return .disabled("\(spelling)0 disables the SDK's retries") }
         if spec.retriesByDefault { return .byDefault }
+        if spec.retryCountGrows { return .configured(growing: true, detail: "\(name)=\(Int(count))") }
         // An SDK without retries of its own retries without waiting when given a count.
         return .configured(growing: false, detail: "\(name)=\(Int(count)) retries without a growing wait")
     }
 
     /// Whether `base_url=`/`host=`-style arguments point at this machine.
     private func pointsAtLocalHost(_ args: CallArguments) -> Bool {
-        for (name, value) in args.keywords where ["base_url", "host", "api_base", "endpoint", "base_uri", "url"].contains(name) {
+        for (name, value) in args.keywords where ["base_url", "host", "api_base", "endpoint", "base_uri", "url"].contains(name)
+            || name.hasSuffix("_api_url") || name.hasSuffix("_api_base") || name.hasSuffix("_base_url") || name == "azure_endpoint" {
             if let text = urlText(value), HTTPCalls.isLocal(text) { return true }
         }
         return false

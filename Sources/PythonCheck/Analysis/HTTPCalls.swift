@@ -23,8 +23,9 @@ enum HTTPCalls {
         "aiohttp.request": .aiohttp,
     ]
 
-    /// The URL text of a call that POSTs over raw HTTP, and the session it goes through.
-    static func post(_ call: Int32, evaluator e: Evaluator) -> (url: String, session: HTTPValue?)? {
+    /// The URL of a call that POSTs over raw HTTP (its expression, and its text when literals
+    /// make it up), and the session it goes through.
+    static func post(_ call: Int32, evaluator e: Evaluator) -> (url: String?, urlNode: Int32, session: HTTPValue?)? {
         let calleeValue = e.value(e.tree[call].a)
         var method: String
         var session: HTTPValue?
@@ -50,14 +51,89 @@ enum HTTPCalls {
         default:
             return nil
         }
-        guard let urlNode, var url = e.urlText(urlNode) else { return nil }
+        guard let urlNode else { return nil }
+        guard var url = e.urlText(urlNode) else { return (nil, urlNode, session) }
         if let base = session?.baseURL, !url.contains("://") { url = base + url }
-        return (url, session)
+        return (url, urlNode, session)
     }
 
+    // MARK: Endpoints held in variables
+
+    private static let endpointNameParts = ["endpoint", "end_point", "api_url", "apiurl", "base_url", "baseurl", "api_base",
+                                            "inference_url", "model_url", "llm_url"]
+    private static let inferencePaths = ["/chat/completions", "/completions", "/v1/messages", "/embeddings", "/embed",
+                                         "/generate", "/predictions", "/predict", ":generatecontent", ":streamgeneratecontent",
+                                         ":predict", "/inference", "/infer", "/responses", "/images/generations",
+                                         "/audio/speech", "/audio/transcriptions", "/text2img", "/rerank"]
+    private static let inferenceBodyKeys: Set<String> = ["messages", "prompt", "inputs", "model", "contents"]
+
+    /// For a POST whose URL is not a known API host: the name of the endpoint it goes to when the
+    /// request looks like inference. The URL's name (or a name inside the expression it is bound
+    /// to) must say endpoint, API URL or base URL; then the URL's literal path must be an
+    /// inference path, or, when the URL is only a variable, the JSON body must carry messages, a
+    /// prompt, inputs or a model.
+    static func inferenceEndpoint(_ call: Int32, urlNode: Int32, urlText: String?, evaluator e: Evaluator) -> String? {
+        if let urlText, isLocal(urlText) { return nil }
+        var names: [String] = []
+        var expressions = [urlNode]
+        if e.tree[urlNode].kind == .name, let bound = e.boundExpression(urlNode) { expressions.append(bound) }
+        for expression in expressions {
+            // Identifiers of the expression's text, f-string fields included.
+            var word = ""
+            for ch in e.tree.sourceText(of: expression) + " " {
+                if ch.isLetter || ch.isNumber || ch == "_" { word.append(ch) } else if !word.isEmpty { names.append(word); word = "" }
+            }
+        }
+        guard let name = names.first(where: { name in
+            let lower = name.lowercased()
+            return endpointNameParts.contains { lower.contains($0) } && !lower.contains("local") && !lower.contains("ollama")
+        }) else { return nil }
+        let path = (urlText ?? "").lowercased()
+        let args = e.arguments(of: call)
+        let keys = (args.keyword("json") ?? args.keyword("data")).map { bodyKeys($0, e, depth: 0) } ?? []
+        if path.contains("/") {
+            guard inferencePaths.contains(where: { path.contains($0) }) else { return nil }
+            // A body whose keys are known and none is an inference key (a proxy's /key/generate
+            // with user_id and metadata) is administration, not inference.
+            if !keys.isEmpty && keys.isDisjoint(with: inferenceBodyKeys) { return nil }
+        } else {
+            guard !keys.isDisjoint(with: inferenceBodyKeys) else { return nil }
+        }
+        return name
+    }
+
+    /// The string keys of a dict literal, following names and local functions that return one.
+    private static func bodyKeys(_ node: Int32, _ e: Evaluator, depth: Int) -> Set<String> {
+        guard depth < 4, node >= 0 else { return [] }
+        let n = e.tree[node]
+        switch n.kind {
+        case .name:
+            return e.boundExpression(node).map { bodyKeys($0, e, depth: depth + 1) } ?? []
+        case .call:
+            if case .function(let f) = e.value(n.a) {
+                return (e.index.returns[f] ?? []).reduce(into: Set<String>()) { $0.formUnion(bodyKeys($1, e, depth: depth + 1)) }
+            }
+            if e.nameText(n.a) == "dict" { return Set(e.arguments(of: node).keywords.map(\.name)) }
+            return []
+        case .dict:
+            var keys: Set<String> = []
+            for item in e.tree.children(n.list1) where e.tree[item].kind == .string { keys.insert(e.stringText(item)) }
+            return keys
+        default:
+            return []
+        }
+    }
+
+    /// Whether a URL points at this machine or at a host with a single-label name
+    /// (`http://testserver`, `http://ollama:11434`): a test server or a service on the same
+    /// network, not a public API with rate limits.
     static func isLocal(_ url: String) -> Bool {
         let lower = url.lowercased()
-        return ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"].contains { lower.contains($0) }
+        if ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"].contains(where: { lower.contains($0) }) { return true }
+        let parts = lower.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return false }
+        let host = parts[2].prefix { $0 != ":" && $0 != "?" }
+        return !host.isEmpty && !host.contains(".") && !host.contains("{") && host.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
     }
 
     /// The SDK name of the AI API host a URL names, if any.

@@ -14,7 +14,7 @@ final class SDKTable: Sendable {
         self.specs = specs
         var byModule: [String: [Int]] = [:]
         var byConstructor: [String: [Int]] = [:]
-        for (i, spec) in specs.enumerated() {
+        for (i, spec) in specs.enumerated() where !spec.module.isEmpty {
             byModule[spec.module, default: []].append(i)
             for constructor in spec.constructors { byConstructor[spec.module + "." + constructor, default: []].append(i) }
         }

@@ -59,7 +59,7 @@ enum BackoffConstantRule {
             """),
             AIRuleExample("""
             import litellm
-            reply = ↓litellm.completion(model="gpt-4o", messages=[], num_retries=3)
+            reply = ↓litellm.completion(model="anthropic/claude-sonnet-4", messages=[], num_retries=3)
             """),
         ],
         negativeExamples: [
@@ -95,7 +95,7 @@ enum BackoffConstantRule {
             """),
             AIRuleExample("""
             import litellm
-            reply = litellm.completion(model="gpt-4o", messages=[], num_retries=3, retry_strategy="exponential_backoff_retry")
+            reply = litellm.completion(model="anthropic/claude-sonnet-4", messages=[], num_retries=3, retry_strategy="exponential_backoff_retry")
             """),
         ])
 

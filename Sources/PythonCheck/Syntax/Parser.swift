@@ -310,11 +310,12 @@ struct Parser {
             if current.isOp(.star) || current.isOp(.doubleStar) || current.isOp(.slash) { advance() }
             var name: Int32 = -1
             if current.kind == .name { name = Int32(p); advance() }
-            if closing != .colon && expect(.colon) { _ = parseExpression() }
+            var annotation: Int32 = -1
+            if closing != .colon && expect(.colon) { annotation = parseExpression() }
             var defaultValue: Int32 = -1
             if expect(.assign) { defaultValue = parseExpression() }
             if name >= 0 || defaultValue >= 0 {
-                scratch.append(add(Node(kind: .parameter, token: name, first: start, last: lastToken, a: defaultValue)))
+                scratch.append(add(Node(kind: .parameter, token: name, first: start, last: lastToken, a: defaultValue, b: annotation)))
             }
             if !expect(.comma) {
                 if p == before { recover("unexpected token in parameters"); advance() }

@@ -33,7 +33,7 @@ struct NodeList {
 ///   count, not a node), `list1` importAlias. importAlias: `first...last` the dotted name, `token`
 ///   the `as` name or -1.
 /// - function: `token` name, `flags` async, `list1` body, `list2` decorators, `list3` parameters.
-/// - parameter: `token` name, `a` default or -1. classDef: `token` name, `list1` body, `list2`
+/// - parameter: `token` name, `a` default or -1, `b` annotation or -1. classDef: `token` name, `list1` body, `list2`
 ///   decorators, `list3` bases and keywords.
 /// - ifStatement / whileLoop: `a` test, `list1` body, `list2` else. forLoop: `a` target, `b` iterable,
 ///   `list1` body, `list2` else, `flags` async.
