@@ -7,10 +7,10 @@ import Glibc
 
 /// `--validate` and `--fail-on-live`: ask providers whether the secrets found still work.
 struct ValidationOptions: ParsableArguments {
-    @Flag(name: .customLong("validate"), help: "Ask each provider whether the secrets found still work (sends each secret with a validator to its provider's own HTTPS API; see README). Off unless given.")
+    @Flag(name: .customLong("validate"), help: "Ask each provider whether the secrets found still work (sends them to the provider's own HTTPS API only; see README).")
     var validateSecrets = false
 
-    @Flag(name: .long, help: "With --validate: fail (exit 1) only when a secret is live, whatever --fail-on says.")
+    @Flag(name: .long, help: "With --validate: exit 1 only for a live secret, whatever --fail-on says.")
     var failOnLive = false
 
     func validate() throws {
