@@ -214,7 +214,7 @@ import Testing
         #expect(long.output.stdout.contains("too long to wait"))
     }
 
-    @Test func verdictInTextAndSARIF() throws {
+    @Test func verdictInEveryFormat() throws {
         let dir = TestSupport.makeTempDirectory("validate-formats")
         defer { TestSupport.removeTree(dir) }
         TestSupport.write(try TestSupport.fakeSecretLine(rule: "npm-access-token", seed: "formats") + "\n", to: "\(dir)/.npmrc")
@@ -228,6 +228,10 @@ import Testing
         #expect(sarif.stdout.contains("\"validation\""))
         let junit = try TestSupport.leakguard(["scan", dir, "--validate", "--format", "junit"], environment: env)
         #expect(junit.stdout.contains("validation: live"))
+        let html = try TestSupport.leakguard(["scan", dir, "--validate", "--format", "html"], environment: env)
+        #expect(html.stdout.contains("<span class=\"badge v-live\""))
+        let markdown = try TestSupport.leakguard(["scan", dir, "--validate", "--format", "markdown"], environment: env)
+        #expect(markdown.stdout.contains("(validation: live (HTTP 200 from registry.npmjs.org))"))
     }
 
     @Test func nonLoopbackOverrideIsRefused() throws {
