@@ -212,19 +212,7 @@ public enum PythonCheck {
     }
 
     private static func find(_ source: UnsafeBufferPointer<UInt8>, _ word: String, from: Int) -> Int? {
-        let needle = Array(word.utf8)
-        guard let base = source.baseAddress, !needle.isEmpty, source.count >= needle.count else { return nil }
-        let last = source.count - needle.count
-        var i = from
-        while i <= last {
-            guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
-            let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
-            var j = 1
-            while j < needle.count && base[at + j] == needle[j] { j += 1 }
-            if j == needle.count { return at }
-            i = at + 1
-        }
-        return nil
+        byteOffset(of: Array(word.utf8), in: source, from: from)
     }
 
     /// The words that make a source worth parsing, each with a tag bit (1: an endpoint name, 2:
@@ -435,17 +423,23 @@ struct ImportLineFilter: Sendable {
     }
 
     private func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], from: Int) -> Int? {
-        guard let base = hay.baseAddress, !needle.isEmpty, hay.count >= needle.count else { return nil }
-        var i = from
-        let last = hay.count - needle.count
-        while i <= last {
-            guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
-            let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
-            var j = 1
-            while j < needle.count && base[at + j] == needle[j] { j += 1 }
-            if j == needle.count { return at }
-            i = at + 1
-        }
-        return nil
+        byteOffset(of: needle, in: hay, from: from)
     }
+}
+
+/// Offset of the first `needle` in `hay` at or after `from` (memchr on the first byte, then a
+/// compare): the module's one byte search.
+func byteOffset(of needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    guard let base = hay.baseAddress, !needle.isEmpty, hay.count >= needle.count else { return nil }
+    let last = hay.count - needle.count
+    var i = from
+    while i <= last {
+        guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
+        let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+        var j = 1
+        while j < needle.count && base[at + j] == needle[j] { j += 1 }
+        if j == needle.count { return at }
+        i = at + 1
+    }
+    return nil
 }
