@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "leakguard", targets: ["leakguard"]),
+        .executable(name: "leakguard-validate", targets: ["leakguard-validate"]),
         .library(name: "LeakguardCore", targets: ["LeakguardCore"]),
     ],
     dependencies: [
@@ -41,13 +42,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "leakguard",
-            dependencies: ["LeakguardCore", "Validation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        // The commands, shared by both executables.
+        .target(
+            name: "LeakguardCLI",
+            dependencies: ["LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The scanner: no network code linked (a `--validate` run is handed to leakguard-validate).
+        .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
+        // The same commands with live validation; installed beside `leakguard`.
+        .executableTarget(name: "leakguard-validate", dependencies: ["LeakguardCLI", "Validation"]),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["LeakguardCore", "Validation", "leakguard"]
+            dependencies: ["LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
         ),
         .testTarget(
             name: "GitIgnoreTests",

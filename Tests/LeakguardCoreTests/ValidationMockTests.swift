@@ -151,6 +151,16 @@ import Testing
         }
     }
 
+    /// The scanner people run in hooks links no network code: `--validate` is handed to
+    /// leakguard-validate (tested by every test here, which runs `leakguard`).
+    @Test func theScannerLinksNoHTTPClient() throws {
+        let scanner = try Data(contentsOf: URL(fileURLWithPath: TestSupport.binary))
+        let validating = try Data(contentsOf: URL(fileURLWithPath: TestSupport.binary + "-validate"))
+        let marker = Data("AsyncHTTPClient".utf8)
+        #expect(scanner.range(of: marker) == nil)
+        #expect(validating.range(of: marker) != nil)
+    }
+
     @Test func noRequestWithoutValidate() throws {
         let run = try Self.run(Self.byHost { [Self.liveAnswer($0)] }, arguments: [])
         #expect(run.requests.isEmpty)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import LeakguardCore
-import Validation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,21 +16,15 @@ struct ValidationOptions: ParsableArguments {
         if failOnLive && !validateSecrets { throw ValidationError("--fail-on-live needs --validate") }
     }
 
-    /// Validates the raw report's findings in place, before `emit` redacts them. Nothing is
-    /// linked into the run, no thread or socket started, unless --validate was given.
+    /// Validates the raw report's findings in place, before `emit` redacts them. Only the
+    /// leakguard-validate executable has a validator; `leakguard` hands `--validate` runs over
+    /// to it before scanning (LeakguardMain), so nothing here runs without one.
     func apply(to report: inout ScanReport, configuration: Configuration) throws {
         guard validateSecrets else { return }
-        let settings: ValidationSettings
-        do {
-            var environment: [String: String] = [:]
-            for name in [ValidationSettings.testBaseURLVariable, ValidationSettings.testTimingVariable] {
-                if let value = getenv(name) { environment[name] = String(cString: value) }
-            }
-            settings = try ValidationSettings.fromEnvironment(environment)
-        } catch {
-            throw ToolError(error.description)
+        guard let validator = LeakguardMain.validator else {
+            throw ToolError("--validate needs \(LeakguardMain.validatingExecutable)")
         }
-        let summary = LiveValidation.run(&report, rules: configuration.rules, settings: settings)
-        FileHandleOutput.stderr("leakguard: \(summary.line)\n")
+        let summary = try validator.validate(&report, rules: configuration.rules)
+        FileHandleOutput.stderr("leakguard: \(summary)\n")
     }
 }
