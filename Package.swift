@@ -6,11 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "leakguard", targets: ["leakguard"]),
+        .executable(name: "leakguard-validate", targets: ["leakguard-validate"]),
         .library(name: "LeakguardCore", targets: ["LeakguardCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,13 +32,28 @@ let package = Package(
             name: "LeakguardCore",
             dependencies: ["CPCRE2", "CLibArchive", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        .executableTarget(
-            name: "leakguard",
+        // Live validation (`scan --validate`): the only code that talks to the network, kept out
+        // of LeakguardCore so the scan path neither links nor starts an HTTP client.
+        .target(
+            name: "Validation",
+            dependencies: [
+                "LeakguardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The commands, shared by both executables.
+        .target(
+            name: "LeakguardCLI",
             dependencies: ["LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The scanner: no network code linked (a `--validate` run is handed to leakguard-validate).
+        .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
+        // The same commands with live validation; installed beside `leakguard`.
+        .executableTarget(name: "leakguard-validate", dependencies: ["LeakguardCLI", "Validation"]),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["LeakguardCore", "leakguard"]
+            dependencies: ["LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
         ),
         .testTarget(
             name: "GitIgnoreTests",

@@ -53,6 +53,8 @@ public struct Finding: Sendable {
     var encodedText = ""
     /// The repository the finding is in, in a merged report (`report merge`); nil otherwise.
     public var repository: String?
+    /// What the provider said about the secret (`scan --validate` only).
+    public var validation: ValidationResult?
 
     public init(ruleID: String, category: Category, severity: Severity, message: String, path: String,
                 line: Int, column: Int, endLine: Int, endColumn: Int, secret: String = "", lineText: String = "",
