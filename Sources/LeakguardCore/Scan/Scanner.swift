@@ -285,24 +285,8 @@ public final class Scanner: Sendable {
         return report
     }
 
-    /// Every text member of an archive (nested ones too), as if each were a file.
-    func scanArchive(_ bytes: UnsafeBufferPointer<UInt8>, name: String, commit: CommitInfo? = nil,
-                     scratch: DetectorScratch, into report: inout ScanReport) {
-        var limits = ArchiveReader.Limits()
-        limits.maxDepth = options.maxArchiveDepth
-        limits.maxMemberSize = options.maxFileSize
-        var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
-        var part = ScanReport()
-        reader.read(bytes, name: name) { path, member in
-            // Binary members (class files, images) are expected in archives: passed over quietly.
-            guard !looksBinary(member) else { return }
-            part.summary.files += 1
-            part.summary.bytes += member.count
-            self.runChecks(Fragment(bytes: member, path: path, commit: commit), scratch: scratch, into: &part)
-        }
-        part.summary.skipped += reader.skipped
-        part.warnings += reader.warnings
-        report.absorb(part)
+    func scanArchive(_ bytes: UnsafeBufferPointer<UInt8>, name: String, scratch: DetectorScratch, into report: inout ScanReport) {
+        scanArchiveMembers(bytes, name: name, commit: nil, checks: checks, options: options, scratch: scratch, into: &report)
     }
 }
 
