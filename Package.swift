@@ -26,11 +26,14 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // What every module needs the same way: line/column positions, non-blocking file reads,
+        // paths.
+        .target(name: "LeakguardBase"),
         .target(name: "GitIgnore"),
-        .target(name: "PythonCheck"),
+        .target(name: "PythonCheck", dependencies: ["LeakguardBase"]),
         .target(
             name: "LeakguardCore",
-            dependencies: ["CPCRE2", "CLibArchive", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CPCRE2", "CLibArchive", "LeakguardBase", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // Live validation (`scan --validate`): the only code that talks to the network, kept out
         // of LeakguardCore so the scan path neither links nor starts an HTTP client.
@@ -53,7 +56,7 @@ let package = Package(
         .executableTarget(name: "leakguard-validate", dependencies: ["LeakguardCLI", "Validation"]),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
+            dependencies: ["LeakguardBase", "LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
         ),
         .testTarget(
             name: "GitIgnoreTests",

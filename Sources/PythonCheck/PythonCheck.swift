@@ -1,3 +1,4 @@
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,7 +54,7 @@ public enum PythonCheck {
         var lines: LineIndex?
         return analyse(source, path: path, config: config, mention: mention.map { Mentions(rawValue: $0) }) { offset in
             if lines == nil { lines = LineIndex(source) }
-            return lines!.position(of: offset, in: source)
+            return lines!.position(of: offset)
         }
     }
 
@@ -70,7 +71,7 @@ public enum PythonCheck {
         var jsonLines: LineIndex?
         func locate(_ notebook: NotebookSource, _ offset: Int) -> (line: Int, column: Int) {
             if jsonLines == nil { jsonLines = LineIndex(json) }
-            return jsonLines!.position(of: notebook.fileOffset(of: offset), in: json)
+            return jsonLines!.position(of: notebook.fileOffset(of: offset))
         }
         let mention = notebook.code.withUnsafeBufferPointer { mentions(in: $0, config: config) }
         guard !mention.subtracting(.post).isEmpty else { return PythonCheckResult() }
@@ -112,7 +113,8 @@ public enum PythonCheck {
         let tree = SyntaxTree.parse(source)
         var note: String?
         if let problem = tree.problem {
-            let (line, column) = LineIndex(source).position(of: problem.offset, in: source)
+            var lines = LineIndex(source)
+            let (line, column) = lines.position(of: problem.offset)
             note = noteText(problem, line: line, column: column)
         }
         return PythonParseSummary(tokenCount: tree.tokens.count, nodeCount: tree.nodes.count, parseNote: note)

@@ -1,3 +1,4 @@
+import LeakguardBase
 import TOMLKit
 #if canImport(Glibc)
 import Glibc

@@ -233,9 +233,3 @@ final class UncheckedBox<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
 }
-
-func resolvedPath(_ path: String) -> String {
-    guard let p = realpath(path, nil) else { return path }
-    defer { free(p) }
-    return String(cString: p)
-}

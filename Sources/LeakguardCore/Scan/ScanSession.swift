@@ -1,3 +1,4 @@
+import LeakguardBase
 import GitIgnore
 
 /// What to scan and how: the one description of a scan that the CLI, hooks and tests build.

@@ -1,3 +1,4 @@
+import LeakguardBase
 import GitIgnore
 
 /// Where a scan's content comes from: the working tree, the index, a commit history, standard

@@ -1,3 +1,4 @@
+import LeakguardBase
 import GitIgnore
 import Synchronization
 #if canImport(Glibc)
@@ -421,10 +422,4 @@ struct FileBuffer {
     }
 
     mutating func release() { storage?.deallocate(); storage = nil; capacity = 0 }
-}
-
-func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
 }
