@@ -73,6 +73,9 @@ public enum PythonCheck {
             if jsonLines == nil { jsonLines = LineIndex(json) }
             return jsonLines!.position(of: notebook.fileOffset(of: offset))
         }
+        // Which code offset each reported position came from, to name its cell afterwards.
+        var located: [Int: Int] = [:]
+        func key(_ line: Int, _ column: Int) -> Int { line << 24 | min(column, 1 << 24 - 1) }
         let mention = notebook.code.withUnsafeBufferPointer { mentions(in: $0, config: config) }
         guard !mention.subtracting(.post).isEmpty else { return PythonCheckResult() }
         var notes: [String] = []
@@ -102,8 +105,18 @@ public enum PythonCheck {
             notebook = notebook.dropping(failing)
         }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
-        let result = notebook.code.withUnsafeBufferPointer { code in
-            analyse(code, path: path, config: config, mention: mention, pins: notebook.pins) { locate(notebook, $0) }
+        var result = notebook.code.withUnsafeBufferPointer { code in
+            analyse(code, path: path, config: config, mention: mention, pins: notebook.pins) { offset in
+                let position = locate(notebook, offset)
+                located[key(position.line, position.column)] = offset
+                return position
+            }
+        }
+        for i in result.findings.indices {
+            guard let offset = located[key(result.findings[i].line, result.findings[i].column)],
+                  let cell = notebook.cells.first(where: { $0.range.contains(offset) }) else { continue }
+            result.findings[i].cell = cell.number
+            result.findings[i].cellLine = 1 + notebook.code[cell.range.lowerBound..<offset].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
         return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote)
     }

@@ -49,4 +49,26 @@ import LeakguardBase
         #expect(excerpt.contains("completions.create") && !excerpt.contains("import openai"), "\(ai)")
         #expect(!out.stdout.contains(token))
     }
+
+    /// A notebook finding names its cell and the line in it, in text and JSON, beside the JSON line.
+    @Test func notebookFindingsNameTheCell() throws {
+        let dir = TestSupport.makeTempDirectory("nb-cell")
+        defer { TestSupport.removeTree(dir) }
+        let notebook = #"""
+            {"cells": [
+              {"cell_type": "markdown", "metadata": {}, "source": ["# notes\n"]},
+              {"cell_type": "code", "metadata": {}, "source": ["import openai\n", "client = openai.OpenAI(max_retries=0)\n"]},
+              {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "r = client.chat.completions.create(model='gpt-4o', messages=[])\n"]}
+            ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            """#
+        TestSupport.write(notebook, to: dir + "/nb.ipynb")
+        let json = try TestSupport.leakguard(["scan", "--format", "json", dir])
+        let findings = try #require((try TestSupport.parseJSON(json.stdout))["findings"] as? [[String: Any]])
+        let ai = try #require(findings.first { $0["rule"] as? String == "ai-backoff-missing" }, "\(json.stdout)")
+        #expect(ai["line"] as? Int == 4)
+        let cell = try #require(ai["notebookCell"] as? [String: Any], "\(ai)")
+        #expect(cell["cell"] as? Int == 3 && cell["line"] as? Int == 2, "\(cell)")
+        let text = try TestSupport.leakguard(["scan", dir])
+        #expect(text.stdout.contains("[cell 3, line 2]"), "\(text.stdout)")
+    }
 }

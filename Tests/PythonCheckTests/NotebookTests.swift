@@ -33,6 +33,9 @@ final class NotebookTests: XCTestCase {
         let column = line.distance(from: line.startIndex, to: line.range(of: "openai.Completion")!.lowerBound) + 1
         XCTAssertEqual(finding.column, column)
         XCTAssertEqual(finding.endColumn, column + "openai.Completion.create".count)
+        // Named as Jupyter shows it: the third cell (the markdown cell counts), its second line.
+        XCTAssertEqual(finding.cell, 3)
+        XCTAssertEqual(finding.cellLine, 2)
     }
 
     func testCellMagicsAndShellAssignmentsAreIgnored() {

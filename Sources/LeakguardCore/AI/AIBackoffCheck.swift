@@ -70,13 +70,15 @@ public struct AIBackoffCheck: ContentCheck {
                 secret = Self.literalValue(fullLine, from: f.column, to: f.endColumn)
             }
             let span = Self.byteRange(fullLine, from: f.column, to: f.line == f.endLine ? f.endColumn : f.column)
-            out.findings.append(Finding(
+            var finding = Finding(
                 ruleID: f.ruleID, category: .ai, severity: Severity(rawValue: f.severity.rawValue) ?? .warning,
                 message: f.message, path: fragment.path, line: f.line, column: f.column,
                 endLine: f.endLine, endColumn: f.endColumn, secret: secret,
                 lineText: Excerpt.window(lineBytes, around: span),
                 fingerprint: Finding.fingerprint(rule: f.ruleID, path: fragment.path, content: fullLine.trimmed()),
-                commit: fragment.commit))
+                commit: fragment.commit)
+            if let cell = f.cell, let line = f.cellLine { finding.notebookCell = NotebookCell(cell: cell, line: line) }
+            out.findings.append(finding)
         }
         return out
     }

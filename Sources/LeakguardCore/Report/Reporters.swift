@@ -30,6 +30,7 @@ public struct TextReporter: Reporter {
             }
             var rules = f.alsoMatched.isEmpty ? f.ruleID : f.ruleID + " (also " + f.alsoMatched.joined(separator: ", ") + ")"
             if !f.decoded.isEmpty { rules += " [decoded: " + f.decoded.joined(separator: " in ") + "]" }
+            if let cell = f.notebookCell { rules += " [" + cell.description + "]" }
             out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(rules))  \(escapeControls(f.message))"
                 + (f.validation.map { "  [\(paint.validation($0))]" } ?? "") + "\n"
             if !f.lineText.isEmpty {
@@ -149,6 +150,7 @@ public struct JSONReporter: Reporter {
             if !f.alsoMatched.isEmpty { members.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
             if !f.gitleaksIDs.isEmpty { members.append(("gitleaksIds", .array(f.gitleaksIDs.map { .string($0) }))) }
             if !f.decoded.isEmpty { members.append(("decoded", .array(f.decoded.map { .string($0) }))) }
+            if let cell = f.notebookCell { members.append(("notebookCell", .object([("cell", .int(cell.cell)), ("line", .int(cell.line))]))) }
             if let c = f.commit {
                 members += [("commit", .string(c.commit)), ("author", .string(c.author)),
                             ("email", .string(c.email)), ("date", .string(c.date))]
@@ -227,6 +229,7 @@ public struct SARIFReporter: Reporter {
             if let e = f.entropy { properties.append(("entropy", .double(e))) }
             if !f.alsoMatched.isEmpty { properties.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
             if !f.decoded.isEmpty { properties.append(("decoded", .array(f.decoded.map { .string($0) }))) }
+            if let cell = f.notebookCell { properties.append(("notebookCell", .string(cell.description))) }
             if let c = f.commit {
                 properties += [("commit", .string(c.commit)), ("author", .string(c.author)),
                                ("email", .string(c.email)), ("date", .string(c.date))]
