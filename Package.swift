@@ -54,13 +54,15 @@ let package = Package(
         .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
         // The same commands with live validation; installed beside `leakguard`.
         .executableTarget(name: "leakguard-validate", dependencies: ["LeakguardCLI", "Validation"]),
+        // Shared test helpers: running programs, scratch trees, git with a fixed identity, fake keys.
+        .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["LeakguardBase", "LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
+            dependencies: ["TestKit", "LeakguardBase", "LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
         ),
         .testTarget(
             name: "GitIgnoreTests",
-            dependencies: ["GitIgnore"]
+            dependencies: ["GitIgnore", "TestKit"]
         ),
         .testTarget(
             name: "PythonCheckTests",

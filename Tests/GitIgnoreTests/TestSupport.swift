@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestKit
 import Testing
 
 @testable import GitIgnore
@@ -79,41 +80,8 @@ struct ProcessOutput {
 
 @discardableResult
 func runGit(_ arguments: [String], in directory: String, environment: [String: String], input: Data? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git"] + arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = environment
-    let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    process.standardInput = stdin
-    try process.run()
-    // Feed stdin from another thread so a large batch cannot deadlock against our reading.
-    let writer = stdin.fileHandleForWriting
-    let payload = input ?? Data()
-    DispatchQueue.global().async {
-        writer.write(payload)
-        try? writer.close()
-    }
-    let out = readAll(stdout.fileHandleForReading.fileDescriptor)
-    let err = readAll(stderr.fileHandleForReading.fileDescriptor)
-    process.waitUntilExit()
-    return ProcessOutput(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
-}
-
-/// Reads to end of file, retrying on EINTR (FileHandle.readDataToEndOfFile traps on it).
-func readAll(_ fd: Int32) -> Data {
-    var data = Data()
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n > 0 {
-            data.append(contentsOf: buffer[0..<n])
-        } else if n == 0 || errno != EINTR {
-            return data
-        }
-    }
+    let out = try Program.run("/usr/bin/env", ["git"] + arguments, cwd: directory, environment: environment, inherit: false, stdin: input)
+    return ProcessOutput(status: out.status, stdout: out.stdout, stderr: out.stderrText)
 }
 
 @discardableResult
@@ -130,19 +98,6 @@ func nulFields(_ data: Data) -> [String] {
     var fields = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     if fields.last == "" { fields.removeLast() }
     return fields
-}
-
-/// SplitMix64: small, seedable, the same on every platform.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 extension String {
