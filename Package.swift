@@ -54,6 +54,9 @@ let package = Package(
         .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
         // The same commands with live validation; installed beside `leakguard`.
         .executableTarget(name: "leakguard-validate", dependencies: ["LeakguardCLI", "Validation"]),
+        // Benchmarks: executables, kept out of the test targets (scripts/bench-python runs this one).
+        .executableTarget(name: "bench-python-corpus", dependencies: ["PythonCheck"], path: "bench/PythonCorpus"),
+        .executableTarget(name: "bench-walker", dependencies: ["GitIgnore", "TestKit"], path: "bench/Walker"),
         // Shared test helpers: running programs, scratch trees, git with a fixed identity, fake keys.
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(
