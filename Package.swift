@@ -29,7 +29,7 @@ let package = Package(
         // What every module needs the same way: line/column positions, non-blocking file reads,
         // paths.
         .target(name: "LeakguardBase"),
-        .target(name: "GitIgnore"),
+        .target(name: "GitIgnore", dependencies: ["LeakguardBase"]),
         .target(name: "PythonCheck", dependencies: ["LeakguardBase"]),
         .target(
             name: "LeakguardCore",
@@ -48,7 +48,7 @@ let package = Package(
         // The commands, shared by both executables.
         .target(
             name: "LeakguardCLI",
-            dependencies: ["LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LeakguardBase", "LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The scanner: no network code linked (a `--validate` run is handed to leakguard-validate).
         .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitIgnoreTests",
-            dependencies: ["GitIgnore", "TestKit"]
+            dependencies: ["GitIgnore", "LeakguardBase", "TestKit"]
         ),
         .testTarget(
             name: "PythonCheckTests",

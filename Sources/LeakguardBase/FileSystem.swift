@@ -140,3 +140,21 @@ public func realPath(_ path: String) -> String? {
 
 /// The canonical path when there is one, else `path` unchanged.
 public func resolvedPath(_ path: String) -> String { realPath(path) ?? path }
+
+/// Writes all of `text` to `fd`, retrying short writes and EINTR; false on an error.
+@discardableResult
+public func writeAll(_ fd: Int32, _ text: String) -> Bool {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    return bytes.withUnsafeMutableBytes { buf in
+        while offset < buf.count {
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
+}
+
+/// Writes `text` to standard error (progress, statistics, messages).
+public func writeStandardError(_ text: String) { writeAll(2, text) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeakguardBase
 import LeakguardCore
 #if canImport(Glibc)
 import Glibc
@@ -74,20 +75,6 @@ public enum LeakguardMain {
 enum FileHandleOutput {
     static func stderr(_ s: String) { _ = writeAll(2, s) }
     static func stdout(_ s: String) { _ = writeAll(1, s) }
-}
-
-/// Writes all of `text` to `fd`, retrying short writes; false on an error.
-func writeAll(_ fd: Int32, _ text: String) -> Bool {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    return bytes.withUnsafeMutableBytes { buf in
-        while offset < buf.count {
-            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            offset += n
-        }
-        return true
-    }
 }
 
 extension String {

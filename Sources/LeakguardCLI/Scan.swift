@@ -1,3 +1,4 @@
+import LeakguardBase
 import ArgumentParser
 import LeakguardCore
 #if canImport(Glibc)

@@ -1,6 +1,5 @@
 import LeakguardBase
 import CPCRE2
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -623,7 +622,7 @@ extension String {
 enum RuleStats {
     static let enabled = getenv("LEAKGUARD_RULE_STATS") != nil
     /// Nanoseconds and windows per rule, summed over workers.
-    static let totals = Mutex<(times: [UInt64], windows: [UInt64])>(([], []))
+    static let totals = Locked<(times: [UInt64], windows: [UInt64])>(([], []))
 
     static func merge(_ scratch: DetectorScratch) {
         guard enabled, !scratch.ruleTimes.isEmpty else { return }
@@ -638,9 +637,7 @@ enum RuleStats {
         guard enabled, !times.isEmpty else { return }
         let order = times.indices.sorted { times[$0] > times[$1] }
         for i in order.prefix(25) {
-            let line = "rule-stats: \(detector.rules[i].rule.id): \(times[i] / 1_000_000) ms over \(windows[i]) windows\n"
-            var bytes = Array(line.utf8)
-            _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+            writeStandardError("rule-stats: \(detector.rules[i].rule.id): \(times[i] / 1_000_000) ms over \(windows[i]) windows\n")
         }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -147,7 +147,7 @@ final class StagedSource: ScanSource {
             lanes = try BlobLanes(directory: directory, count: min(request.options.threads, 8), maxSize: request.options.maxFileSize)
         }
         let scratches = (0..<lanes.count).map { _ in DetectorScratch() }
-        let merged = Mutex(ScanReport())
+        let merged = Locked(ScanReport())
         let laneCount = lanes.count
         let shared = UncheckedBox((units, scratches))
         let lanesRef = lanes

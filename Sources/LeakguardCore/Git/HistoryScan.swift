@@ -1,3 +1,4 @@
+import LeakguardBase
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -290,7 +291,7 @@ enum HistoryScan {
         }
         guard !needed.isEmpty else { return }
         let lanes = try BlobLanes(directory: directory, count: 1, maxSize: options.maxFileSize)
-        let found = Mutex<[Int32: [Finding]]>([:])
+        let found = Locked<[Int32: [Finding]]>([:])
         let scratch = UncheckedBox(DetectorScratch())
         try lanes.run(produce: { () throws(ScanError) in
             for u in needed {
@@ -380,7 +381,7 @@ enum HistoryScan {
         let groups = Array(Set(attributed.map { Group(unit: $0.unit, path: $0.finding.path, commit: $0.commit) }))
         guard !groups.isEmpty else { return attributed }
         let lanes = try BlobLanes(directory: directory, count: 1, maxSize: options.maxFileSize)
-        let confirmed = Mutex(Set<String>())
+        let confirmed = Locked(Set<String>())
         let scratch = UncheckedBox(DetectorScratch())
         let commits = groups.map { info[walk.commits[Int($0.commit)]] }
         try lanes.run(produce: { () throws(ScanError) in
@@ -502,8 +503,5 @@ func seconds(_ d: Duration) -> Double {
 }
 
 enum FileHandleError {
-    static func write(_ s: String) {
-        var bytes = Array(s.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-    }
+    static func write(_ s: String) { writeStandardError(s) }
 }

@@ -1,6 +1,5 @@
 import LeakguardBase
 import GitIgnore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -199,8 +198,8 @@ public final class Scanner: Sendable {
     func scanFiles(_ inputs: [ScanInput], root: String?, progress: TreeProgress?) -> ScanReport {
         let rootFD: Int32 = root.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
         defer { if rootFD >= 0 { close(rootFD) } }
-        let next = Mutex(0)
-        let merged = Mutex(ScanReport())
+        let next = Locked(0)
+        let merged = Locked(ScanReport())
         let workers = max(1, min(options.threads, inputs.count))
         let work: @Sendable (Int) -> Void = { worker in
             var local = ScanReport()

@@ -4,7 +4,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// A version of a package that a project's dependency files pin or constrain.
 public struct DependencyPin: Sendable, Equatable {
@@ -238,7 +237,7 @@ public final class DependencyPinResolver: Sendable {
         var isFile: Bool
     }
     private let roots: [Root]
-    private let cache = Mutex<[String: [String: DependencyPin]]>([:])
+    private let cache = Locked<[String: [String: DependencyPin]]>([:])
 
     /// `roots` are the scanned paths; with more than one, findings' paths start with the root
     /// followed by `/` (a file root is the finding's path itself).
