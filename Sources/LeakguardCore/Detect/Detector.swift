@@ -71,6 +71,8 @@ public final class Detector: @unchecked Sendable {
     /// Rules with no keywords: they always run, over the whole fragment.
     let unconditionalRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
+    /// How many allowlists look at the whole line (their answers are kept per line).
+    let lineAllowlistSlots: Int
     /// Flat copies of what the hit loop needs, so it touches no structs holding references.
     let keywordLengths: [Int]
     let ruleModes: [WindowMode]
@@ -100,6 +102,7 @@ public final class Detector: @unchecked Sendable {
         var keywords: [String] = []
         var keywordRules: [[Int]] = []
         var unconditional: [Int] = []
+        var lineSlots = 0
         for rule in configuration.rules {
             let index = compiled.count
             var pattern: Pattern?
@@ -122,8 +125,11 @@ public final class Detector: @unchecked Sendable {
                     throw ConfigError(file: rule.origin, message: "rule '\(rule.id)': path regex does not compile: \(error)")
                 }
             }
-            let allowlists = try rule.allowlists.map { a throws(ConfigError) in
+            var allowlists = try rule.allowlists.map { a throws(ConfigError) in
                 try CompiledAllowlist(a, context: "rule '\(rule.id)'", file: rule.origin)
+            }
+            for k in allowlists.indices where allowlists[k].regexTarget == .line && !allowlists[k].regexes.isEmpty {
+                allowlists[k].lineSlot = lineSlots; lineSlots += 1
             }
             compiled.append(CompiledRule(rule: rule, pattern: pattern, pathPattern: pathPattern, allowlists: allowlists))
             let words = rule.keywords.filter { !$0.isEmpty }
@@ -157,9 +163,14 @@ public final class Detector: @unchecked Sendable {
         keywordRuleStart = starts
         keywordRuleList = list
         self.unconditionalRules = unconditional
-        self.globalAllowlists = try configuration.allowlists.enumerated().map { (i, a) throws(ConfigError) in
+        var globals = try configuration.allowlists.enumerated().map { (i, a) throws(ConfigError) in
             try CompiledAllowlist(a, context: "allowlists[\(i)]", file: configuration.loadedFrom.last ?? "built-in rules")
         }
+        for k in globals.indices where globals[k].regexTarget == .line && !globals[k].regexes.isEmpty {
+            globals[k].lineSlot = lineSlots; lineSlots += 1
+        }
+        self.globalAllowlists = globals
+        self.lineAllowlistSlots = lineSlots
     }
 
     public var ruleCount: Int { rules.count }
@@ -187,6 +198,7 @@ public final class Detector: @unchecked Sendable {
         let bytes = fragment.bytes
         scratch.extraFragment = nil  // the buffer is reused: never let an earlier file's results stand
         scratch.suppressionBase = nil
+        scratch.lineAllowlistResults.base = nil
         guard let base = bytes.baseAddress, bytes.count > 0 else { return result }
         if isPathAllowed(fragment.path, scratch: scratch) { return result }
         scratch.reset(ruleCount: rules.count)
@@ -206,6 +218,8 @@ public final class Detector: @unchecked Sendable {
         // byte, so a later hit in the same word walks back no further than `wordCheckedTo`
         // (linear in the line, however many keyword hits one long word holds).
         var wordStart = -1, wordCheckedTo = -1
+        // Every byte of `tokenRunStart..<tokenRunEnd` is a token byte (the last window-end walk).
+        var tokenRunStart = -1, tokenRunEnd = -1
         // Work on local copies of the scratch arrays: no class-property access in the hot loop.
         var windows: [[Range<Int>]] = []
         swap(&windows, &scratch.windows)
@@ -259,7 +273,11 @@ public final class Detector: @unchecked Sendable {
                     // see what the line really holds there (a cut mid-token would look like an end).
                     var stop = min(cachedLineEnd, end + Self.longLineReach)
                     let limit = min(cachedLineEnd, stop + Self.longLineReach)
+                    // Resume the last walk when it covered `stop`: hits only move right, so each
+                    // byte of a long token run is walked once, not once per hit.
+                    if stop >= tokenRunStart && stop <= tokenRunEnd { stop = tokenRunEnd } else { tokenRunStart = stop }
                     while stop < limit && isTokenByte(base[stop]) { stop += 1 }
+                    tokenRunEnd = stop
                     if stop < cachedLineEnd { stop += 1 }
                     let window = max(cachedLineStart, start - Self.longLineReach)..<stop
                     if let last = windows[r].last, window.lowerBound <= last.upperBound {
@@ -473,8 +491,10 @@ public final class Detector: @unchecked Sendable {
         let matchBytes = UnsafeBufferPointer(start: base + whole.lowerBound, count: whole.count)
         let candidate = AllowlistCandidate(ruleID: rule.id, path: fragment.path, secret: secretBytes, match: matchBytes,
                                            line: lineBytes, commit: fragment.commit?.commit)
-        if compiled.allowlists.contains(where: { $0.allows(candidate, scratch: scratch.match) }) { return nil }
-        if globalAllowlists.contains(where: { $0.allows(candidate, scratch: scratch.match) }) { return nil }
+        let lineResults = scratch.lineAllowlistResults
+        lineResults.use(line: lineRange.lowerBound, base: base, slots: lineAllowlistSlots)
+        if compiled.allowlists.contains(where: { $0.allows(candidate, scratch: scratch.match, lineResults: lineResults) }) { return nil }
+        if globalAllowlists.contains(where: { $0.allows(candidate, scratch: scratch.match, lineResults: lineResults) }) { return nil }
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound)
         let secret = String(decoding: secretBytes, as: UTF8.self)
         var finding = Finding(
@@ -536,6 +556,8 @@ public final class DetectorScratch {
     var suppressionLine = -1
     var suppressionBase: UnsafePointer<UInt8>?
     var suppressed = false
+    /// Line-target allowlist answers for the line of the last candidate.
+    let lineAllowlistResults = LineAllowlistResults()
     /// Which of the detector's extra keywords the fragment at `extraFragment` holds.
     public internal(set) var extraSeen: [Bool] = []
     var extraFragment: (UnsafePointer<UInt8>, Int)?
@@ -598,11 +620,31 @@ struct LineLocator {
     /// The last position computed, so many findings on one long line cost one pass over it.
     private var last: (offset: Int, line: Int, column: Int) = (-1, 0, 0)
 
+    /// Columns at every `markStride` bytes of line `markedLine` (index 0 is the line start), as
+    /// far as a position has needed: rules report in rule order, each from the start of a long
+    /// line again, and counting from the line start each time would be quadratic in its length.
+    private static let markStride = 4096
+    private var markedLine = -1
+    private var marks: [Int] = []
+
     /// (line, column), both 1-based; columns count UTF-8 lead bytes, that is characters.
     mutating func position(of offset: Int) -> (Int, Int) {
         let l = lineIndex(of: offset)
         var column = 1
-        var i = lineStarts[l]
+        let lineStart = lineStarts[l]
+        var i = lineStart
+        if offset - lineStart >= Self.markStride {
+            if markedLine != l { markedLine = l; marks = [1] }
+            let k = (offset - lineStart) / Self.markStride
+            while marks.count <= k {
+                let from = lineStart + (marks.count - 1) * Self.markStride
+                var c = marks[marks.count - 1]
+                for j in from..<(from + Self.markStride) where bytes[j] & 0xC0 != 0x80 { c += 1 }
+                marks.append(c)
+            }
+            column = marks[k]
+            i = lineStart + k * Self.markStride
+        }
         if last.line == l + 1 && last.offset <= offset && last.offset >= i { column = last.column; i = last.offset }
         while i < offset { if bytes[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
         last = (offset, l + 1, column)
