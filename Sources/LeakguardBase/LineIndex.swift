@@ -17,6 +17,13 @@ public struct LineIndex {
     private var newlineStarts: [Int]?
     /// The last position computed, so many positions on one long line cost one pass over it.
     private var last: (offset: Int, line: Int, column: Int) = (-1, 0, 0)
+    /// Columns at every `markStride` bytes of line `markedLine` (index 0 is the line start), as
+    /// far as a position has needed: the detector's rules report in rule order, each from the
+    /// start of a long line again, and counting from the line start each time would be quadratic
+    /// in its length.
+    private static let markStride = 4096
+    private var markedLine = -1
+    private var marks: [Int] = []
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -70,8 +77,21 @@ public struct LineIndex {
         let target = min(max(0, offset), bytes.count)
         let l = Self.search(starts, target)
         var column = 1
-        var i = starts[l]
-        if l == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = min(3, target) }
+        var lineStart = starts[l]
+        if l == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { lineStart = min(3, target) }
+        var i = lineStart
+        if target - lineStart >= Self.markStride {
+            if markedLine != l { markedLine = l; marks = [1] }
+            let k = (target - lineStart) / Self.markStride
+            while marks.count <= k {
+                let from = lineStart + (marks.count - 1) * Self.markStride
+                var c = marks[marks.count - 1]
+                for j in from..<(from + Self.markStride) where bytes[j] & 0xC0 != 0x80 { c += 1 }
+                marks.append(c)
+            }
+            column = marks[k]
+            i = lineStart + k * Self.markStride
+        }
         if last.line == l + 1 && last.offset <= target && last.offset >= i { column = last.column; i = last.offset }
         while i < target { if bytes[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
         last = (target, l + 1, column)

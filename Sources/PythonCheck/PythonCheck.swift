@@ -336,6 +336,32 @@ struct KeywordFilter: Sendable {
         }}}}}}}
     }
 
+    /// Calls `body(word, offset)` for every occurrence of a word of four bytes or more (`word`
+    /// counts those words in the order given), in order of offset, until `body` returns false:
+    /// one pass for all the words, where a search per word would pass over the text once each.
+    func occurrences(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Bool) {
+        guard let base = text.baseAddress, text.count >= 4 else { return }
+        let n = text.count
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i <= n - 4 {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+            let h = KeywordFilter.hash(v)
+            if table[h >> 6] & (1 << UInt64(h & 63)) != 0 {
+                var w = Int(heads[h >> 2])
+                while w >= 0 {
+                    let start = starts[w], count = starts[w + 1] - start
+                    if prefixes[w] == v && i + count <= n {
+                        let same = bytes.withUnsafeBufferPointer { memcmp(base + i, $0.baseAddress! + start, count) == 0 }
+                        if same && !body(w, i) { return }
+                    }
+                    w = Int(next[w])
+                }
+            }
+            i += 1
+        }
+    }
+
     private static func matches(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         guard i + word.count <= text.count else { return false }
         for j in 0..<word.count where text[i + j] != word[j] { return false }
@@ -366,11 +392,21 @@ struct ImportLineFilter: Sendable {
         config.extraSDKs.isEmpty ? builtIn : ImportLineFilter(config: config)
     }
 
+    /// The module words of four bytes or more, found in one pass (`wordsMatcher`); shorter ones
+    /// (none among the built-in SDKs) are searched one by one.
+    let wordsMatcher: KeywordFilter
+    let shortWords: [[UInt8]]
+
     init(config: PythonCheckConfig) {
         let all = PythonCheck.keywords(for: config).filter { $0.tag == PythonCheck.Mentions.module.rawValue }.map { Array($0.word.utf8) }
         words = all.filter { !$0.contains(UInt8(ascii: "-")) }
         anywhereWords = all.filter { $0.contains(UInt8(ascii: "-")) }
+        let long = words.filter { $0.count >= 4 }
+        wordsMatcher = KeywordFilter(long.map { (String(decoding: $0, as: UTF8.self), 1) })
+        shortWords = words.filter { $0.count < 4 }
+        wordLengths = long.map(\.count)
     }
+    private let wordLengths: [Int]
 
     func anyImportNamesModule(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
         moduleUse(in: source) == .imported
@@ -391,16 +427,21 @@ struct ImportLineFilter: Sendable {
         func startsExpression(_ c: UInt8) -> Bool { " \t\n\r([{,=:".utf8.contains(c) }
         var use = ModuleUse.none
         // Look at the lines where a module word occurs, not at every line.
-        for word in words {
+        func look(at: Int, length: Int) -> Bool {
+            if lineIsImport(base, count: source.count, containing: at) { use = .imported; return false }
+            let after = at + length
+            if use == .none, after + 1 < source.count, base[after] == 0x2E, isName(base[after + 1]),
+               !(0x30...0x39).contains(base[after + 1]), at == 0 || startsExpression(base[at - 1]) {
+                use = .attribute
+            }
+            return true
+        }
+        wordsMatcher.occurrences(in: source) { word, at in look(at: at, length: wordLengths[word]) }
+        for word in shortWords where use != .imported {
             var from = 0
             while let at = find(source, word, from: from) {
                 from = at + 1
-                if lineIsImport(base, count: source.count, containing: at) { return .imported }
-                let after = at + word.count
-                if use == .none, after + 1 < source.count, base[after] == 0x2E, isName(base[after + 1]),
-                   !(0x30...0x39).contains(base[after + 1]), at == 0 || startsExpression(base[at - 1]) {
-                    use = .attribute
-                }
+                if !look(at: at, length: word.count) { break }
             }
         }
         return use

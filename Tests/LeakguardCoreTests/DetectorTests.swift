@@ -59,6 +59,25 @@ import Testing
         #expect(found.first?.column == filler.count + 5)
     }
 
+    @Test func regexWorkIsSharedAndBounded() throws {
+        // Rules needing less than an equal share keep what they need; the rest share the remainder.
+        #expect(Detector.workShare([10, 10, 1000], budget: 120) == 100)
+        #expect(Detector.workShare([10, 10, 100], budget: 120) == Int.max)
+        // Sixty rules whose keywords fill one long line ask for sixty times its size: the rules
+        // stop early, say so, and what they searched is still reported.
+        let rules = (0..<60).map { i in
+            Rule(id: String(format: "kw%02d", i), description: "", regex: String(format: #"kw%02d_([a-z0-9]{16})"#, i), secretGroup: 1,
+                 keywords: [String(format: "kw%02d", i)])
+        }
+        let d = try detector(rules)
+        let line = "kw07_abcdef0123456789 " + String(repeating: (0..<60).map { String(format: "kw%02d ", $0) }.joined(), count: 6_000)
+        let result = scan(d, line)
+        #expect(result.findings.map(\.ruleID) == ["kw07"])
+        let warning = try #require(result.warnings.first)
+        #expect(warning.contains("regex work limit reached"), "\(warning)")
+        #expect(warning.contains("stopped early"), "\(warning)")
+    }
+
     @Test func suppressionMarkers() throws {
         let d = try detector([tok])
         for marker in ["# leakguard:allow", "// gitleaks:allow", "# pragma: allowlist secret"] {

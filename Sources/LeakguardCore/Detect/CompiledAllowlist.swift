@@ -18,6 +18,9 @@ struct CompiledAllowlist {
     let stopwords: [[UInt8]]
     let commits: Set<String>
     let targetRules: Set<String>
+    /// For an allowlist whose regexes look at the whole line: its slot in `LineAllowlistResults`,
+    /// where the answer for the current line is kept (-1: not cached).
+    var lineSlot = -1
 
     init(_ a: Allowlist, context: String, file: String) throws(ConfigError) {
         func compile(_ sources: [String], _ what: String) throws(ConfigError) -> [Pattern] {
@@ -45,7 +48,10 @@ struct CompiledAllowlist {
         return paths.contains { $0.matches(path, scratch: scratch) }
     }
 
-    func allows(_ c: AllowlistCandidate, scratch: MatchScratch) -> Bool {
+    /// - Parameter lineResults: answers of line-target regexes for the candidate's line; a line
+    ///   has one answer per allowlist however many candidates it holds, and searching a long
+    ///   line once per candidate would make the scan quadratic in its length.
+    func allows(_ c: AllowlistCandidate, scratch: MatchScratch, lineResults: LineAllowlistResults? = nil) -> Bool {
         if !targetRules.isEmpty && !targetRules.contains(c.ruleID) { return false }
         var results: [Bool] = []
         if !commits.isEmpty { results.append(c.commit.map { commits.contains($0) } ?? false) }
@@ -57,7 +63,14 @@ struct CompiledAllowlist {
             case .match: target = c.match
             case .line: target = c.line
             }
-            results.append(regexes.contains { $0.matches(target, scratch: scratch) })
+            if regexTarget == .line, lineSlot >= 0, let lineResults {
+                if lineResults.values[lineSlot] == 0 {
+                    lineResults.values[lineSlot] = regexes.contains { $0.matches(target, scratch: scratch) } ? 2 : 1
+                }
+                results.append(lineResults.values[lineSlot] == 2)
+            } else {
+                results.append(regexes.contains { $0.matches(target, scratch: scratch) })
+            }
         }
         if !stopwords.isEmpty {
             let lowered = c.secret.map(asciiLower)
@@ -65,5 +78,20 @@ struct CompiledAllowlist {
         }
         if results.isEmpty { return false }
         return condition == .and ? results.allSatisfy { $0 } : results.contains(true)
+    }
+}
+
+/// What each line-target allowlist answered for one line (0: not asked yet, 1: no, 2: yes).
+final class LineAllowlistResults {
+    var values: [Int8] = []
+    /// The line the values are for, in the fragment at `base`.
+    var line = -1
+    var base: UnsafePointer<UInt8>?
+
+    /// Forgets the answers unless they are for this line.
+    @inline(__always) func use(line: Int, base: UnsafePointer<UInt8>, slots: Int) {
+        if line == self.line && base == self.base && values.count == slots { return }
+        self.line = line; self.base = base
+        if values.count != slots { values = Array(repeating: 0, count: slots) } else { for i in values.indices { values[i] = 0 } }
     }
 }

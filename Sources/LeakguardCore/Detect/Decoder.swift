@@ -16,12 +16,13 @@ enum Decoder {
         var decoded: [UInt8]
     }
 
-    /// Byte classes: bit 1 base64/base64url alphabet, bit 2 hex digit.
+    /// Byte classes: bit 1 base64/base64url alphabet, bit 2 hex digit, bits 4, 8 and 16 upper-case
+    /// letter, lower-case letter and digit.
     static let classes: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] |= 1 }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] |= 1 }
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] |= 3 }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] |= 1 | 4 }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] |= 1 | 8 }
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] |= 3 | 16 }
         for b in UInt8(ascii: "a")...UInt8(ascii: "f") { t[Int(b)] |= 2 }
         for b in UInt8(ascii: "A")...UInt8(ascii: "F") { t[Int(b)] |= 2 }
         for b in [UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_")] { t[Int(b)] |= 1 }
@@ -50,15 +51,17 @@ enum Decoder {
                 if table[Int(base[probe])] & 1 == 0 { i = probe + 1; continue }
                 var start = probe
                 while start > i && table[Int(base[start - 1])] & 1 != 0 { start -= 1 }
-                var stop = probe + 1
-                while stop < n && table[Int(base[stop])] & 1 != 0 { stop += 1 }
+                // One pass finds the run's end and which kinds of characters it holds.
+                var stop = start
+                var any: UInt8 = 0, every: UInt8 = 0xFF
+                while stop < n {
+                    let t = table[Int(base[stop])]
+                    if t & 1 == 0 { break }
+                    any |= t; every &= t
+                    stop += 1
+                }
                 if stop - start >= minimumBase64 {
-                    var allHex = true, upper = false, lower = false, digit = false
-                    for k in start..<stop {
-                        let x = base[k]
-                        if table[Int(x)] & 2 == 0 { allHex = false }
-                        if x >= 65 && x <= 90 { upper = true } else if x >= 97 && x <= 122 { lower = true } else if x >= 48 && x <= 57 { digit = true }
-                    }
+                    let allHex = every & 2 != 0, upper = any & 4 != 0, lower = any & 8 != 0, digit = any & 16 != 0
                     let length = stop - start
                     if allHex && length >= minimumHex && length % 2 == 0 {
                         if let text = decodeHex(UnsafeBufferPointer(start: base + start, count: length)) {
@@ -114,7 +117,41 @@ enum Decoder {
         return printable * 100 >= bytes.count * 95
     }
 
+    /// Whether the decoded bytes can pass `isText`, decided without building them and given up
+    /// at the first byte that makes it impossible: random base64 fails within a few bytes, so a
+    /// long run of it costs one probe, not a decode.
+    static func mayBeText(base64 text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = text.count * 6 / 8
+        guard count >= 8 else { return false }
+        let allowed = count * 5 / 100
+        var acc: UInt32 = 0, bits = 0, unprintable = 0
+        for b in text {
+            acc = acc << 6 | base64Value(b)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                let x = UInt8((acc >> UInt32(bits)) & 0xFF)
+                if !((x >= 32 && x < 127) || x == 9 || x == 10 || x == 13) {
+                    unprintable += 1
+                    if unprintable > allowed { return false }
+                }
+            }
+        }
+        return true
+    }
+
+    @inline(__always) static func base64Value(_ b: UInt8) -> UInt32 {
+        switch b {
+        case 65...90: UInt32(b - 65)
+        case 97...122: UInt32(b - 71)
+        case 48...57: UInt32(b) + 4
+        case 43, 45: 62
+        default: 63
+        }
+    }
+
     static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard mayBeText(base64: text) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(text.count * 3 / 4)
         var acc: UInt32 = 0, bits = 0
@@ -144,11 +181,24 @@ enum Decoder {
             default: nil
             }
         }
-        var out: [UInt8] = []
+        // First without building anything, giving up at the first byte too many that is not text.
+        let allowed = (text.count / 2) * 5 / 100
+        var unprintable = 0
         var i = 0
         while i + 1 < text.count {
             guard let h = value(text[i]), let l = value(text[i + 1]) else { return nil }
-            out.append(h << 4 | l)
+            let x = h << 4 | l
+            if !((x >= 32 && x < 127) || x == 9 || x == 10 || x == 13) {
+                unprintable += 1
+                if unprintable > allowed { return nil }
+            }
+            i += 2
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count / 2)
+        i = 0
+        while i + 1 < text.count {
+            out.append(value(text[i])! << 4 | value(text[i + 1])!)
             i += 2
         }
         return isText(out) ? out : nil

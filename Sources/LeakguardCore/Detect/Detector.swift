@@ -71,6 +71,8 @@ public final class Detector: @unchecked Sendable {
     /// Rules with no keywords: they always run, over the whole fragment.
     let unconditionalRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
+    /// How many allowlists look at the whole line (their answers are kept per line).
+    let lineAllowlistSlots: Int
     /// Flat copies of what the hit loop needs, so it touches no structs holding references.
     let keywordLengths: [Int]
     let ruleModes: [WindowMode]
@@ -100,6 +102,7 @@ public final class Detector: @unchecked Sendable {
         var keywords: [String] = []
         var keywordRules: [[Int]] = []
         var unconditional: [Int] = []
+        var lineSlots = 0
         for rule in configuration.rules {
             let index = compiled.count
             var pattern: Pattern?
@@ -122,8 +125,11 @@ public final class Detector: @unchecked Sendable {
                     throw ConfigError(file: rule.origin, message: "rule '\(rule.id)': path regex does not compile: \(error)")
                 }
             }
-            let allowlists = try rule.allowlists.map { a throws(ConfigError) in
+            var allowlists = try rule.allowlists.map { a throws(ConfigError) in
                 try CompiledAllowlist(a, context: "rule '\(rule.id)'", file: rule.origin)
+            }
+            for k in allowlists.indices where allowlists[k].regexTarget == .line && !allowlists[k].regexes.isEmpty {
+                allowlists[k].lineSlot = lineSlots; lineSlots += 1
             }
             compiled.append(CompiledRule(rule: rule, pattern: pattern, pathPattern: pathPattern, allowlists: allowlists))
             let words = rule.keywords.filter { !$0.isEmpty }
@@ -157,9 +163,14 @@ public final class Detector: @unchecked Sendable {
         keywordRuleStart = starts
         keywordRuleList = list
         self.unconditionalRules = unconditional
-        self.globalAllowlists = try configuration.allowlists.enumerated().map { (i, a) throws(ConfigError) in
+        var globals = try configuration.allowlists.enumerated().map { (i, a) throws(ConfigError) in
             try CompiledAllowlist(a, context: "allowlists[\(i)]", file: configuration.loadedFrom.last ?? "built-in rules")
         }
+        for k in globals.indices where globals[k].regexTarget == .line && !globals[k].regexes.isEmpty {
+            globals[k].lineSlot = lineSlots; lineSlots += 1
+        }
+        self.globalAllowlists = globals
+        self.lineAllowlistSlots = lineSlots
     }
 
     public var ruleCount: Int { rules.count }
@@ -187,6 +198,7 @@ public final class Detector: @unchecked Sendable {
         let bytes = fragment.bytes
         scratch.extraFragment = nil  // the buffer is reused: never let an earlier file's results stand
         scratch.suppressionBase = nil
+        scratch.lineAllowlistResults.base = nil
         guard let base = bytes.baseAddress, bytes.count > 0 else { return result }
         if isPathAllowed(fragment.path, scratch: scratch) { return result }
         scratch.reset(ruleCount: rules.count)
@@ -206,6 +218,8 @@ public final class Detector: @unchecked Sendable {
         // byte, so a later hit in the same word walks back no further than `wordCheckedTo`
         // (linear in the line, however many keyword hits one long word holds).
         var wordStart = -1, wordCheckedTo = -1
+        // Every byte of `tokenRunStart..<tokenRunEnd` is a token byte (the last window-end walk).
+        var tokenRunStart = -1, tokenRunEnd = -1
         // Work on local copies of the scratch arrays: no class-property access in the hot loop.
         var windows: [[Range<Int>]] = []
         swap(&windows, &scratch.windows)
@@ -259,7 +273,11 @@ public final class Detector: @unchecked Sendable {
                     // see what the line really holds there (a cut mid-token would look like an end).
                     var stop = min(cachedLineEnd, end + Self.longLineReach)
                     let limit = min(cachedLineEnd, stop + Self.longLineReach)
+                    // Resume the last walk when it covered `stop`: hits only move right, so each
+                    // byte of a long token run is walked once, not once per hit.
+                    if stop >= tokenRunStart && stop <= tokenRunEnd { stop = tokenRunEnd } else { tokenRunStart = stop }
                     while stop < limit && isTokenByte(base[stop]) { stop += 1 }
+                    tokenRunEnd = stop
                     if stop < cachedLineEnd { stop += 1 }
                     let window = max(cachedLineStart, start - Self.longLineReach)..<stop
                     if let last = windows[r].last, window.lowerBound <= last.upperBound {
@@ -291,12 +309,25 @@ public final class Detector: @unchecked Sendable {
             scratch.windows[r] = [0..<n]
         }
 
-        // 2. Each triggered rule's regex over its windows, in rule order for stable output.
+        // 2. Each triggered rule's regex over its windows, in rule order for stable output, each
+        // within its share of the file's regex work budget.
         scratch.touched.sort()
+        var active: [Int] = []
+        var demands: [Int] = []
         for r in scratch.touched {
             let compiled = rules[r]
             if let pathPattern = compiled.pathPattern, !pathPattern.matches(fragment.path, scratch: scratch.match) { continue }
             if compiled.allowlists.contains(where: { $0.allowsWholePath(fragment.path, scratch: scratch.match) }) { continue }
+            active.append(r)
+            var demand = 0
+            for window in scratch.windows[r] { demand += Self.workCost(window, ruleModes[r]) }
+            demands.append(demand)
+        }
+        let share = Self.workShare(demands, budget: Self.workBudget(n))
+        if RuleStats.enabled { RuleStats.noteWork(demands.reduce(0, +), size: n, path: fragment.path) }
+        var stopped: [(rule: Int, at: Int)] = []
+        for (k, r) in active.enumerated() {
+            let compiled = rules[r]
             guard let pattern = compiled.pattern else {
                 // A path-only rule: the file's name is the finding.
                 result.findings.append(Finding(
@@ -313,7 +344,22 @@ public final class Detector: @unchecked Sendable {
                     scratch.ruleWindows[r] &+= UInt64(scratch.windows[r].count)
                 }
             }
-            for window in scratch.windows[r] where !gaveUp {
+            var left = demands[k] > share ? share : Int.max
+            for planned in scratch.windows[r] where !gaveUp {
+                var window = planned
+                if left != Int.max {
+                    let cost = Self.workCost(window, ruleModes[r])
+                    if cost > left {
+                        // Out of budget: search what is left of a long window, then stop.
+                        if ruleModes[r] != .word && left > 2 * Self.workPerCall {
+                            window = window.lowerBound..<(window.lowerBound + left - Self.workPerCall)
+                        }
+                        stopped.append((r, window == planned ? planned.lowerBound : window.upperBound))
+                        gaveUp = true
+                        if window == planned { break }
+                    }
+                    left -= cost
+                }
                 var start = window.lowerBound
                 let anchored = compiled.rule.anchor == .word
                 // A window of a long line may end before the line does: there `$` must not match
@@ -348,11 +394,59 @@ public final class Detector: @unchecked Sendable {
                 }
             }
         }
+        if !stopped.isEmpty {
+            let named = stopped.prefix(5).map { stop -> String in
+                let (line, column) = lines.position(of: stop.at)
+                return "'\(rules[stop.rule].rule.id)' from line \(line), column \(column)"
+            }
+            let more = stopped.count > named.count ? " and \(stopped.count - named.count) more" : ""
+            result.warnings.append("\(fragment.path): regex work limit reached (keywords of \(active.count) rules, \(demands.reduce(0, +) / max(n, 1))x the file's size to search); \(stopped.count) rule\(stopped.count == 1 ? "" : "s") stopped early and may miss secrets after: \(named.joined(separator: ", "))\(more)")
+        }
         result.findings = Self.dedupe(result.findings)
         if decodeDepth > 0 {
             result.findings += decodedFindings(fragment, depth: decodeDepth, plain: result.findings, lines: &lines, scratch: scratch)
         }
         return result
+    }
+
+    // MARK: Regex work budget
+    //
+    // Each triggered rule's regex searches only around its keywords, so one rule's work is
+    // linear in the fragment; but text holding the keywords of hundreds of rules at once (a
+    // keyword list, hostile input) makes every rule search it. The budget bounds the total to a
+    // multiple of the fragment's size: when the rules together ask for more, each gets an equal
+    // share (rules needing less than that keep what they need), and a rule that runs out stops
+    // with a warning naming where, never silently. Real text asks for far less (see
+    // `LEAKGUARD_RULE_STATS`: the highest ratio over site-packages and this repository is in the
+    // commit that set these figures).
+
+    /// Work counted for one regex call, in bytes searched.
+    static let workPerCall = 64
+    /// An anchored attempt (a word rule) looks at the start of its window only.
+    static let workPerAnchoredAttempt = 256
+    static let workPerByte = 16
+    static let workFloor = 4 << 20
+
+    /// The regex work a fragment of `size` bytes may use, in bytes searched.
+    static func workBudget(_ size: Int) -> Int { workFloor + workPerByte * size }
+
+    @inline(__always) static func workCost(_ window: Range<Int>, _ mode: WindowMode) -> Int {
+        workPerCall + (mode == .word ? min(window.count, workPerAnchoredAttempt) : window.count)
+    }
+
+    /// The most any one rule may use when the `demands` together exceed `budget`: the level at
+    /// which the rules capped there and the others in full use the whole budget (Int.max when
+    /// everything fits).
+    static func workShare(_ demands: [Int], budget: Int) -> Int {
+        var total = 0
+        for d in demands { total += d }
+        guard total > budget else { return Int.max }
+        var remaining = budget, left = demands.count
+        for d in demands.sorted() {
+            if d * left > remaining { return remaining / left }
+            remaining -= d; left -= 1
+        }
+        return Int.max
     }
 
     /// Secrets inside encoded spans of the fragment (base64, hex, percent, `\u` escapes),
@@ -473,8 +567,10 @@ public final class Detector: @unchecked Sendable {
         let matchBytes = UnsafeBufferPointer(start: base + whole.lowerBound, count: whole.count)
         let candidate = AllowlistCandidate(ruleID: rule.id, path: fragment.path, secret: secretBytes, match: matchBytes,
                                            line: lineBytes, commit: fragment.commit?.commit)
-        if compiled.allowlists.contains(where: { $0.allows(candidate, scratch: scratch.match) }) { return nil }
-        if globalAllowlists.contains(where: { $0.allows(candidate, scratch: scratch.match) }) { return nil }
+        let lineResults = scratch.lineAllowlistResults
+        lineResults.use(line: lineRange.lowerBound, base: base, slots: lineAllowlistSlots)
+        if compiled.allowlists.contains(where: { $0.allows(candidate, scratch: scratch.match, lineResults: lineResults) }) { return nil }
+        if globalAllowlists.contains(where: { $0.allows(candidate, scratch: scratch.match, lineResults: lineResults) }) { return nil }
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound)
         let secret = String(decoding: secretBytes, as: UTF8.self)
         var finding = Finding(
@@ -536,6 +632,8 @@ public final class DetectorScratch {
     var suppressionLine = -1
     var suppressionBase: UnsafePointer<UInt8>?
     var suppressed = false
+    /// Line-target allowlist answers for the line of the last candidate.
+    let lineAllowlistResults = LineAllowlistResults()
     /// Which of the detector's extra keywords the fragment at `extraFragment` holds.
     public internal(set) var extraSeen: [Bool] = []
     var extraFragment: (UnsafePointer<UInt8>, Int)?
@@ -632,7 +730,21 @@ enum RuleStats {
         }
     }
 
+    /// The fragment whose rules asked for the most regex work per byte of it.
+    static let highestWork = Locked<(ratio: Double, path: String)>((0, ""))
+
+    static func noteWork(_ work: Int, size: Int, path: String) {
+        let ratio = Double(work) / Double(max(size, 1))
+        highestWork.withLock { if ratio > $0.ratio { $0 = (ratio, path) } }
+    }
+
     static func report(_ detector: Detector) {
+        let highest = highestWork.withLock { $0 }
+        if enabled {
+            let line = "rule-stats: most regex work per byte: \(highest.ratio) (\(highest.path))\n"
+            var bytes = Array(line.utf8)
+            _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        }
         let (times, windows) = totals.withLock { $0 }
         guard enabled, !times.isEmpty else { return }
         let order = times.indices.sorted { times[$0] > times[$1] }

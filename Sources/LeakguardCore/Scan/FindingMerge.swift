@@ -28,8 +28,12 @@ public enum FindingMerge {
             while j < order.count, findings[order[j]].path == first.path, findings[order[j]].line == first.line,
                   findings[order[j]].commit?.commit == first.commit?.commit { j += 1 }
             // order[i..<j] share a line: merge each into the best-ranked one holding the same secret.
+            // Only findings whose places overlap can hold the same secret, so each is compared
+            // with its neighbours by column, not with the whole line (a minified line may hold
+            // thousands of findings).
+            let group = LineGroup(order[i..<j], findings)
             for x in i..<j where !absorbed[order[x]] {
-                for y in (x + 1)..<j where !absorbed[order[y]] {
+                for y in group.overlapping(findings[order[x]]).map({ $0 + i }) where y > x && !absorbed[order[y]] {
                     let a = merged[order[x]], b = merged[order[y]]
                     guard sameSecret(a, b) else { continue }
                     absorbed[order[y]] = true
@@ -48,14 +52,70 @@ public enum FindingMerge {
         return merged.indices.filter { !absorbed[$0] }.map { merged[$0] }
     }
 
+    /// The findings that start on one line, indexed by column so that those overlapping a place
+    /// are found without looking at the others. A member is named by its offset from the group's
+    /// first position in the merge order.
+    private struct LineGroup {
+        /// One-line findings as (column, end column, member), sorted by column.
+        var spans: [(column: Int, end: Int, member: Int)] = []
+        /// The longest one-line span: nothing starting further left can reach a column.
+        var widest = 0
+        /// Findings that end on a later line overlap anything to their right.
+        var multiline: [(column: Int, member: Int)] = []
+
+        init(_ members: ArraySlice<Int>, _ findings: [Finding]) {
+            for (k, index) in members.enumerated() {
+                let f = findings[index]
+                if f.endLine > f.line {
+                    multiline.append((f.column, k))
+                } else {
+                    spans.append((f.column, f.endColumn, k))
+                    widest = max(widest, f.endColumn - f.column)
+                }
+            }
+            spans.sort { ($0.column, $0.member) < ($1.column, $1.member) }
+        }
+
+        /// Members whose place may overlap `f`'s, in merge order (offsets from the group start).
+        func overlapping(_ f: Finding) -> [Int] {
+            let last = f.endLine > f.line ? Int.max : f.endColumn
+            var out: [Int] = []
+            // First span whose column is at least f.column - widest.
+            var lo = 0, hi = spans.count
+            let from = f.column - widest
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if spans[mid].column < from { lo = mid + 1 } else { hi = mid }
+            }
+            var k = lo
+            while k < spans.count && spans[k].column <= last {
+                if spans[k].end >= f.column { out.append(spans[k].member) }
+                k += 1
+            }
+            for m in multiline where m.column <= last { out.append(m.member) }
+            return out.sorted()
+        }
+    }
+
     /// The same secret: both have one, one holds the other, and their places overlap.
     static func sameSecret(_ a: Finding, _ b: Finding) -> Bool {
         guard !a.secret.isEmpty, !b.secret.isEmpty else { return false }
+        // The places first: comparing them is cheap, comparing text is not.
+        guard (a.line, a.column) <= (b.endLine, b.endColumn) && (b.line, b.column) <= (a.endLine, a.endColumn) else { return false }
         // A decoded secret and a plain finding of its encoded spelling are one secret.
         let spelled = { (x: Finding, y: Finding) -> Bool in
-            !x.encodedText.isEmpty && y.encodedText.isEmpty && (y.secret.contains(x.encodedText) || x.encodedText.contains(y.secret))
+            !x.encodedText.isEmpty && y.encodedText.isEmpty && (holds(y.secret, x.encodedText) || holds(x.encodedText, y.secret))
         }
-        guard a.secret.contains(b.secret) || b.secret.contains(a.secret) || spelled(a, b) || spelled(b, a) else { return false }
-        return (a.line, a.column) <= (b.endLine, b.endColumn) && (b.line, b.column) <= (a.endLine, a.endColumn)
+        return holds(a.secret, b.secret) || holds(b.secret, a.secret) || spelled(a, b) || spelled(b, a)
+    }
+
+    /// `text` holds `part`, byte for byte.
+    private static func holds(_ text: String, _ part: String) -> Bool {
+        if part.utf8.count > text.utf8.count { return false }
+        return text.utf8.withContiguousStorageIfAvailable { hay in
+            part.utf8.withContiguousStorageIfAvailable { needle in
+                needle.isEmpty || firstOffset(hay, Array(needle)) != nil
+            }
+        }.flatMap { $0 } ?? text.contains(part)
     }
 }

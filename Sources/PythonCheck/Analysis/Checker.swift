@@ -170,9 +170,16 @@ final class Checker {
 
     /// A call chain without the wrappers that do not change what it calls.
     static func normalized(_ path: String) -> String {
-        guard path.contains("with_") else { return path }
+        guard path.utf8.count >= 5, mentionsWith(path) else { return path }
         return path.split(separator: ".").filter { $0 != "with_raw_response" && $0 != "with_streaming_response" }.joined(separator: ".")
     }
+
+    /// `path` holds `with_` (a byte search: this runs for every call of every module).
+    private static func mentionsWith(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in byteOffset(of: withWord, in: bytes, from: 0) != nil }
+    }
+    private static let withWord = Array("with_".utf8)
 
     /// The call site of an SDK call; for a router SDK the `model` argument picks the backend and
     /// so whether it retries.
@@ -344,7 +351,6 @@ final class Checker {
     // MARK: Keys
 
     private func checkKeyArguments(of call: Int32) {
-        var keyArguments: Set<String> = []
         var spec: AISDKSpec?
         switch e.value(tree[call].a) {
         case .symbol(let path):
@@ -356,9 +362,12 @@ final class Checker {
         }
         guard let spec, !spec.isLocal else { return }
         if case .client(let made) = e.value(call), made.isLocal { return }
-        keyArguments = Set(spec.keyArguments).union(["api_key"])
-        for (name, value) in e.arguments(of: call).keywords where keyArguments.contains(name) {
-            checkKeyLiteral(value, argument: name, spec: spec)
+        // The keyword arguments read in place (no set or argument list built per call).
+        for argument in tree.children(tree[call].list1) where tree[argument].kind == .keywordArgument {
+            let name = tree.text(ofToken: tree[argument].token)
+            if name == "api_key" || spec.keyArguments.contains(name) {
+                checkKeyLiteral(tree[argument].a, argument: name, spec: spec)
+            }
         }
     }
 

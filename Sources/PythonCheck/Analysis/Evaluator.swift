@@ -15,8 +15,13 @@ final class Evaluator {
     let index: ModuleIndex
     let specs: SDKTable
     var tree: SyntaxTree { index.tree }
-    private var memo: [Int32: Value] = [:]
-    private var evaluating: Set<Int32> = []
+    /// Where each node's value is kept in `memo` (-1: not computed yet), by node: arrays, not
+    /// dictionaries, as this is asked for every call of every module.
+    private var memoSlot: [Int32]
+    private var memo: [Value] = []
+    /// The nodes being evaluated (a cycle returns unknown), and how many there are.
+    private var evaluating: [Bool]
+    private var evaluatingCount = 0
     private var returnsEvaluating: Set<Int32> = []
     /// Module attributes set by assignment (`openai.max_retries = 0`), by dotted path.
     private(set) var moduleSettings: [String: Int32] = [:]
@@ -29,6 +34,8 @@ final class Evaluator {
     init(index: ModuleIndex, specs: SDKTable) {
         self.index = index
         self.specs = specs
+        memoSlot = Array(repeating: -1, count: index.tree.nodes.count)
+        evaluating = Array(repeating: false, count: index.tree.nodes.count)
         for (target, value) in index.attributeAssignments {
             if case .symbol(let path) = self.value(target) { moduleSettings[path] = value }
         }
@@ -70,12 +77,14 @@ final class Evaluator {
 
     func value(_ node: Int32) -> Value {
         guard node >= 0 else { return .unknown }
-        if let known = memo[node] { return known }
-        guard !evaluating.contains(node), evaluating.count < Evaluator.maxEvaluationDepth else { return .unknown }
-        evaluating.insert(node)
+        let i = Int(node)
+        if memoSlot[i] >= 0 { return memo[Int(memoSlot[i])] }
+        guard !evaluating[i], evaluatingCount < Evaluator.maxEvaluationDepth else { return .unknown }
+        evaluating[i] = true; evaluatingCount += 1
         let result = compute(node)
-        evaluating.remove(node)
-        memo[node] = result
+        evaluating[i] = false; evaluatingCount -= 1
+        memoSlot[i] = Int32(memo.count)
+        memo.append(result)
         return result
     }
 
@@ -302,8 +311,11 @@ final class Evaluator {
             if let retry = RetryLibraries.retryGuard(for: path, call: call, evaluator: self) { return .retrying(retry) }
             return .unknown
         case .client(var c):
-            let last = c.path.split(separator: ".").last.map(String.init) ?? ""
-            let stem = c.path.split(separator: ".").dropLast().joined(separator: ".")
+            // The chain's last name, and the chain before it (one search, not two splits: this
+            // runs for every call on a client).
+            let dot = c.path.utf8.lastIndex(of: UInt8(ascii: "."))
+            let last = dot.map { String(c.path[c.path.utf8.index(after: $0)...]) } ?? c.path
+            let stem = dot.map { String(c.path[..<$0]) } ?? ""
             switch last {
             case "with_options":
                 c.path = stem
