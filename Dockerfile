@@ -12,6 +12,11 @@ RUN apt-get update \
 WORKDIR /build
 COPY Package.swift ./
 COPY Sources Sources
+COPY Tests/TestKit Tests/TestKit
+COPY bench/PythonCorpus bench/PythonCorpus
+COPY bench/Walker bench/Walker
+COPY validate/Package.swift validate/Package.swift
+COPY validate/Sources validate/Sources
 COPY scripts/release-build scripts/release-build
 RUN scripts/release-build /out
 

@@ -6,14 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "leakguard", targets: ["leakguard"]),
-        .executable(name: "leakguard-validate", targets: ["leakguard-validate"]),
         .library(name: "LeakguardCore", targets: ["LeakguardCore"]),
+        // For the validate/ package (leakguard-validate): the commands and the test helpers.
+        .library(name: "LeakguardCLI", targets: ["LeakguardCLI"]),
+        .library(name: "TestKit", targets: ["TestKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -35,25 +35,15 @@ let package = Package(
             name: "LeakguardCore",
             dependencies: ["CPCRE2", "CLibArchive", "LeakguardBase", "GitIgnore", "PythonCheck", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        // Live validation (`scan --validate`): the only code that talks to the network, kept out
-        // of LeakguardCore so the scan path neither links nor starts an HTTP client.
-        .target(
-            name: "Validation",
-            dependencies: [
-                "LeakguardCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
-        ),
-        // The commands, shared by both executables.
+        // The commands, shared by `leakguard` and validate/'s `leakguard-validate`.
         .target(
             name: "LeakguardCLI",
             dependencies: ["LeakguardBase", "LeakguardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // The scanner: no network code linked (a `--validate` run is handed to leakguard-validate).
+        // The scanner. Live validation (`scan --validate`, the only code that talks to the network)
+        // is the validate/ package's leakguard-validate, installed beside it: this package has no
+        // HTTP client to build, link or start.
         .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
-        // The same commands with live validation; installed beside `leakguard`.
-        .executableTarget(name: "leakguard-validate", dependencies: ["LeakguardCLI", "Validation"]),
         // Benchmarks: executables, kept out of the test targets (scripts/bench-python runs this one).
         .executableTarget(name: "bench-python-corpus", dependencies: ["PythonCheck"], path: "bench/PythonCorpus"),
         .executableTarget(name: "bench-walker", dependencies: ["GitIgnore", "TestKit"], path: "bench/Walker"),
@@ -61,7 +51,7 @@ let package = Package(
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(
             name: "LeakguardCoreTests",
-            dependencies: ["TestKit", "LeakguardBase", "LeakguardCore", "Validation", "leakguard", "leakguard-validate"]
+            dependencies: ["TestKit", "LeakguardBase", "LeakguardCore", "leakguard"]
         ),
         .testTarget(
             name: "GitIgnoreTests",

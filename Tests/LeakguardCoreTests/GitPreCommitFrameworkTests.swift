@@ -92,7 +92,7 @@ extension GitPreCommitFrameworkTests {
         TestSupport.removeTree(hookRepo)
         _ = try GitTestRepo(existing: hookRepo).initialized()
         let root = TestSupport.packageRoot.path
-        let listed = try TestSupport.git(["ls-files", "-co", "--exclude-standard", "--", "Package.swift", "Sources", "Tests", ".pre-commit-hooks.yaml", "hooks"], cwd: root)
+        let listed = try TestSupport.git(["ls-files", "-co", "--exclude-standard", "--", "Package.swift", "Sources", "Tests", "bench", ".pre-commit-hooks.yaml", "hooks"], cwd: root)
         for file in listed.stdout.split(separator: "\n").map(String.init) where FileManager.default.fileExists(atPath: root + "/" + file) {
             let target = hookRepo + "/" + file
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -151,16 +151,6 @@ import Testing
         }
     }
 
-    /// The scanner people run in hooks links no network code: `--validate` is handed to
-    /// leakguard-validate (tested by every test here, which runs `leakguard`).
-    @Test func theScannerLinksNoHTTPClient() throws {
-        let scanner = try Data(contentsOf: URL(fileURLWithPath: TestSupport.binary))
-        let validating = try Data(contentsOf: URL(fileURLWithPath: TestSupport.binary + "-validate"))
-        let marker = Data("AsyncHTTPClient".utf8)
-        #expect(scanner.range(of: marker) == nil)
-        #expect(validating.range(of: marker) != nil)
-    }
-
     @Test func noRequestWithoutValidate() throws {
         let run = try Self.run(Self.byHost { [Self.liveAnswer($0)] }, arguments: [])
         #expect(run.requests.isEmpty)
@@ -278,7 +268,7 @@ import Testing
     }
 }
 
-/// The mock provider (Tests/MockProvider/mock_provider.py) on a free loopback port.
+/// The mock provider (validate/Tests/MockProvider/mock_provider.py) on a free loopback port.
 final class MockProvider {
     let port: Int
     /// The detached server's pid, for stop().
@@ -290,7 +280,7 @@ final class MockProvider {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: scenario), as: UTF8.self)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.packageRoot.appendingPathComponent("Tests/MockProvider/mock_provider.py").path,
+        process.arguments = ["python3", TestSupport.packageRoot.appendingPathComponent("validate/Tests/MockProvider/mock_provider.py").path,
                              "--scenario", json, "--log", logPath, "--lifetime", "60"]
         let out = Pipe()
         process.standardOutput = out
@@ -304,7 +294,7 @@ final class MockProvider {
         process.waitUntilExit()
         let fields = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard fields.count == 2, let port = Int(fields[0]), let pid = Int32(fields[1]) else {
-            throw TestFailure("mock provider did not start")
+            throw SupportFailure(description: "mock provider did not start")
         }
         self.port = port
         self.pid = pid
