@@ -45,7 +45,7 @@ let package = Package(
         // HTTP client to build, link or start.
         .executableTarget(name: "leakguard", dependencies: ["LeakguardCLI"]),
         // Benchmarks: executables, kept out of the test targets (scripts/bench-python runs this one).
-        .executableTarget(name: "bench-python-corpus", dependencies: ["PythonCheck"], path: "bench/PythonCorpus"),
+        .executableTarget(name: "bench-python-corpus", dependencies: ["PythonCheck", "TestKit"], path: "bench/PythonCorpus"),
         .executableTarget(name: "bench-walker", dependencies: ["GitIgnore", "TestKit"], path: "bench/Walker"),
         // Shared test helpers: running programs, scratch trees, git with a fixed identity, fake keys.
         .target(name: "TestKit", path: "Tests/TestKit"),
@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PythonCheckTests",
-            dependencies: ["PythonCheck"]
+            dependencies: ["PythonCheck", "TestKit"]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import PythonCheck
 import Foundation
 import Testing
+import TestKit
 
 /// The front end: strings of every kind, comments, line joining, indentation, and robustness.
 @Suite struct TokenizerTests {
@@ -155,7 +156,7 @@ import Testing
     }
 
     @Test func garbageNeverCrashesOrHangs() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let alphabet = Array("()[]{}:'\"\\#\n\t @=.,;abcdefxyz0123456789fFrRbB+-*/%<>!~^&|`$?".utf8) + [0, 0xC3, 0xA9, 0xFF]
         for length in [0, 1, 2, 3, 7, 64, 512, 4096] {
             for _ in 0..<40 {
@@ -224,19 +225,6 @@ import Testing
         var elifs = "import openai\nif a:\n    pass\n"
         for i in 0..<20_000 { elifs += "elif b == \(i):\n    pass\n" }
         #expect(check(elifs).parseNote == nil)
-    }
-}
-
-/// A small seeded generator, so fuzz cases repeat.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

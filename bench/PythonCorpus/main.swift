@@ -1,5 +1,6 @@
 import Foundation
 import PythonCheck
+import TestKit
 
 // The Python front end and AI checks over every `*.py` (and `*.ipynb`) under a directory: files,
 // MB, MB/s, parse notes and findings for the checker as the scan runs it, for the parser alone,
@@ -99,7 +100,7 @@ if stressSlowest.seconds >= 5 { failures.append("a file took \(stressSlowest.sec
 
 if environment["PYCHECK_CORPUS_MUTATE"] != nil {
     // Damaged copies of real files: bytes dropped, doubled and swapped at random.
-    var generator = SplitMix(seed: 7)
+    var generator = SeededGenerator(seed: 7)
     let mutationClock = ContinuousClock.now
     for file in files where !file.bytes.isEmpty {
         var bytes = file.bytes
@@ -128,17 +129,4 @@ exit(failures.isEmpty ? 0 : 1)
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// SplitMix64, seeded: the same damaged copies on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
