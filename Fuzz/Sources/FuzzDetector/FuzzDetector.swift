@@ -13,7 +13,11 @@ enum Harness {
 func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = input(data, size)
     let result = detector.scan(Fragment(bytes: bytes, path: "fuzz.txt"), scratch: scratch)
-    let lineCount = bytes.count { $0 == 0x0A } + 1
+    // Lines end at LF, CR LF or a lone CR (LineIndex, SARIF's definition).
+    var lineCount = 1
+    for i in bytes.indices where bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
+        lineCount += 1
+    }
     for finding in result.findings {
         precondition(finding.line >= 1 && finding.line <= finding.endLine && finding.endLine <= lineCount,
                      "\(finding.ruleID): lines \(finding.line)...\(finding.endLine) outside 1...\(lineCount)")
