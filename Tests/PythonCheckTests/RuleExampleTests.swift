@@ -7,7 +7,7 @@ final class RuleExampleTests: XCTestCase {
     func testRuleIdsAreUniqueAndEveryRuleHasExamples() {
         let ids = PythonCheck.rules.map(\.id)
         XCTAssertEqual(Set(ids).count, ids.count)
-        XCTAssertEqual(Set(ids), ["ai-backoff-missing", "ai-backoff-constant", "ai-backoff-unbounded", "ai-rate-limit-swallowed", "ai-key-hardcoded"])
+        XCTAssertEqual(Set(ids), ["ai-backoff-missing", "ai-backoff-constant", "ai-backoff-unbounded", "ai-rate-limit-swallowed", "ai-key-hardcoded", "ai-output-unmoderated"])
         for rule in PythonCheck.rules {
             XCTAssertFalse(rule.examples.isEmpty, "\(rule.id) has no triggering examples")
             XCTAssertFalse(rule.negativeExamples.isEmpty, "\(rule.id) has no non-triggering examples")
