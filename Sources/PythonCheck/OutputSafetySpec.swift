@@ -257,6 +257,8 @@ public struct ProviderDocs: Sendable, Equatable {
         "google-genai": "GEMINI_API_KEY", "google-generativeai": "GOOGLE_API_KEY", "huggingface_hub": "HF_TOKEN",
         "replicate": "REPLICATE_API_TOKEN", "bedrock": "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
         "voyageai": "VOYAGE_API_KEY", "stability": "STABILITY_KEY", "elevenlabs": "ELEVENLABS_API_KEY",
+        "litellm": "the model provider's variable, e.g. OPENAI_API_KEY", "langchain": "the model provider's variable, e.g. OPENAI_API_KEY",
+        "llama-index": "the model provider's variable, e.g. OPENAI_API_KEY",
     ]
 }
 

@@ -77,6 +77,16 @@ public struct RuleMetadata: Sendable {
                 ("How to allow", "Disable the rule under [dotenv] disabledRules in .leakguard.toml, or accept the finding"
                     + " with `leakguard baseline create`."),
             ]
+        case .ai where id == "ai-output-unmoderated":
+            return [
+                ("What is wrong", what),
+                ("How to fix", "Run the model's output through a moderation check before it is posted, sent or shown"
+                    + " (OpenAI moderations, Mistral moderation, Azure AI Content Safety, Perspective, a guard model or"
+                    + " your own check listed under [ai] moderation), and publish a fallback when it is flagged."
+                    + " Moderating the user's input does not clear the output."),
+                ("How to allow", "Put `leakguard:allow` on the line, raise or silence the rule under [ai] severity"
+                    + " (\"ai-output-unmoderated\" = \"off\"), or accept the finding with `leakguard baseline create`."),
+            ]
         case .ai:
             return [
                 ("What is wrong", what + "."),

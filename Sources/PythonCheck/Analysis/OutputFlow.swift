@@ -408,6 +408,7 @@ final class OutputFlow {
         "usage", "usage_metadata", "id", "model", "created", "object", "finish_reason", "stop_reason", "status_code",
         "role", "prompt_feedback", "system_fingerprint", "input_tokens", "output_tokens", "total_tokens",
         "prompt_tokens", "completion_tokens", "headers", "elapsed", "ok", "response_metadata", "index", "logprobs",
+        "total_token_count", "prompt_token_count", "candidates_token_count",
     ]
 
     private func taint(_ node: Int32, _ state: inout ScopeState, depth: Int = 0) -> OutputTaint {
@@ -501,7 +502,12 @@ final class OutputFlow {
                     var k = j
                     while k < bytes.count && isNamePart(bytes[k]) { k += 1 }
                     let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[j..<k]), as: UTF8.self)
-                    if let value = state.names[name] { result.merge(value) }
+                    // `{result.usage.total_tokens}` shows metadata, not the output.
+                    var attribute = k + 1
+                    while attribute < bytes.count && isNamePart(bytes[attribute]) { attribute += 1 }
+                    let isMetadata = k + 1 < bytes.count && bytes[k] == 0x2E
+                        && OutputFlow.metadataAttributes.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[(k + 1)..<attribute]), as: UTF8.self))
+                    if !isMetadata, let value = state.names[name] { result.merge(value) }
                     j = k
                     continue
                 }
