@@ -13,6 +13,8 @@ public struct ReportContext: Sendable {
     public var failOn: Severity = .note
     /// The repository a git scan read, for SARIF's `versionControlProvenance`.
     public var repository: RepositoryInfo?
+    /// The AI calls of the scanned tree, for the HTML report's inventory section.
+    public var inventory: AIInventory?
     public init() {}
 }
 
@@ -168,10 +170,15 @@ public enum ReportOutput {
         let (redacted, outputGuard) = redactor.prepare(input)
         var prepared = redacted
         for (i, secret) in shown { prepared.findings[i].secret = secret }
+        var context = context
+        var inventoryGuard = OutputGuard(pieces: [])
+        if let inventory = context.inventory {
+            (context.inventory, inventoryGuard) = prepare(inventory, redaction: context.redaction)
+        }
         if format == .text {
-            TextReporter().render(prepared, context: context) { write(outputGuard.scrub($0)) }
+            TextReporter().render(prepared, context: context) { write(inventoryGuard.scrub(outputGuard.scrub($0))) }
         } else {
-            write(outputGuard.scrub(format.reporter.render(prepared, context: context)))
+            write(inventoryGuard.scrub(outputGuard.scrub(format.reporter.render(prepared, context: context))))
         }
     }
 
