@@ -171,3 +171,28 @@ final class OutputModerationTests: XCTestCase {
         XCTAssertEqual(result.findings.filter { $0.ruleID == Self.rule }.count, 1, describe(result))
     }
 }
+
+/// The data tables behind the rule and the inventory.
+final class OutputSafetyTableTests: XCTestCase {
+    func testEveryProviderOfTheBackoffTableHasPolicyAndRateLimitLinks() {
+        for name in Set(AISDKSpec.builtIn.map(\.name)) {
+            let docs = ProviderDocs.byProvider[name]
+            XCTAssertNotNil(docs, "\(name) has no usage-policy / rate-limit links in ProviderDocs.byProvider")
+            XCTAssertTrue(docs?.usagePolicy.hasPrefix("https://") ?? false, name)
+            XCTAssertTrue(docs?.rateLimits.hasPrefix("https://") ?? false, name)
+        }
+    }
+
+    func testSinkAndModerationPatternsAreWellFormed() {
+        for sink in OutputSink.builtIn {
+            XCTAssertFalse(sink.pattern.isEmpty)
+            XCTAssertFalse(sink.label.isEmpty)
+            if sink.kind != .webhookURL { XCTAssertTrue(sink.pattern.contains(":"), "\(sink.pattern) names no module") }
+        }
+        for family in OutputSink.Family.allCases where family != .custom {
+            XCTAssertTrue(OutputSink.builtIn.contains { $0.family == family }, "no built-in \(family) sink")
+        }
+        XCTAssertEqual(Set(OutputSink.builtIn.map(\.pattern)).count, OutputSink.builtIn.count, "a sink pattern is listed twice")
+        XCTAssertEqual(Set(ModerationCheck.builtIn.map(\.pattern)).count, ModerationCheck.builtIn.count)
+    }
+}
