@@ -102,6 +102,11 @@ final class OutputFlow {
     private var inProgress: Set<String> = []
     private var helperWalks: [String: OutputTaint] = [:]
     private var sinkMemo: [Int32: OutputSink?] = [:]
+    private var importMemo: [String: Bool] = [:]
+    /// Walks in progress, nested (a helper's walk inside its caller's): bounded, so a long
+    /// chain of helpers cannot exhaust a worker thread's stack.
+    private var walkDepth = 0
+    private static let maxWalkDepth = 12
     private var moderationMemo: [Int32: Bool] = [:]
 
     /// How many helper walks with tainted parameters one module may take.
@@ -244,6 +249,9 @@ final class OutputFlow {
     }
 
     private func walk(_ scope: Int32, parameters: [String: OutputTaint]) -> OutputTaint {
+        guard walkDepth < OutputFlow.maxWalkDepth else { return .none }
+        walkDepth += 1
+        defer { walkDepth -= 1 }
         var state = ScopeState()
         state.names = parameters
         state.allCleared = moderatedFunctions.contains(scope)
@@ -523,7 +531,10 @@ final class OutputFlow {
     // MARK: Sinks and checks
 
     private func imports(_ module: String) -> Bool {
-        importedPaths.contains { $0 == module || $0.hasPrefix(module + ".") }
+        if let known = importMemo[module] { return known }
+        let result = importedPaths.contains { $0 == module || $0.hasPrefix(module + ".") }
+        importMemo[module] = result
+        return result
     }
 
     /// A callee's resolved path (call parentheses dropped) and its attribute chain as written.
