@@ -187,6 +187,7 @@ import Testing
         defer { TestSupport.removeTree(dir) }
         let out = try TestSupport.leakguard(["scan", "--format", "html", dir])
         #expect(out.stdout.contains("AI inventory"), "no inventory section")
+        try HTMLChecks.wellFormed(out.stdout)
         #expect(out.stdout.contains("https://openai.com/policies/usage-policies/"))
         #expect(!out.stdout.contains(Self.fakeKey), "the full key is in the HTML report")
     }

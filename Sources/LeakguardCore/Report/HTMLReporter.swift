@@ -406,7 +406,8 @@ extension Page {
         for provider in inventory.providers {
             out += "<h3>\(escape(provider.name))</h3>\n<p>"
             if let docs = provider.docs {
-                out += "<a href=\"\(escape(docs.usagePolicy))\">usage policy</a> · <a href=\"\(escape(docs.rateLimits))\">rate limits</a>"
+                // Addresses as text: the report links to nothing outside itself.
+                out += "usage policy: <code>\(escape(docs.usagePolicy))</code> · rate limits: <code>\(escape(docs.rateLimits))</code>"
             } else {
                 out += "usage policy and rate limits: unknown"
             }
