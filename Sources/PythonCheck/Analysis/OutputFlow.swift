@@ -92,6 +92,14 @@ final class OutputFlow {
     private let sinkPatterns: [(OutputSink, CalleePattern)]
     private let moderationPatterns: [(ModerationCheck, CalleePattern)]
     private let importedPaths: [String]
+    /// The last names of the call patterns (`chat_postMessage`, `create`): a call whose callee
+    /// ends in another name is neither a sink nor a check, and is passed over without resolving
+    /// it (most calls of a module).
+    private let sinkNames: Set<String>
+    private let moderationNames: Set<String>
+    private let handlerNames: Set<String>
+    /// Methods of a raw HTTP POST (`HTTPCalls.post`), for webhook sinks.
+    private static let postMethods: Set<String> = ["post", "request", "stream"]
 
     private(set) var uses: [SinkUse] = []
     private var seenUses: Set<String> = []
@@ -122,6 +130,12 @@ final class OutputFlow {
         sinkPatterns = sinks.map { ($0, CalleePattern($0.pattern)) }
         moderationPatterns = moderation.map { ($0, CalleePattern($0.pattern)) }
         importedPaths = evaluator.tree.importedPaths()
+        func lastNames(_ patterns: [CalleePattern]) -> Set<String> {
+            Set(patterns.map { String($0.chain.split(separator: ".").last ?? "") })
+        }
+        sinkNames = lastNames(sinkPatterns.filter { $0.0.kind == .call }.map(\.1))
+        handlerNames = lastNames(sinkPatterns.filter { $0.0.kind == .handler }.map(\.1))
+        moderationNames = lastNames(moderationPatterns.filter { $0.0.kind == .call }.map(\.1))
         var sources: Set<Int32> = []
         var moderating: Set<Int32> = []
         for site in sites {
@@ -184,7 +198,7 @@ final class OutputFlow {
         }
         let registrations = sinkPatterns.filter { $0.0.kind == .handler }
         guard !registrations.isEmpty else { return }
-        for call in index.calls {
+        for call in index.calls where handlerNames.contains(lastName(tree[call].a)) {
             let (resolved, text) = describe(tree[call].a)
             guard let sink = registrations.first(where: { $0.1.matches(resolved: resolved, text: text, imports: imports) })?.0 else { continue }
             let args = e.arguments(of: call)
@@ -571,13 +585,25 @@ final class OutputFlow {
         return parts.reversed().joined(separator: ".")
     }
 
+    /// The last name of a callee (`chat_postMessage` in `slack.chat_postMessage`), empty when
+    /// it is not a name or attribute.
+    private func lastName(_ callee: Int32) -> String {
+        let n = tree[callee]
+        guard (n.kind == .name || n.kind == .attribute), n.token >= 0 else { return "" }
+        return tree.text(ofToken: n.token)
+    }
+
     func sink(of call: Int32) -> OutputSink? {
         if let known = sinkMemo[call] { return known }
         var found: OutputSink?
-        if !sources.contains(call) && !moderatingSites.contains(call) {
+        let last = lastName(tree[call].a)
+        let named = sinkNames.contains(last), posted = OutputFlow.postMethods.contains(last)
+        if (named || posted) && !sources.contains(call) && !moderatingSites.contains(call) {
             let (resolved, text) = describe(tree[call].a)
-            found = sinkPatterns.first { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }?.0
-            if found == nil, let (url, urlNode, _) = HTTPCalls.post(call, evaluator: e) {
+            if named {
+                found = sinkPatterns.first { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }?.0
+            }
+            if found == nil, posted, let (url, urlNode, _) = HTTPCalls.post(call, evaluator: e) {
                 let written = (url ?? "").lowercased() + " " + tree.sourceText(of: urlNode).lowercased()
                 found = sinkPatterns.first { $0.0.kind == .webhookURL && written.contains($0.0.pattern.lowercased()) }?.0
             }
@@ -589,7 +615,7 @@ final class OutputFlow {
     func isModeration(_ call: Int32) -> Bool {
         if let known = moderationMemo[call] { return known }
         var result = moderatingSites.contains(call)
-        if !result && !sources.contains(call) {
+        if !result && !sources.contains(call) && moderationNames.contains(lastName(tree[call].a)) {
             let (resolved, text) = describe(tree[call].a)
             result = moderationPatterns.contains { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }
         }
