@@ -107,6 +107,9 @@ final class OutputFlow {
     private var handlers: [Int32: OutputSink] = [:]
     private var moderatedFunctions: Set<Int32> = []
     private var summaries: [Int32: OutputTaint] = [:]
+    /// Functions that make an AI call or call one that does (transitively): only these can
+    /// return output, so only these are walked for what they return.
+    private var mayReturnOutput: Set<Int32> = []
     private var inProgress: Set<String> = []
     private var helperWalks: [String: OutputTaint] = [:]
     private var sinkMemo: [Int32: OutputSink?] = [:]
@@ -157,6 +160,13 @@ final class OutputFlow {
     func run() {
         guard !sources.isEmpty else { return }
         findHandlers()
+        var reaching: [Int32] = sources.compactMap { index.enclosingFunction(of: $0) }
+        while let function = reaching.popLast() {
+            guard mayReturnOutput.insert(function).inserted else { continue }
+            for caller in callers(of: function) {
+                if let outer = index.enclosingFunction(of: caller), !mayReturnOutput.contains(outer) { reaching.append(outer) }
+            }
+        }
         var pending: [Int32] = []
         var seen: Set<Int32> = []
         for source in sources.sorted() {
@@ -224,6 +234,7 @@ final class OutputFlow {
 
     /// What a function returns (or yields) when called with untainted arguments.
     private func summary(of function: Int32) -> OutputTaint {
+        guard mayReturnOutput.contains(function) else { return .none }
         if let known = summaries[function] { return known }
         let key = "\(function)"
         guard !inProgress.contains(key) else { return .none }
