@@ -23,7 +23,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpcre2-8-0 libarchive13 libstdc++6 git ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && git config --system --add safe.directory '*'
-COPY --from=build /out/leakguard /usr/local/bin/leakguard
+COPY --from=build /out/leakguard /out/leakguard-validate /usr/local/bin/
 COPY scripts/smoke-test /usr/local/libexec/leakguard-smoke-test
 RUN /usr/local/libexec/leakguard-smoke-test /usr/local/bin/leakguard \
  && useradd --create-home --uid 10001 leakguard

@@ -45,6 +45,45 @@ def allowlist(a, where):
                                                strings(a.get("targetRules", []))))
 
 
+VALIDATE_KEYS = {"method", "url", "headers", "basicAuth", "form", "json", "capture", "pair", "sign", "live", "invalid",
+                 "jsonField"}
+
+
+def pairs(table):
+    return "[" + ", ".join("(%s, %s)" % (swift(k), swift(v)) for k, v in table.items()) + "]"
+
+
+def validator(v, where):
+    """A [rules.validate] table as a Validator value. The same table is also loaded through
+    ConfigLoader.parseValidator from the embedded text, whose safety checks a test runs on
+    every built-in validator and compares with these values."""
+    unknown = set(v) - VALIDATE_KEYS
+    if unknown:
+        sys.exit(f"{where}: unknown validate keys {sorted(unknown)}")
+    url = v["url"]
+    if not url.startswith("https://"):
+        sys.exit(f"{where}: validator url must be https")
+    host = url[len("https://"):].split("/")[0].split("?")[0].lower()
+    body = "nil"
+    if "form" in v: body = ".form(%s)" % pairs(v["form"])
+    if "json" in v: body = ".json(%s)" % pairs(v["json"])
+    pair = "nil" if "pair" not in v else ".init(rule: %s, variable: %s)" % (swift(v["pair"]["rule"]), swift(v["pair"]["as"]))
+    sign = "nil"
+    if "sign" in v:
+        g = v["sign"]
+        functions = {"aws-sigv4": "awsSigV4"}
+        sign = ".init(function: .%s, region: %s, service: %s, keyID: %s)" % (
+            functions[g["function"]], swift(g["region"]), swift(g["service"]), swift(g["keyId"]))
+    def opt(key):
+        return "nil" if key not in v else swift(v[key])
+    def ints(key, default):
+        return "[" + ", ".join(str(i) for i in v.get(key, default)) + "]"
+    return ("Validator(method: .%s, url: %s, host: %s, headers: %s, basicAuth: %s, body: %s, capture: %s, "
+            "pair: %s, signature: %s, live: %s, invalid: %s, jsonField: %s)" % (
+                v.get("method", "GET").upper(), swift(url), swift(host), pairs(v.get("headers", {})), opt("basicAuth"),
+                body, opt("capture"), pair, sign, ints("live", [200]), ints("invalid", [401, 403]), opt("jsonField")))
+
+
 def rule(r, origin):
     unknown = set(r) - RULE_KEYS
     if unknown:
@@ -71,6 +110,8 @@ def rule(r, origin):
     lines.append("        r.gitleaksIDs = " + strings(r.get("gitleaksIds", [])))
     if "rotate" in r:
         lines.append("        r.rotate = " + swift(r["rotate"]))
+    if "validate" in r:
+        lines.append("        r.validator = " + validator(r["validate"], f"{origin}: {r['id']}"))
     lines.append("        c.rules.append(r)")
     return "\n".join(lines)
 

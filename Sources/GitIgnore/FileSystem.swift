@@ -1,3 +1,4 @@
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -78,11 +79,7 @@ enum FileSystem {
     static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
     static func exists(_ path: String) -> Bool { kind(path, followSymlinks: false) != .missing }
 
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
+    static func realPath(_ path: String) -> String? { LeakguardBase.realPath(path) }
 
     static func currentDirectory() -> String {
         guard let cwd = getcwd(nil, 0) else { return "/" }

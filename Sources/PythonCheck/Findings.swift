@@ -17,6 +17,10 @@ public struct PythonFinding: Sendable, Equatable {
     public var endColumn: Int
     /// The SDK involved ("openai", "anthropic", …), when there is one.
     public var sdk: String?
+    /// In a notebook: the 1-based number of the cell among the notebook's cells, and the
+    /// 1-based line within that cell's source (`line` is the line of the notebook's JSON).
+    public var cell: Int?
+    public var cellLine: Int?
 
     public init(ruleID: String, severity: PythonSeverity, message: String, line: Int, column: Int, endLine: Int, endColumn: Int, sdk: String?) {
         self.ruleID = ruleID

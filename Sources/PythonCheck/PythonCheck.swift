@@ -1,3 +1,4 @@
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -54,7 +55,7 @@ public enum PythonCheck {
         var lines: LineIndex?
         return analyse(source, path: path, config: config, mention: mention.map { Mentions(rawValue: $0) }) { offset in
             if lines == nil { lines = LineIndex(source) }
-            return lines!.position(of: offset, in: source)
+            return lines!.position(of: offset)
         }
     }
 
@@ -71,8 +72,11 @@ public enum PythonCheck {
         var jsonLines: LineIndex?
         func locate(_ notebook: NotebookSource, _ offset: Int) -> (line: Int, column: Int) {
             if jsonLines == nil { jsonLines = LineIndex(json) }
-            return jsonLines!.position(of: notebook.fileOffset(of: offset), in: json)
+            return jsonLines!.position(of: notebook.fileOffset(of: offset))
         }
+        // Which code offset each reported position came from, to name its cell afterwards.
+        var located: [Int: Int] = [:]
+        func key(_ line: Int, _ column: Int) -> Int { line << 24 | min(column, 1 << 24 - 1) }
         let mention = notebook.code.withUnsafeBufferPointer { mentions(in: $0, config: config) }
         guard !mention.subtracting(.post).isEmpty else { return PythonCheckResult() }
         var notes: [String] = []
@@ -102,8 +106,18 @@ public enum PythonCheck {
             notebook = notebook.dropping(failing)
         }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
-        let result = notebook.code.withUnsafeBufferPointer { code in
-            analyse(code, path: path, config: config, mention: mention, pins: notebook.pins) { locate(notebook, $0) }
+        var result = notebook.code.withUnsafeBufferPointer { code in
+            analyse(code, path: path, config: config, mention: mention, pins: notebook.pins) { offset in
+                let position = locate(notebook, offset)
+                located[key(position.line, position.column)] = offset
+                return position
+            }
+        }
+        for i in result.findings.indices {
+            guard let offset = located[key(result.findings[i].line, result.findings[i].column)],
+                  let cell = notebook.cells.first(where: { $0.range.contains(offset) }) else { continue }
+            result.findings[i].cell = cell.number
+            result.findings[i].cellLine = 1 + notebook.code[cell.range.lowerBound..<offset].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
         return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote, inventory: result.inventory)
     }
@@ -113,7 +127,8 @@ public enum PythonCheck {
         let tree = SyntaxTree.parse(source)
         var note: String?
         if let problem = tree.problem {
-            let (line, column) = LineIndex(source).position(of: problem.offset, in: source)
+            var lines = LineIndex(source)
+            let (line, column) = lines.position(of: problem.offset)
             note = noteText(problem, line: line, column: column)
         }
         return PythonParseSummary(tokenCount: tree.tokens.count, nodeCount: tree.nodes.count, parseNote: note)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GitIgnore
+import LeakguardBase
 
 @Suite struct IgnoreStackTests {
     struct Fixture {

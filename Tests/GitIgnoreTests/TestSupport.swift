@@ -1,75 +1,8 @@
 import Foundation
+@_exported import TestKit
 import Testing
 
 @testable import GitIgnore
-
-/// A directory under the system temp dir, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init(_ label: String = "gitignore-test") {
-        var template = Array((NSTemporaryDirectory() + "/\(label).XXXXXX").utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(created != nil, "mkdtemp failed")
-        // Resolve /tmp symlinks so paths compare equal to the realpath'd work tree root.
-        let raw = String(cString: created!)
-        path = URL(fileURLWithPath: raw).resolvingSymlinksInPath().path
-    }
-
-    deinit {
-        // Directories made unreadable by a test would stop the removal.
-        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func url(_ relative: String) -> String { relative.isEmpty ? path : path + "/" + relative }
-
-    func makeDirectory(_ relative: String) {
-        try! FileManager.default.createDirectory(atPath: url(relative), withIntermediateDirectories: true)
-    }
-
-    func write(_ relative: String, _ contents: String) {
-        write(relative, bytes: Array(contents.utf8))
-    }
-
-    func write(_ relative: String, bytes: [UInt8]) {
-        let full = url(relative)
-        let parent = String(full[..<full.lastIndex(of: "/")!])
-        if !FileManager.default.fileExists(atPath: parent) {
-            try! FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        }
-        // Plain open/write: FileManager.createFile writes atomically through a temporary file,
-        // which is several times slower and these tests write thousands of files.
-        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        precondition(fd >= 0, "cannot write \(full)")
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        precondition(written == bytes.count, "short write to \(full)")
-        close(fd)
-    }
-
-    func symlink(_ relative: String, to target: String) {
-        try! FileManager.default.createSymbolicLink(atPath: url(relative), withDestinationPath: target)
-    }
-}
-
-/// The environment both git and the code under test see: no system or user configuration
-/// leaks in, and `HOME` points at a throwaway directory.
-struct IsolatedEnvironment {
-    let home: TemporaryDirectory
-    var variables: [String: String]
-
-    init() {
-        home = TemporaryDirectory("gitignore-home")
-        variables = [
-            "HOME": home.path,
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-            "LC_ALL": "C",
-        ]
-    }
-}
 
 struct ProcessOutput {
     var status: Int32
@@ -79,41 +12,8 @@ struct ProcessOutput {
 
 @discardableResult
 func runGit(_ arguments: [String], in directory: String, environment: [String: String], input: Data? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git"] + arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = environment
-    let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    process.standardInput = stdin
-    try process.run()
-    // Feed stdin from another thread so a large batch cannot deadlock against our reading.
-    let writer = stdin.fileHandleForWriting
-    let payload = input ?? Data()
-    DispatchQueue.global().async {
-        writer.write(payload)
-        try? writer.close()
-    }
-    let out = readAll(stdout.fileHandleForReading.fileDescriptor)
-    let err = readAll(stderr.fileHandleForReading.fileDescriptor)
-    process.waitUntilExit()
-    return ProcessOutput(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
-}
-
-/// Reads to end of file, retrying on EINTR (FileHandle.readDataToEndOfFile traps on it).
-func readAll(_ fd: Int32) -> Data {
-    var data = Data()
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n > 0 {
-            data.append(contentsOf: buffer[0..<n])
-        } else if n == 0 || errno != EINTR {
-            return data
-        }
-    }
+    let out = try Program.run("/usr/bin/env", ["git"] + arguments, cwd: directory, environment: environment, inherit: false, stdin: input)
+    return ProcessOutput(status: out.status, stdout: out.stdout, stderr: out.stderrText)
 }
 
 @discardableResult
@@ -130,19 +30,6 @@ func nulFields(_ data: Data) -> [String] {
     var fields = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     if fields.last == "" { fields.removeLast() }
     return fields
-}
-
-/// SplitMix64: small, seedable, the same on every platform.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 extension String {

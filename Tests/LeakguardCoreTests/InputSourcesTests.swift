@@ -75,6 +75,10 @@ import Testing
         #expect(out.status == 1)
         let files = Set(((try TestSupport.parseJSON(out.stdout))["findings"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String })
         #expect(files.contains("pkg-1.0-py3-none-any.whl!pkg/keys.py"), "\(files)")
+        // The archive limits are the plan's in every source: depth 0 leaves history's archives shut.
+        let shut = try TestSupport.leakguard(["scan", "--git", "--max-archive-depth", "0", "--format", "json", dir])
+        let shutFiles = ((try TestSupport.parseJSON(shut.stdout))["findings"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String }
+        #expect(!shutFiles.contains { $0.contains("!") }, "\(shutFiles)")
     }
 
     @Test func standardInput() throws {
@@ -86,6 +90,9 @@ import Testing
         #expect(!found.stdout.contains(token))
         let clean = try TestSupport.run(TestSupport.binary, ["scan", "-"], stdin: "hello\n")
         #expect(clean.status == 0)
+        // Rule selection applies to stdin as to files.
+        let disabled = try TestSupport.run(TestSupport.binary, ["scan", "--disable-rule", "github-personal-access-token", "-"], stdin: "key=\(token)\n")
+        #expect(!disabled.stdout.contains("github-personal-access-token"), "\(disabled.stdout)")
         // The name picks the checks: as a Python file, the AI check runs too.
         let python = "import openai\nclient = openai.OpenAI(max_retries=0)\nclient.chat.completions.create(model='gpt-4o', messages=[])\n"
         let named = try TestSupport.run(TestSupport.binary, ["scan", "--stdin-name", "app/llm.py", "--format", "json", "-"], stdin: python)

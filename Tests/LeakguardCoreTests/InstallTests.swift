@@ -30,6 +30,7 @@ import Testing
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         let text = try String(contentsOfFile: dockerfile, encoding: .utf8)
         #expect(text.contains("RUN scripts/release-build /out"))
+        #expect(text.contains("COPY --from=build /out/leakguard /out/leakguard-validate /usr/local/bin/"))
         #expect(text.contains("leakguard-smoke-test /usr/local/bin/leakguard"))
         #expect(text.contains("FROM debian:12-slim"))
         // Every file the build stage copies exists.
@@ -40,10 +41,13 @@ import Testing
     }
 
     /// The build stage's script, then the run stage's check on its output, then `make install`.
+    /// Built without leakguard-validate (LEAKGUARD_WITHOUT_VALIDATE=1): its release build of the
+    /// HTTP client stack takes three times as long as leakguard's, and the hand-over itself is
+    /// tested on the debug binaries (ValidationMockTests).
     @Test(.timeLimit(.minutes(25))) func releaseBuildSmokeTestAndMakeInstall() throws {
         let prefix = TestSupport.makeTempDirectory("prefix")
         defer { TestSupport.removeTree(prefix) }
-        let env = ["LEAKGUARD_SCRATCH": Self.scratch + "/release-static"]
+        let env = ["LEAKGUARD_SCRATCH": Self.scratch + "/release-static", "LEAKGUARD_WITHOUT_VALIDATE": "1"]
         let root = TestSupport.packageRoot.path
         let build = try TestSupport.run(root + "/scripts/release-build", [prefix + "/out"], environment: env)
         #expect(build.status == 0, "\(build.stderr.suffix(3000))")
@@ -62,5 +66,10 @@ import Testing
         }
         let version = try TestSupport.run(prefix + "/usr/bin/leakguard", ["--version"])
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == leakguardVersion)
+        // Installed without leakguard-validate: --validate is a clear tool error, not a clean scan.
+        #expect(!FileManager.default.fileExists(atPath: prefix + "/usr/bin/leakguard-validate"))
+        let validate = try TestSupport.run(prefix + "/usr/bin/leakguard", ["scan", "--validate", prefix + "/usr/share/man"])
+        #expect(validate.status == 2)
+        #expect(validate.stderr.contains("--validate needs leakguard-validate installed beside"), "\(validate.stderr)")
     }
 }

@@ -2,36 +2,6 @@ import Foundation
 import Testing
 @testable import LeakguardCore
 
-/// Fake credentials made fresh for each run (never committed): random bodies in real formats.
-struct RandomKeys {
-    var rng = SystemRandomNumberGenerator()
-    static let upper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), digits = Array("0123456789"), lower = Array("abcdefghijklmnopqrstuvwxyz")
-    static let alnum = upper + lower + digits
-    static let base64 = alnum + Array("+/")
-
-    mutating func string(_ alphabet: [Character], _ n: Int) -> String {
-        String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
-    }
-    mutating func awsKeyID() -> String { "AKIA" + string(Self.upper + Array("234567"), 16) }
-    mutating func awsSecret() -> String { string(Self.base64, 40) }
-    mutating func githubToken() -> String { "ghp_" + string(Self.alnum, 36) }
-    mutating func openAIKey() -> String { "sk-proj-" + string(Self.alnum, 40) + "T3BlbkFJ" + string(Self.alnum, 40) }
-    mutating func anthropicKey() -> String { "sk-ant-api03-" + string(Self.alnum, 93) + "AA" }
-    /// A PEM block: the header, base64 body lines of 64, the footer; and the body lines.
-    mutating func pem(_ label: String, bytes: Int, headers: [String] = []) -> (text: String, body: [String]) {
-        let body = string(Self.base64, bytes)
-        var lines: [String] = []
-        var i = body.startIndex
-        while i < body.endIndex {
-            let j = body.index(i, offsetBy: 64, limitedBy: body.endIndex) ?? body.endIndex
-            lines.append(String(body[i..<j]))
-            i = j
-        }
-        let text = (["-----BEGIN \(label)-----"] + headers + (headers.isEmpty ? [] : [""]) + lines + ["-----END \(label)-----"]).joined(separator: "\n")
-        return (text, lines)
-    }
-}
-
 /// Issue 8's redaction matrix: every check, two and three secrets on a line, every private key
 /// container, every format, every mode, stdout and --report-path: no planted value, and no
 /// 12-character piece of any key body, appears in any output.

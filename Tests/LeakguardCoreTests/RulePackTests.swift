@@ -87,7 +87,24 @@ import Testing
             #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.stopwords) == b.allowlists.map(\.stopwords), "\(a.id)")
             #expect(a.allowlists.map(\.paths) == b.allowlists.map(\.paths) && a.allowlists.map(\.condition) == b.allowlists.map(\.condition), "\(a.id)")
             #expect(a.allowlists.map(\.regexTarget) == b.allowlists.map(\.regexTarget), "\(a.id)")
+            #expect(validatorSummary(a.validator) == validatorSummary(b.validator), "\(a.id)")
         }
+    }
+
+    /// Everything a validator says, in a comparable form (tables sorted by key).
+    func validatorSummary(_ v: Validator?) -> String {
+        guard let v else { return "none" }
+        func sorted(_ pairs: [(String, String)]) -> String { pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ",") }
+        var body = "none"
+        switch v.body {
+        case .form(let fields)?: body = "form:" + sorted(fields)
+        case .json(let fields)?: body = "json:" + sorted(fields)
+        case nil: break
+        }
+        return [v.method.rawValue, v.url, v.host, sorted(v.headers), v.basicAuth ?? "-", body, v.capture ?? "-",
+                v.pair.map { "\($0.rule)>\($0.variable)" } ?? "-",
+                v.signature.map { "\($0.function.rawValue)/\($0.region)/\($0.service)/\($0.keyID)" } ?? "-",
+                "\(v.live)", "\(v.invalid)", v.jsonField ?? "-"].joined(separator: " | ")
     }
 
     @Test func generatedFileIsFresh() throws {

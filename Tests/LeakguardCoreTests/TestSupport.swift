@@ -1,5 +1,6 @@
 import Foundation
 @testable import LeakguardCore
+@_exported import TestKit
 
 /// Helpers shared by the test files: temporary directories, running the real binary, running git.
 enum TestSupport {
@@ -29,35 +30,14 @@ enum TestSupport {
         var stderr: String
     }
 
-    /// Runs a program and collects its output.
+    /// Runs a program and collects its output (TestKit's runner; NO_COLOR set).
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], cwd: String? = nil,
                     environment: [String: String] = [:], stdin: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
+        var env = ["NO_COLOR": "1"]
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let out = try Program.run(executable, arguments, cwd: cwd, environment: env, stdin: stdin.map { Data($0.utf8) })
+        return Output(status: out.status, stdout: out.stdoutText, stderr: out.stderrText)
     }
 
     /// Runs the real leakguard binary.
@@ -69,11 +49,7 @@ enum TestSupport {
     /// Runs git with a fixed identity and no user/system config, so tests behave the same anywhere.
     @discardableResult
     static func git(_ arguments: [String], cwd: String, environment: [String: String] = [:]) throws -> Output {
-        var env = [
-            "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
-            "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.com",
-            "GIT_COMMITTER_NAME": "Test Author", "GIT_COMMITTER_EMAIL": "author@example.com",
-        ]
+        var env = GitFixture.identity
         for (k, v) in environment { env[k] = v }
         let output = try run("/usr/bin/git", arguments, cwd: cwd, environment: env)
         if output.status != 0 {
@@ -83,26 +59,14 @@ enum TestSupport {
     }
 
     /// A fresh empty directory, removed by the caller with `removeTree`.
-    static func makeTempDirectory(_ label: String = "lg") -> String {
-        let path = NSTemporaryDirectory() + "leakguard-test-\(label)-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return (path as NSString).resolvingSymlinksInPath
-    }
+    static func makeTempDirectory(_ label: String = "lg") -> String { Scratch.directory(label) }
 
-    static func removeTree(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+    static func removeTree(_ path: String) { Scratch.remove(path) }
 
     /// Writes a file, creating directories.
-    static func write(_ text: String, to path: String) {
-        let url = URL(fileURLWithPath: path)
-        try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try! Data(text.utf8).write(to: url)
-    }
+    static func write(_ text: String, to path: String) { Scratch.write(Array(text.utf8), to: path) }
 
-    static func write(bytes: [UInt8], to path: String) {
-        let url = URL(fileURLWithPath: path)
-        try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try! Data(bytes).write(to: url)
-    }
+    static func write(bytes: [UInt8], to path: String) { Scratch.write(bytes, to: path) }
 
     /// A fake key in a rule's format: the rule's first example, expanded with a fresh seed.
     static func fakeSecretLine(rule id: String, seed: String = "test") throws -> String {

@@ -1,10 +1,11 @@
 import PythonCheck
-import XCTest
+import Foundation
+import Testing
 
 /// `ai-output-unmoderated` in process: each source form, sink family and moderation form, helper
 /// flows, and output that never leaves the process. `↓` marks the line the finding must be on;
 /// a case without it must give no finding.
-final class OutputModerationTests: XCTestCase {
+@Suite struct OutputModerationTests {
     private static let rule = "ai-output-unmoderated"
 
     struct Case {
@@ -82,45 +83,45 @@ final class OutputModerationTests: XCTestCase {
         }()),
     ]
 
-    func run(_ cases: [Case], file: StaticString = #filePath, line: UInt = #line) {
+    func run(_ cases: [Case]) {
         for c in cases {
             let (code, marker) = AIRuleExample(c.code).source
             let result = check(code, config: c.config)
-            XCTAssertNil(result.parseNote, "\(c.name): did not parse", file: file, line: line)
+            #expect(result.parseNote == nil, "\(c.name): did not parse")
             let hits = result.findings.filter { $0.ruleID == Self.rule }
             if let marker {
                 let expected = position(ofOffset: marker, in: code).line
-                XCTAssertEqual(hits.map(\.line), [expected], "\(c.name): expected one finding on line \(expected); got:\n\(describe(result))", file: file, line: line)
+                #expect(hits.map(\.line) == [expected], "\(c.name): expected one finding on line \(expected); got:\n\(describe(result))")
                 for text in c.messageContains {
-                    XCTAssertTrue(hits.first?.message.contains(text) ?? false, "\(c.name): message lacks '\(text)': \(hits.first?.message ?? "-")", file: file, line: line)
+                    #expect(hits.first?.message.contains(text) ?? false, "\(c.name): message lacks '\(text)': \(hits.first?.message ?? "-")")
                 }
-                XCTAssertEqual(hits.first?.severity, .note, file: file, line: line)
+                #expect(hits.first?.severity == .note)
             } else {
-                XCTAssertTrue(hits.isEmpty, "\(c.name): expected no finding; got:\n\(describe(result))", file: file, line: line)
+                #expect(hits.isEmpty, "\(c.name): expected no finding; got:\n\(describe(result))")
             }
         }
     }
 
-    func testMessages() { run(Self.messages) }
-    func testProjectModerationFromConfigClearsTheOutput() { run(Self.configured) }
+    @Test func messages() { run(Self.messages) }
+    @Test func projectModerationFromConfigClearsTheOutput() { run(Self.configured) }
 
     static var ruleDescription: AIRuleDescription { PythonCheck.rules.first { $0.id == rule }! }
 
-    func testTheRuleHasExamplesOfEveryFamily() {
+    @Test func theRuleHasExamplesOfEveryFamily() {
         let code = Self.ruleDescription.examples.map(\.code).joined(separator: "\n")
         for sink in ["jsonify", "StreamingResponse", "send_text", "chat_postMessage", "say(", "channel.send", "reply_text",
                      "create_tweet", "status_post", "submit(", "send_message", "messages.create(body", "SendGridAPIClient",
                      "WEBHOOK_URL", "st.markdown", "ChatInterface", "HttpResponse"] {
-            XCTAssertTrue(code.contains(sink), "no triggering example uses \(sink)")
+            #expect(code.contains(sink), "no triggering example uses \(sink)")
         }
         let negative = Self.ruleDescription.negativeExamples.map(\.code).joined(separator: "\n")
         for check in ["moderations.create", "Moderation.create", "classifiers.moderate", "analyze_text", "comments().analyze",
                       "llama-guard", "guard.validate", "rails.generate", "out.md", "LABELS[raw]", "usage.total_tokens"] {
-            XCTAssertTrue(negative.contains(check), "no non-triggering example shows \(check)")
+            #expect(negative.contains(check), "no non-triggering example shows \(check)")
         }
     }
 
-    func testTheSameCodeWithoutModerationIsFlagged() {
+    @Test func theSameCodeWithoutModerationIsFlagged() {
         // Every moderated case, with its moderation call renamed away, is a finding: the cases
         // above pass because of the check, not because the flow was missed.
         let moderated = Self.ruleDescription.negativeExamples.map { Case(name: "example at line \($0.line)", code: $0.code) } + Self.configured
@@ -134,31 +135,31 @@ final class OutputModerationTests: XCTestCase {
             guard code != c.code else { continue }
             twins += 1
             let hits = check(code, config: c.config).findings.filter { $0.ruleID == Self.rule }
-            XCTAssertFalse(hits.isEmpty, "\(c.name) without its check gave no finding:\n\(code)")
+            #expect(!(hits.isEmpty), "\(c.name) without its check gave no finding:\n\(code)")
         }
-        XCTAssertGreaterThanOrEqual(twins, 12)
+        #expect(twins >= 12)
     }
 
-    func testSeverityAndDisabling() {
+    @Test func severityAndDisabling() {
         let code = Self.openAIHeader + "import streamlit as st\nst.write(client.chat.completions.create(model=\"gpt-4o\", messages=[]).choices[0].message.content)\n"
         var config = PythonCheckConfig()
         config.severityOverrides[Self.rule] = .error
-        XCTAssertEqual(findings(code, Self.rule, config: config).map(\.severity), [.error])
+        #expect(findings(code, Self.rule, config: config).map(\.severity) == [.error])
         config.disabledRules = [Self.rule]
-        XCTAssertTrue(findings(code, Self.rule, config: config).isEmpty)
+        #expect(findings(code, Self.rule, config: config).isEmpty)
     }
 
-    func testUserSinkFromConfig() {
+    @Test func userSinkFromConfig() {
         let code = Self.openAIHeader + "from notify import publish\npublish(client.chat.completions.create(model=\"gpt-4o\", messages=[]).choices[0].message.content)\n"
-        XCTAssertTrue(findings(code, Self.rule).isEmpty)
+        #expect(findings(code, Self.rule).isEmpty)
         var config = PythonCheckConfig()
         config.extraSinks = [OutputSink("publish", "our publish()", .custom)]
         let hits = findings(code, Self.rule, config: config)
-        XCTAssertEqual(hits.map(\.line), [4])
-        XCTAssertTrue(hits.first?.message.contains("our publish()") ?? false)
+        #expect(hits.map(\.line) == [4])
+        #expect(hits.first?.message.contains("our publish()") ?? false)
     }
 
-    func testNotebookCells() {
+    @Test func notebookCells() {
         let cells = [
             "from openai import OpenAI\nimport streamlit as st\nclient = OpenAI()",
             "r = client.chat.completions.create(model=\"gpt-4o\", messages=[])",
@@ -168,31 +169,31 @@ final class OutputModerationTests: XCTestCase {
             "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": [\"" + cell.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\"]}"
         }.joined(separator: ", ") + "], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}"
         let result = checkNotebook(json)
-        XCTAssertEqual(result.findings.filter { $0.ruleID == Self.rule }.count, 1, describe(result))
+        #expect(result.findings.filter { $0.ruleID == Self.rule }.count == 1, "\(describe(result))")
     }
 }
 
 /// The data tables behind the rule and the inventory.
-final class OutputSafetyTableTests: XCTestCase {
-    func testEveryProviderOfTheBackoffTableHasPolicyAndRateLimitLinks() {
+@Suite struct OutputSafetyTableTests {
+    @Test func everyProviderOfTheBackoffTableHasPolicyAndRateLimitLinks() {
         for name in Set(AISDKSpec.builtIn.map(\.name)) {
             let docs = ProviderDocs.byProvider[name]
-            XCTAssertNotNil(docs, "\(name) has no usage-policy / rate-limit links in ProviderDocs.byProvider")
-            XCTAssertTrue(docs?.usagePolicy.hasPrefix("https://") ?? false, name)
-            XCTAssertTrue(docs?.rateLimits.hasPrefix("https://") ?? false, name)
+            #expect(docs != nil, "\(name) has no usage-policy / rate-limit links in ProviderDocs.byProvider")
+            #expect(docs?.usagePolicy.hasPrefix("https://") ?? false, "\(name)")
+            #expect(docs?.rateLimits.hasPrefix("https://") ?? false, "\(name)")
         }
     }
 
-    func testSinkAndModerationPatternsAreWellFormed() {
+    @Test func sinkAndModerationPatternsAreWellFormed() {
         for sink in OutputSink.builtIn {
-            XCTAssertFalse(sink.pattern.isEmpty)
-            XCTAssertFalse(sink.label.isEmpty)
-            if sink.kind != .webhookURL { XCTAssertTrue(sink.pattern.contains(":"), "\(sink.pattern) names no module") }
+            #expect(!(sink.pattern.isEmpty))
+            #expect(!(sink.label.isEmpty))
+            if sink.kind != .webhookURL { #expect(sink.pattern.contains(":"), "\(sink.pattern) names no module") }
         }
         for family in OutputSink.Family.allCases where family != .custom {
-            XCTAssertTrue(OutputSink.builtIn.contains { $0.family == family }, "no built-in \(family) sink")
+            #expect(OutputSink.builtIn.contains { $0.family == family }, "no built-in \(family) sink")
         }
-        XCTAssertEqual(Set(OutputSink.builtIn.map(\.pattern)).count, OutputSink.builtIn.count, "a sink pattern is listed twice")
-        XCTAssertEqual(Set(ModerationCheck.builtIn.map(\.pattern)).count, ModerationCheck.builtIn.count)
+        #expect(Set(OutputSink.builtIn.map(\.pattern)).count == OutputSink.builtIn.count, "a sink pattern is listed twice")
+        #expect(Set(ModerationCheck.builtIn.map(\.pattern)).count == ModerationCheck.builtIn.count)
     }
 }

@@ -1,26 +1,27 @@
 import PythonCheck
-import XCTest
+import Foundation
+import Testing
 
 /// Each way of adding backoff, and the ways that do not count.
-final class ProtectionTests: XCTestCase {
+@Suite struct ProtectionTests {
     /// An openai 0.x call, which has no retries of its own, inside `body` with `indent`.
     private let call = "openai.ChatCompletion.create(model='gpt-4', messages=[])"
 
-    private func rules(_ code: String, config: PythonCheckConfig = PythonCheckConfig(), line: UInt = #line) -> [String] {
+    private func rules(_ code: String, config: PythonCheckConfig = PythonCheckConfig(), sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
         let result = check(code, config: config)
-        XCTAssertNil(result.parseNote, line: line)
+        #expect(result.parseNote == nil, sourceLocation: sourceLocation)
         return result.findings.map(\.ruleID).sorted()
     }
 
-    private func assertProtected(_ code: String, line: UInt = #line) {
-        XCTAssertEqual(rules(code, line: line), [], describe(check(code)), line: line)
+    private func assertProtected(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(rules(code, sourceLocation: sourceLocation) == [], "\(describe(check(code)))", sourceLocation: sourceLocation)
     }
 
-    private func assertUnprotected(_ code: String, line: UInt = #line) {
-        XCTAssertTrue(rules(code, line: line).contains("ai-backoff-missing"), describe(check(code)), line: line)
+    private func assertUnprotected(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(rules(code, sourceLocation: sourceLocation).contains("ai-backoff-missing"), "\(describe(check(code)))", sourceLocation: sourceLocation)
     }
 
-    func testGrowingDecorators() {
+    @Test func growingDecorators() {
         let decorators = [
             ("import backoff", "@backoff.on_exception(backoff.expo, openai.error.RateLimitError, max_tries=5)"),
             ("import backoff", "@backoff.on_exception(backoff.fibo, (openai.error.RateLimitError, openai.error.APIError), max_time=60)"),
@@ -42,7 +43,7 @@ final class ProtectionTests: XCTestCase {
         }
     }
 
-    func testDecoratedMethodsAndNestedFunctions() {
+    @Test func decoratedMethodsAndNestedFunctions() {
         assertProtected("""
         import openai, backoff
         class Service:
@@ -61,7 +62,7 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testDecoratorKeptInAVariableOrAppliedByCall() {
+    @Test func decoratorKeptInAVariableOrAppliedByCall() {
         assertProtected("""
         import openai
         from tenacity import retry, stop_after_attempt, wait_random_exponential
@@ -91,7 +92,7 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testRetryBlocks() {
+    @Test func retryBlocks() {
         assertProtected("""
         import openai
         from tenacity import AsyncRetrying, stop_after_attempt, wait_random_exponential
@@ -118,7 +119,7 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testHandWrittenLoops() {
+    @Test func handWrittenLoops() {
         let loops = [
             "time.sleep(2 ** attempt)",
             "time.sleep(min(60, 1.5 * 2 ** attempt))",
@@ -176,7 +177,7 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testRateLimitersAreNotBackoff() {
+    @Test func rateLimitersAreNotBackoff() {
         assertUnprotected("""
         import openai
         from ratelimit import limits, sleep_and_retry
@@ -196,15 +197,15 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testRetryWithTheWrongExceptionDoesNotCount() {
+    @Test func retryWithTheWrongExceptionDoesNotCount() {
         let code = """
         import openai, backoff
         @backoff.on_exception(backoff.expo, ValueError, max_tries=5)
         def ask():
             return \(call)
         """
-        XCTAssertEqual(rules(code), ["ai-backoff-missing"])
-        XCTAssertTrue(check(code).findings[0].message.contains("catches ValueError"))
+        #expect(rules(code) == ["ai-backoff-missing"])
+        #expect(check(code).findings[0].message.contains("catches ValueError"))
         let tenacityCode = """
         import openai
         from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -212,10 +213,10 @@ final class ProtectionTests: XCTestCase {
         def ask():
             return \(call)
         """
-        XCTAssertEqual(rules(tenacityCode), ["ai-backoff-missing"])
+        #expect(rules(tenacityCode) == ["ai-backoff-missing"])
     }
 
-    func testHelpersAreProtectedOnlyThroughAllTheirCallers() {
+    @Test func helpersAreProtectedOnlyThroughAllTheirCallers() {
         let protectedHelper = """
         import openai, backoff
         def complete(prompt):
@@ -230,15 +231,14 @@ final class ProtectionTests: XCTestCase {
             return [middle(p) for p in prompt]
         """
         assertProtected(protectedHelper)
-        XCTAssertEqual(rules(protectedHelper + "\nmiddle('x')\n"), ["ai-backoff-missing"])
+        #expect(rules(protectedHelper + "\nmiddle('x')\n") == ["ai-backoff-missing"])
         // A helper that is passed around (not called) has callers the checker cannot see.
-        XCTAssertEqual(rules(protectedHelper + "\nfrom concurrent.futures import ThreadPoolExecutor\nThreadPoolExecutor().map(complete, ['x'])\n"),
-                       ["ai-backoff-missing"])
+        #expect(rules(protectedHelper + "\nfrom concurrent.futures import ThreadPoolExecutor\nThreadPoolExecutor().map(complete, ['x'])\n") == ["ai-backoff-missing"])
         // A helper nobody calls is an entry point.
         assertUnprotected("import openai\ndef complete(prompt):\n    return openai.Completion.create(prompt=prompt)\n")
     }
 
-    func testMethodHelpersThroughSelf() {
+    @Test func methodHelpersThroughSelf() {
         assertProtected("""
         import openai, backoff
         class Client:
@@ -261,7 +261,7 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testRecursiveHelpersTerminate() {
+    @Test func recursiveHelpersTerminate() {
         assertUnprotected("""
         import openai
         def ping(n):
@@ -279,7 +279,7 @@ final class ProtectionTests: XCTestCase {
         """)
     }
 
-    func testProjectDecoratorsFromConfig() {
+    @Test func projectDecoratorsFromConfig() {
         let code = """
         import openai
         from mycorp.resilience import with_backoff
@@ -291,22 +291,22 @@ final class ProtectionTests: XCTestCase {
         def ask2():
             return \(call)
         """
-        XCTAssertEqual(rules(code), ["ai-backoff-missing", "ai-backoff-missing"])
+        #expect(rules(code) == ["ai-backoff-missing", "ai-backoff-missing"])
         var config = PythonCheckConfig()
         config.extraDecorators = ["with_backoff", "mycorp.retry.llm_backoff"]
-        XCTAssertEqual(rules(code, config: config), [])
+        #expect(rules(code, config: config) == [])
     }
 
-    func testSDKRetriesAndStrictMode() {
+    @Test func sDKRetriesAndStrictMode() {
         let code = "from openai import OpenAI\nclient = OpenAI()\ndef ask():\n    return client.chat.completions.create()\n"
-        XCTAssertEqual(rules(code), [])
+        #expect(rules(code) == [])
         var strict = PythonCheckConfig()
         strict.strict = true
         let found = check(code, config: strict).findings
-        XCTAssertEqual(found.map(\.ruleID), ["ai-backoff-missing"])
-        XCTAssertTrue(found[0].message.contains("strict"))
+        #expect(found.map(\.ruleID) == ["ai-backoff-missing"])
+        #expect(found[0].message.contains("strict"))
         // An explicit backoff satisfies strict mode, and so does an explicit retry configuration.
-        XCTAssertEqual(rules("import backoff, openai\n" + code.replacingOccurrences(of: "def ask", with: "@backoff.on_exception(backoff.expo, openai.RateLimitError, max_tries=3)\ndef ask"), config: strict), [])
-        XCTAssertEqual(rules("from google import genai\nfrom google.genai import types\nc = genai.Client(http_options=types.HttpOptions(retry_options=types.HttpRetryOptions()))\nc.models.generate_content(model='m', contents='x')\n", config: strict), [])
+        #expect(rules("import backoff, openai\n" + code.replacingOccurrences(of: "def ask", with: "@backoff.on_exception(backoff.expo, openai.RateLimitError, max_tries=3)\ndef ask"), config: strict) == [])
+        #expect(rules("from google import genai\nfrom google.genai import types\nc = genai.Client(http_options=types.HttpOptions(retry_options=types.HttpRetryOptions()))\nc.models.generate_content(model='m', contents='x')\n", config: strict) == [])
     }
 }

@@ -1,11 +1,12 @@
 import PythonCheck
-import XCTest
+import Foundation
+import Testing
 
 /// Patterns met in public AI repositories (issue 15), each from a minimal file.
-final class RealCodePatternTests: XCTestCase {
-    private func rules(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+@Suite struct RealCodePatternTests {
+    private func rules(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
         let result = check(code)
-        XCTAssertNil(result.parseNote, describe(result), file: file, line: line)
+        #expect(result.parseNote == nil, "\(describe(result))", sourceLocation: sourceLocation)
         return result.findings.map(\.ruleID)
     }
 
@@ -15,69 +16,68 @@ final class RealCodePatternTests: XCTestCase {
 
     // MARK: litellm routes
 
-    func testLiteLLMOpenAIAndAzureModelsRetryThroughTheOpenAISDK() {
-        XCTAssertEqual(rules("import litellm\nlitellm.completion(model='gpt-4o', messages=[])\n"), [])
-        XCTAssertEqual(rules("import litellm\nlitellm.embedding(model='text-embedding-3-small', input=['x'])\n"), [])
-        XCTAssertEqual(rules("from litellm import completion\ncompletion(model='azure/my-deployment', messages=[])\n"), [])
-        XCTAssertEqual(rules("import litellm\nparams = {'model': 'openai/gpt-4o-mini', 'messages': []}\nlitellm.completion(**params)\n"), [])
+    @Test func liteLLMOpenAIAndAzureModelsRetryThroughTheOpenAISDK() {
+        #expect(rules("import litellm\nlitellm.completion(model='gpt-4o', messages=[])\n") == [])
+        #expect(rules("import litellm\nlitellm.embedding(model='text-embedding-3-small', input=['x'])\n") == [])
+        #expect(rules("from litellm import completion\ncompletion(model='azure/my-deployment', messages=[])\n") == [])
+        #expect(rules("import litellm\nparams = {'model': 'openai/gpt-4o-mini', 'messages': []}\nlitellm.completion(**params)\n") == [])
     }
 
-    func testLiteLLMOtherRoutesMakeOneRequest() {
+    @Test func liteLLMOtherRoutesMakeOneRequest() {
         let code = "import litellm\nlitellm.completion(model='anthropic/claude-3-5-sonnet', messages=[])\n"
-        XCTAssertEqual(rules(code), ["ai-backoff-missing"])
-        XCTAssertTrue(message(code).contains("`anthropic/claude-3-5-sonnet`"), message(code))
-        XCTAssertEqual(rules("import litellm\nlitellm.completion(model='gemini/gemini-2.0-flash', messages=[])\n"), ["ai-backoff-missing"])
+        #expect(rules(code) == ["ai-backoff-missing"])
+        #expect(message(code).contains("`anthropic/claude-3-5-sonnet`"), "\(message(code))")
+        #expect(rules("import litellm\nlitellm.completion(model='gemini/gemini-2.0-flash', messages=[])\n") == ["ai-backoff-missing"])
     }
 
-    func testLiteLLMModelChosenAtRunTime() {
+    @Test func liteLLMModelChosenAtRunTime() {
         let code = "import litellm\ndef ask(model, q):\n    return litellm.completion(model=model, messages=[q])\n"
-        XCTAssertEqual(rules(code), ["ai-backoff-missing"])
-        XCTAssertTrue(message(code).contains("at run time"), message(code))
+        #expect(rules(code) == ["ai-backoff-missing"])
+        #expect(message(code).contains("at run time"), "\(message(code))")
     }
 
-    func testLiteLLMRetrySettingsCount() {
+    @Test func liteLLMRetrySettingsCount() {
         // max_retries=0 turns the openai SDK's retries off on the OpenAI route.
-        XCTAssertEqual(rules("import litellm\nlitellm.completion(model='gpt-4o', messages=[], max_retries=0)\n"), ["ai-backoff-missing"])
+        #expect(rules("import litellm\nlitellm.completion(model='gpt-4o', messages=[], max_retries=0)\n") == ["ai-backoff-missing"])
         // num_retries retries without waiting, unless the strategy is exponential.
-        XCTAssertEqual(rules("import litellm\nlitellm.completion(model='claude-3-haiku', messages=[], num_retries=3)\n"), ["ai-backoff-constant"])
-        XCTAssertEqual(rules("import litellm\nlitellm.num_retries = 3\nlitellm.completion(model='bedrock/m', messages=[])\n"), ["ai-backoff-constant"])
-        XCTAssertEqual(rules("""
+        #expect(rules("import litellm\nlitellm.completion(model='claude-3-haiku', messages=[], num_retries=3)\n") == ["ai-backoff-constant"])
+        #expect(rules("import litellm\nlitellm.num_retries = 3\nlitellm.completion(model='bedrock/m', messages=[])\n") == ["ai-backoff-constant"])
+        #expect(rules("""
         import litellm
         litellm.completion(model='vertex_ai/gemini', messages=[], num_retries=3, retry_strategy='exponential_backoff_retry')
-        """), [])
+        """) == [])
         // A Router retries (twice by default) with growing sleeps; num_retries=0 turns that off.
-        XCTAssertEqual(rules("from litellm import Router\nrouter = Router(model_list=[])\nrouter.completion(model='claude', messages=[])\n"), [])
-        XCTAssertEqual(rules("import litellm\nrouter = litellm.Router(model_list=[], num_retries=0)\nrouter.completion(model='g', messages=[])\n"),
-                       ["ai-backoff-missing"])
+        #expect(rules("from litellm import Router\nrouter = Router(model_list=[])\nrouter.completion(model='claude', messages=[])\n") == [])
+        #expect(rules("import litellm\nrouter = litellm.Router(model_list=[], num_retries=0)\nrouter.completion(model='g', messages=[])\n") == ["ai-backoff-missing"])
     }
 }
 
 extension RealCodePatternTests {
     // MARK: Methods passed as functions
 
-    func testMethodsPassedToThreadsAndExecutors() {
+    @Test func methodsPassedToThreadsAndExecutors() {
         let genai = "from google import genai\nclient = genai.Client()\n"
-        XCTAssertEqual(check(genai + """
+        #expect(check(genai + """
         import asyncio
         async def ask(q):
             return await asyncio.to_thread(client.models.generate_content, model='gemini-2.0-flash', contents=q)
-        """).findings.map(\.ruleID), ["ai-backoff-missing"])
-        XCTAssertEqual(check(genai + """
+        """).findings.map(\.ruleID) == ["ai-backoff-missing"])
+        #expect(check(genai + """
         import asyncio, functools
         async def ask(q):
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, functools.partial(client.models.embed_content, model='m', contents=q))
-        """).findings.map(\.ruleID), ["ai-backoff-missing"])
-        XCTAssertEqual(check(genai + """
+        """).findings.map(\.ruleID) == ["ai-backoff-missing"])
+        #expect(check(genai + """
         from concurrent.futures import ThreadPoolExecutor
         from functools import partial
         embed = partial(client.models.embed_content, model='m')
         with ThreadPoolExecutor(4) as pool:
             futures = [pool.submit(client.models.generate_content, model='m', contents=t) for t in ['a', 'b']]
             vectors = list(pool.map(embed, ['a', 'b']))
-        """).findings.map(\.ruleID), ["ai-backoff-missing", "ai-backoff-missing"])
+        """).findings.map(\.ruleID) == ["ai-backoff-missing", "ai-backoff-missing"])
         // A method that retries by itself stays quiet; so does a runner given local code.
-        XCTAssertEqual(check("""
+        #expect(check("""
         import asyncio
         from openai import OpenAI
         client = OpenAI()
@@ -85,35 +85,35 @@ extension RealCodePatternTests {
             return await asyncio.to_thread(client.chat.completions.create, model='gpt-4o', messages=[q])
         async def tidy(rows):
             return await asyncio.to_thread(sorted, rows)
-        """).findings.map(\.ruleID), [])
+        """).findings.map(\.ruleID) == [])
     }
 }
 
 extension RealCodePatternTests {
     // MARK: Providers outside the first table
 
-    func testVoyageStabilityElevenLabs() {
+    @Test func voyageStabilityElevenLabs() {
         let voyage = "import voyageai\nvo = voyageai.Client()\nvo.embed(['a'], model='voyage-3')\n"
-        XCTAssertEqual(rules(voyage), ["ai-backoff-missing"])
-        XCTAssertEqual(rules("import voyageai\nvo = voyageai.Client(max_retries=3)\nvo.rerank('q', ['a'], model='rerank-2')\n"), [])
-        XCTAssertEqual(rules("""
+        #expect(rules(voyage) == ["ai-backoff-missing"])
+        #expect(rules("import voyageai\nvo = voyageai.Client(max_retries=3)\nvo.rerank('q', ['a'], model='rerank-2')\n") == [])
+        #expect(rules("""
         from stability_sdk import client
         stability_api = client.StabilityInference(key='k', engine='stable-diffusion-xl-1024-v1-0')
         answers = stability_api.generate(prompt='a lighthouse')
-        """), ["ai-backoff-missing"])
-        XCTAssertEqual(rules("""
+        """) == ["ai-backoff-missing"])
+        #expect(rules("""
         import requests
         r = requests.post('https://api.stability.ai/v2beta/stable-image/generate/core', files={'none': ''}, data={'prompt': 'x'})
-        """), ["ai-backoff-missing"])
-        XCTAssertEqual(rules("from elevenlabs.client import ElevenLabs\nclient = ElevenLabs()\naudio = client.text_to_speech.convert(voice_id='v', text='hi')\n"), [])
+        """) == ["ai-backoff-missing"])
+        #expect(rules("from elevenlabs.client import ElevenLabs\nclient = ElevenLabs()\naudio = client.text_to_speech.convert(voice_id='v', text='hi')\n") == [])
     }
 }
 
 extension RealCodePatternTests {
     // MARK: Raw HTTP to endpoints held in variables
 
-    func testEndpointInAVariableWithAnInferenceBodyOrPath() {
-        XCTAssertEqual(rules("""
+    @Test func endpointInAVariableWithAnInferenceBodyOrPath() {
+        #expect(rules("""
         import requests
         class Generator:
             def __init__(self, config):
@@ -121,54 +121,54 @@ extension RealCodePatternTests {
                 self.key = config["key"]
             def generate(self, p):
                 return requests.post(self.end_point, headers={"Authorization": f"Bearer {self.key}"}, json={"inputs": p})
-        """), ["ai-backoff-missing"])
-        XCTAssertEqual(rules("""
+        """) == ["ai-backoff-missing"])
+        #expect(rules("""
         import os, httpx
         API_URL = os.environ["LLM_API_URL"]
         def ask(messages):
             return httpx.post(f"{API_URL}/v1/chat/completions", json=payload(messages))
         def payload(messages):
             return {"model": "m", "messages": messages}
-        """), ["ai-backoff-missing"])
+        """) == ["ai-backoff-missing"])
         let message = message("import requests\nENDPOINT = load()\nrequests.post(ENDPOINT, json={'prompt': 'x'})\n")
-        XCTAssertTrue(message.contains("AI endpoint `ENDPOINT`"), message)
+        #expect(message.contains("AI endpoint `ENDPOINT`"), "\(message)")
     }
 
-    func testEndpointsThatAreNotInference() {
+    @Test func endpointsThatAreNotInference() {
         // A CRM's batch path; a body without inference keys; a local server.
-        XCTAssertEqual(rules("""
+        #expect(rules("""
         import requests
         class CRM:
             def update(self, rows):
                 url = f"{self.base_url}/objects/batch/update"
                 return requests.post(url, json={"inputs": rows})
-        """), [])
-        XCTAssertEqual(rules("import requests\ndef hook(endpoint, event):\n    requests.post(endpoint, json={'event': event})\n"), [])
+        """) == [])
+        #expect(rules("import requests\ndef hook(endpoint, event):\n    requests.post(endpoint, json={'event': event})\n") == [])
         // A proxy's administration path that happens to end in /generate.
-        XCTAssertEqual(rules("import httpx, os\nAPI_URL = os.environ['LITELLM_API_URL']\nhttpx.post(f'{API_URL}/key/generate', json={'user_id': 'u', 'metadata': {}})\n"), [])
-        XCTAssertEqual(rules("import requests\nLOCAL_ENDPOINT = 'http://localhost:8080'\nrequests.post(LOCAL_ENDPOINT, json={'prompt': 'x'})\n"), [])
+        #expect(rules("import httpx, os\nAPI_URL = os.environ['LITELLM_API_URL']\nhttpx.post(f'{API_URL}/key/generate', json={'user_id': 'u', 'metadata': {}})\n") == [])
+        #expect(rules("import requests\nLOCAL_ENDPOINT = 'http://localhost:8080'\nrequests.post(LOCAL_ENDPOINT, json={'prompt': 'x'})\n") == [])
     }
 }
 
 extension RealCodePatternTests {
     // MARK: SDK modules used without an import
 
-    func testABareSDKModuleNameIsTakenToBeTheModule() {
+    @Test func aBareSDKModuleNameIsTakenToBeTheModule() {
         let code = "def run(prompt):\n    return litellm.completion(model='claude-3-haiku', messages=[prompt])\n"
-        XCTAssertEqual(rules(code), ["ai-backoff-missing"])
-        XCTAssertTrue(message(code).contains("`litellm` is not imported or defined in this file"), message(code))
+        #expect(rules(code) == ["ai-backoff-missing"])
+        #expect(message(code).contains("`litellm` is not imported or defined in this file"), "\(message(code))")
         // Defined names and parameters are not modules.
-        XCTAssertEqual(rules("def run(litellm, prompt):\n    return litellm.completion(model='claude', messages=[prompt])\n"), [])
-        XCTAssertEqual(rules("class litellm:\n    @staticmethod\n    def completion(**kw): pass\nlitellm.completion(model='claude', messages=[])\n"), [])
+        #expect(rules("def run(litellm, prompt):\n    return litellm.completion(model='claude', messages=[prompt])\n") == [])
+        #expect(rules("class litellm:\n    @staticmethod\n    def completion(**kw): pass\nlitellm.completion(model='claude', messages=[])\n") == [])
         // Prose is not a use.
-        XCTAssertEqual(rules("NOTE = 'we call litellm. completion happens elsewhere'\n"), [])
+        #expect(rules("NOTE = 'we call litellm. completion happens elsewhere'\n") == [])
     }
 }
 
 extension RealCodePatternTests {
     // MARK: Complete method tables
 
-    func testEveryInferenceMethodKindIsInTheTable() {
+    @Test func everyInferenceMethodKindIsInTheTable() {
         // SDK → calls of each kind it offers: chat/completion, embeddings, images, audio,
         // moderation, batch, files, rerank.
         let expected: [(label: String, calls: [String])] = [
@@ -191,57 +191,57 @@ extension RealCodePatternTests {
             ("voyageai", ["embed", "rerank", "multimodal_embed"]),
         ]
         for (label, calls) in expected {
-            guard let spec = AISDKSpec.builtIn.first(where: { $0.label == label }) else { XCTFail("no spec \(label)"); continue }
-            for call in calls { XCTAssertTrue(spec.calls.contains(call), "\(label) lacks \(call)") }
+            guard let spec = AISDKSpec.builtIn.first(where: { $0.label == label }) else { Issue.record("no spec \(label)"); continue }
+            for call in calls { #expect(spec.calls.contains(call), "\(label) lacks \(call)") }
         }
     }
 
-    func testPaLMEmbeddingsAreCalls() {
-        XCTAssertEqual(rules("""
+    @Test func paLMEmbeddingsAreCalls() {
+        #expect(rules("""
         import google.generativeai as palm
         palm.configure(api_key=KEY)
         text = palm.generate_text(prompt='hi')
         vectors = palm.generate_embeddings(model='models/embedding-gecko-001', text='hi')
-        """), ["ai-backoff-missing", "ai-backoff-missing"])
+        """) == ["ai-backoff-missing", "ai-backoff-missing"])
     }
 }
 
 extension RealCodePatternTests {
-    func testLiteLLMModelSetInSeveralPlaces() {
-        XCTAssertEqual(rules("""
+    @Test func liteLLMModelSetInSeveralPlaces() {
+        #expect(rules("""
         import litellm, yaml
         try:
             model = yaml.safe_load(open('p.yaml'))['model']
         except Exception:
             model = 'gpt-4o-mini'
         litellm.completion(model=model, messages=[])
-        """), ["ai-backoff-missing"])
-        XCTAssertEqual(rules("""
+        """) == ["ai-backoff-missing"])
+        #expect(rules("""
         import litellm
         if FAST:
             model = 'gpt-4o-mini'
         else:
             model = 'gpt-4o'
         litellm.completion(model=model, messages=[])
-        """), [])
+        """) == [])
     }
 
-    func testTestServersAndSingleLabelHostsAreLocal() {
-        XCTAssertEqual(rules("""
+    @Test func testServersAndSingleLabelHostsAreLocal() {
+        #expect(rules("""
         import anthropic
         from langchain_anthropic import ChatAnthropic
         model = ChatAnthropic(model='m', anthropic_api_url='http://testserver', max_retries=0)
         model.invoke('hi')
         client = anthropic.Anthropic(base_url='http://testserver', max_retries=0)
         client.messages.create(model='m', max_tokens=1, messages=[])
-        """), [])
-        XCTAssertEqual(rules("from openai import OpenAI\nclient = OpenAI(base_url='http://vllm:8000/v1', max_retries=0)\nclient.chat.completions.create(model='m', messages=[])\n"), [])
+        """) == [])
+        #expect(rules("from openai import OpenAI\nclient = OpenAI(base_url='http://vllm:8000/v1', max_retries=0)\nclient.chat.completions.create(model='m', messages=[])\n") == [])
     }
 }
 
 extension RealCodePatternTests {
-    func testAClientParameterKnownByItsAnnotation() {
-        XCTAssertEqual(rules("""
+    @Test func aClientParameterKnownByItsAnnotation() {
+        #expect(rules("""
         from typing import Optional
         from mistralai import Mistral
         def generate(client: Mistral, prompt: str):
@@ -251,7 +251,7 @@ extension RealCodePatternTests {
                 self.client = mistral_client
             def run(self, q):
                 return self.client.embeddings.create(model='m', inputs=[q])
-        """), ["ai-backoff-missing", "ai-backoff-missing"])
-        XCTAssertEqual(rules("import openai\ndef ask(client: openai.OpenAI | None, q):\n    return client.chat.completions.create(model='m', messages=[q])\n"), [])
+        """) == ["ai-backoff-missing", "ai-backoff-missing"])
+        #expect(rules("import openai\ndef ask(client: openai.OpenAI | None, q):\n    return client.chat.completions.create(model='m', messages=[q])\n") == [])
     }
 }

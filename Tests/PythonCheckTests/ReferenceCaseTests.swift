@@ -1,17 +1,18 @@
 import PythonCheck
-import XCTest
+import Foundation
+import Testing
 
 /// The reference's "Cases a checker has to get right", one test each.
-final class ReferenceCaseTests: XCTestCase {
+@Suite struct ReferenceCaseTests {
     private func ruleIDs(_ code: String) -> [String] {
         let result = check(code)
-        XCTAssertNil(result.parseNote)
+        #expect(result.parseNote == nil)
         return result.findings.map(\.ruleID).sorted()
     }
 
     /// 1. A helper reached only from protected functions is protected; one reached from any
     ///    unprotected caller is not.
-    func testCase1HelperCallers() {
+    @Test func case1HelperCallers() {
         let helper = """
         import anthropic
         from tenacity import retry, stop_after_attempt, wait_random_exponential
@@ -22,16 +23,16 @@ final class ReferenceCaseTests: XCTestCase {
         def chat(messages):
             return send(messages)
         """
-        XCTAssertEqual(ruleIDs(helper), [])
+        #expect(ruleIDs(helper) == [])
         let unprotected = helper + "\ndef quick(messages):\n    return send(messages)\n"
         let findings = check(unprotected).findings
-        XCTAssertEqual(findings.map(\.ruleID), ["ai-backoff-missing"])
-        XCTAssertEqual(findings.first?.line, 5)
+        #expect(findings.map(\.ruleID) == ["ai-backoff-missing"])
+        #expect(findings.first?.line == 5)
     }
 
     /// 2. Decorated methods, async functions, nested functions, decorators applied by call.
-    func testCase2DecoratorShapes() {
-        XCTAssertEqual(ruleIDs("""
+    @Test func case2DecoratorShapes() {
+        #expect(ruleIDs("""
         import backoff
         from openai import AsyncOpenAI
         client = AsyncOpenAI(max_retries=0)
@@ -44,18 +45,18 @@ final class ReferenceCaseTests: XCTestCase {
         def plain():
             return client.chat.completions.create(model="m", messages=[])
         plain = backoff.on_exception(backoff.expo, Exception, max_tries=4)(plain)
-        """), [])
+        """) == [])
     }
 
     /// 3. Module-level script or notebook code: nothing to decorate, so the fix says so.
-    func testCase3ModuleLevelCode() {
+    @Test func case3ModuleLevelCode() {
         let findings = check("import openai\nfor prompt in ['a', 'b']:\n    print(openai.Completion.create(prompt=prompt))\n").findings
-        XCTAssertEqual(findings.map(\.ruleID), ["ai-backoff-missing"])
-        XCTAssertTrue(findings[0].message.contains("Module-level code has nothing to decorate"))
+        #expect(findings.map(\.ruleID) == ["ai-backoff-missing"])
+        #expect(findings[0].message.contains("Module-level code has nothing to decorate"))
     }
 
     /// 4. `max_retries=0` in any of its spellings turns the SDK default off.
-    func testCase4MaxRetriesZero() {
+    @Test func case4MaxRetriesZero() {
         let spellings = [
             "client = OpenAI(max_retries=0)\nclient.chat.completions.create()",
             "client = OpenAI().with_options(max_retries=0)\nclient.chat.completions.create()",
@@ -66,14 +67,14 @@ final class ReferenceCaseTests: XCTestCase {
         ]
         for spelling in spellings {
             let code = "import openai\nfrom openai import OpenAI\nfrom langchain_openai import ChatOpenAI\n\(spelling)\n"
-            XCTAssertEqual(ruleIDs(code), ["ai-backoff-missing"], spelling)
+            #expect(ruleIDs(code) == ["ai-backoff-missing"], "\(spelling)")
         }
     }
 
     /// 5. Constant waits, unbounded retries and `except …: pass/continue` in a loop are their
     ///    own, milder problems.
-    func testCase5MilderProblems() {
-        XCTAssertEqual(ruleIDs("""
+    @Test func case5MilderProblems() {
+        #expect(ruleIDs("""
         import openai, time
         def ask():
             for attempt in range(3):
@@ -81,14 +82,14 @@ final class ReferenceCaseTests: XCTestCase {
                     return openai.Completion.create(prompt='x')
                 except openai.error.RateLimitError:
                     time.sleep(10)
-        """), ["ai-backoff-constant"])
-        XCTAssertEqual(ruleIDs("""
+        """) == ["ai-backoff-constant"])
+        #expect(ruleIDs("""
         import openai, backoff
         @backoff.on_exception(backoff.expo, openai.error.RateLimitError)
         def ask():
             return openai.Completion.create(prompt='x')
-        """), ["ai-backoff-unbounded"])
-        XCTAssertEqual(ruleIDs("""
+        """) == ["ai-backoff-unbounded"])
+        #expect(ruleIDs("""
         from openai import OpenAI, RateLimitError
         client = OpenAI()
         def run(prompts):
@@ -97,11 +98,11 @@ final class ReferenceCaseTests: XCTestCase {
                     client.chat.completions.create(model='m', messages=[])
                 except RateLimitError:
                     pass
-        """), ["ai-rate-limit-swallowed"])
+        """) == ["ai-rate-limit-swallowed"])
     }
 
     /// 6. Catching the wrong exception class: google-genai raises `errors.ClientError`.
-    func testCase6WrongExceptionClass() {
+    @Test func case6WrongExceptionClass() {
         let wrong = """
         import time
         from google import genai
@@ -115,29 +116,29 @@ final class ReferenceCaseTests: XCTestCase {
                     time.sleep(2 ** attempt)
         """
         let findings = check(wrong).findings
-        XCTAssertEqual(findings.map(\.ruleID), ["ai-backoff-missing"])
-        XCTAssertTrue(findings[0].message.contains("ResourceExhausted"))
+        #expect(findings.map(\.ruleID) == ["ai-backoff-missing"])
+        #expect(findings[0].message.contains("ResourceExhausted"))
         let right = wrong.replacingOccurrences(of: "from google.api_core import exceptions", with: "from google.genai import errors")
             .replacingOccurrences(of: "exceptions.ResourceExhausted", with: "errors.ClientError")
-        XCTAssertEqual(ruleIDs(right), [])
+        #expect(ruleIDs(right) == [])
     }
 
     /// 7. Text in strings and comments is not a call.
-    func testCase7StringsAndComments() {
-        XCTAssertEqual(ruleIDs("""
+    @Test func case7StringsAndComments() {
+        #expect(ruleIDs("""
         import openai
         # openai.ChatCompletion.create(model="gpt-4")
         HELP = '''Use openai.ChatCompletion.create(...) to ask.'''
         template = f"{HELP} openai.Completion.create("
-        """), [])
+        """) == [])
     }
 
     /// 8. A file that does not parse must not stop the scan.
-    func testCase8BrokenFileGivesANote() {
+    @Test func case8BrokenFileGivesANote() {
         let broken = check("import openai\ndef f(:\n    openai.Completion.create(\n")
-        XCTAssertNotNil(broken.parseNote)
-        XCTAssertTrue(broken.findings.isEmpty)
+        #expect(broken.parseNote != nil)
+        #expect(broken.findings.isEmpty)
         // The next file is checked as usual.
-        XCTAssertEqual(ruleIDs("import openai\nopenai.Completion.create(prompt='x')\n"), ["ai-backoff-missing"])
+        #expect(ruleIDs("import openai\nopenai.Completion.create(prompt='x')\n") == ["ai-backoff-missing"])
     }
 }

@@ -1,30 +1,31 @@
 import PythonCheck
-import XCTest
+import Foundation
+import Testing
 
 /// Each SDK family of the reference: how its calls are found and how its own retries count.
-final class SDKFamilyTests: XCTestCase {
+@Suite struct SDKFamilyTests {
     private func missing(_ code: String, config: PythonCheckConfig = PythonCheckConfig()) -> [PythonFinding] {
         let result = check(code, config: config)
-        XCTAssertNil(result.parseNote)
+        #expect(result.parseNote == nil)
         return result.findings.filter { $0.ruleID == "ai-backoff-missing" }
     }
 
-    private func assertMissing(_ code: String, sdk: String, containing text: String = "", line: UInt = #line) {
+    private func assertMissing(_ code: String, sdk: String, containing text: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
         let found = missing(code)
-        XCTAssertEqual(found.count, 1, "expected one missing finding; got \(describe(check(code)))", line: line)
-        XCTAssertEqual(found.first?.sdk, sdk, line: line)
+        #expect(found.count == 1, "expected one missing finding; got \(describe(check(code)))", sourceLocation: sourceLocation)
+        #expect(found.first?.sdk == sdk, sourceLocation: sourceLocation)
         if !text.isEmpty {
-            XCTAssertTrue(found.first?.message.contains(text) ?? false, "message lacks '\(text)': \(found.first?.message ?? "")", line: line)
+            #expect(found.first?.message.contains(text) ?? false, "message lacks '\(text)': \(found.first?.message ?? "")", sourceLocation: sourceLocation)
         }
     }
 
-    private func assertClean(_ code: String, line: UInt = #line) {
+    private func assertClean(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let result = check(code)
-        XCTAssertNil(result.parseNote, line: line)
-        XCTAssertTrue(result.findings.isEmpty, describe(result), line: line)
+        #expect(result.parseNote == nil, sourceLocation: sourceLocation)
+        #expect(result.findings.isEmpty, "\(describe(result))", sourceLocation: sourceLocation)
     }
 
-    func testOpenAIv1RetriesByDefaultUnlessTurnedOff() {
+    @Test func openAIv1RetriesByDefaultUnlessTurnedOff() {
         assertClean("from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='m', messages=[])\n")
         assertClean("import openai\nclient = openai.AsyncOpenAI()\nasync def f():\n    await client.responses.create(model='m', input='x')\n")
         assertClean("from openai import AzureOpenAI\nc = AzureOpenAI()\nc.chat.completions.with_raw_response.create(model='m', messages=[])\n")
@@ -38,13 +39,13 @@ final class SDKFamilyTests: XCTestCase {
                       sdk: "openai")
     }
 
-    func testOpenAIv0DoesNotRetry() {
+    @Test func openAIv0DoesNotRetry() {
         assertMissing("import openai\nopenai.ChatCompletion.create(model='gpt-4', messages=[])\n", sdk: "openai", containing: "openai 0.x does not retry 429")
         assertMissing("import openai\nasync def f():\n    return await openai.ChatCompletion.acreate(model='gpt-4', messages=[])\n", sdk: "openai")
         assertMissing("from openai import Embedding\nEmbedding.create(input='x', model='m')\n", sdk: "openai")
     }
 
-    func testAliases() {
+    @Test func aliases() {
         assertMissing("import openai as oa\noa.Completion.create(prompt='x')\n", sdk: "openai")
         assertMissing("from openai import OpenAI as Client\nc = Client(max_retries=0)\nc.chat.completions.create()\n", sdk: "openai")
         assertMissing("import google.generativeai as genai\nmodel = genai.GenerativeModel('gemini-pro')\nmodel.generate_content('hi')\n",
@@ -56,7 +57,7 @@ final class SDKFamilyTests: XCTestCase {
         assertClean("from .client import llm\nfrom . import helpers\nfrom ..openai import ChatCompletion\nllm.complete('x')\nChatCompletion.create()\n")
     }
 
-    func testAnthropicGroqTogether() {
+    @Test func anthropicGroqTogether() {
         assertClean("import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='m', max_tokens=1, messages=[])\n")
         assertMissing("import anthropic\nclient = anthropic.AsyncAnthropic(max_retries=0)\nasync def f():\n    async with client.messages.stream(model='m', max_tokens=1, messages=[]) as s:\n        pass\n", sdk: "anthropic")
         assertClean("from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model='m', messages=[])\n")
@@ -65,7 +66,7 @@ final class SDKFamilyTests: XCTestCase {
         assertMissing("from together import Together\nclient = Together(max_retries=0)\nclient.completions.create(model='m', prompt='x')\n", sdk: "together")
     }
 
-    func testMistral() {
+    @Test func mistral() {
         assertMissing("from mistralai import Mistral\nclient = Mistral(api_key=key)\nclient.chat.complete(model='m', messages=[])\n",
                       sdk: "mistralai", containing: "RetryConfig")
         assertClean("""
@@ -85,13 +86,13 @@ final class SDKFamilyTests: XCTestCase {
                       sdk: "mistralai")
     }
 
-    func testCohere() {
+    @Test func cohere() {
         assertClean("import cohere\nco = cohere.ClientV2()\nco.chat(model='m', messages=[])\n")
         assertMissing("import cohere\nco = cohere.Client(max_retries=0)\nco.embed(texts=[])\n", sdk: "cohere")
         assertMissing("import cohere\nco = cohere.Client()\nco.chat(message='x', request_options={\"max_retries\": 0})\n", sdk: "cohere")
     }
 
-    func testGoogleGenAI() {
+    @Test func googleGenAI() {
         assertClean("""
         from google import genai
         from google.genai import types
@@ -115,7 +116,7 @@ final class SDKFamilyTests: XCTestCase {
         """, sdk: "google-genai", containing: "attempts=1")
     }
 
-    func testGoogleGenerativeAI() {
+    @Test func googleGenerativeAI() {
         assertMissing("import google.generativeai as genai\nchat = genai.GenerativeModel('m').start_chat()\nchat.send_message('x')\n",
                       sdk: "google-generativeai")
         assertClean("""
@@ -126,7 +127,7 @@ final class SDKFamilyTests: XCTestCase {
         """)
     }
 
-    func testHuggingFaceReplicateBedrock() {
+    @Test func huggingFaceReplicateBedrock() {
         assertMissing("from huggingface_hub import InferenceClient\nclient = InferenceClient()\nclient.chat_completion(messages=[])\n",
                       sdk: "huggingface_hub")
         assertMissing("from huggingface_hub import InferenceClient\nclient = InferenceClient()\nclient.chat.completions.create(messages=[])\n",
@@ -150,7 +151,7 @@ final class SDKFamilyTests: XCTestCase {
         """)
     }
 
-    func testLiteLLMLangChainLlamaIndex() {
+    @Test func liteLLMLangChainLlamaIndex() {
         assertMissing("import litellm\nlitellm.completion(model='anthropic/claude-3-5-sonnet', messages=[])\n", sdk: "litellm", containing: "one request")
         assertMissing("from litellm import acompletion\nasync def f():\n    await acompletion(model='m', messages=[])\n", sdk: "litellm")
         assertClean("from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o')\nllm.invoke('hi')\n")
@@ -171,7 +172,7 @@ final class SDKFamilyTests: XCTestCase {
         assertMissing("from llama_index.llms.openai import OpenAI\nllm = OpenAI(model='gpt-4o', max_retries=0)\nllm.chat([])\n", sdk: "llama-index")
     }
 
-    func testLocalInferenceIsNeverFlagged() {
+    @Test func localInferenceIsNeverFlagged() {
         assertClean("import ollama\nollama.chat(model='llama3', messages=[])\nollama.generate(model='x', prompt='y')\n")
         assertClean("from ollama import Client\nc = Client(host='http://localhost:11434')\nc.chat(model='m', messages=[])\n")
         assertClean("from openai import OpenAI\nc = OpenAI(base_url='http://127.0.0.1:8000/v1', max_retries=0)\nc.chat.completions.create(model='m', messages=[])\n")
@@ -179,7 +180,7 @@ final class SDKFamilyTests: XCTestCase {
         assertClean("import requests\nrequests.post('http://localhost:11434/api/chat', json={})\n")
     }
 
-    func testRawHTTP() {
+    @Test func rawHTTP() {
         assertMissing("import requests\nrequests.post('https://api.anthropic.com/v1/messages', json={})\n", sdk: "anthropic", containing: "raw HTTP")
         assertMissing("import requests\nBASE = 'https://api.openai.com/v1'\ndef f():\n    return requests.post(f'{BASE}/chat/completions', json={})\n",
                       sdk: "openai")
@@ -204,7 +205,7 @@ final class SDKFamilyTests: XCTestCase {
         assertClean("import requests\nrequests.get('https://api.openai.com/v1/models')\nrequests.post('https://example.com/api')\n")
     }
 
-    func testRequestsSessionWithMountedRetry() {
+    @Test func requestsSessionWithMountedRetry() {
         assertClean("""
         import requests
         from requests.adapters import HTTPAdapter
@@ -235,7 +236,7 @@ final class SDKFamilyTests: XCTestCase {
         """, sdk: "cohere", containing: "connection failures only")
     }
 
-    func testClientsInGlobalsLocalsAndSelfAttributes() {
+    @Test func clientsInGlobalsLocalsAndSelfAttributes() {
         assertMissing("""
         from openai import OpenAI
         def make():

@@ -1,15 +1,16 @@
 import PythonCheck
-import XCTest
+import Foundation
+import Testing
 
 /// The front end: strings of every kind, comments, line joining, indentation, and robustness.
-final class TokenizerTests: XCTestCase {
+@Suite struct TokenizerTests {
     private let call = "openai.ChatCompletion.create(model=\"gpt-4\", messages=[])"
 
     private func parseNote(_ code: String) -> String? {
         Array(code.utf8).withUnsafeBufferPointer { PythonCheck.parse(source: $0).parseNote }
     }
 
-    func testTextInStringsAndCommentsIsNotACall() {
+    @Test func textInStringsAndCommentsIsNotACall() {
         let code = """
         import openai
         # openai.ChatCompletion.create(model="gpt-4")
@@ -23,10 +24,10 @@ final class TokenizerTests: XCTestCase {
         E = b"openai.ChatCompletion.create("
         F = f"{A} openai.ChatCompletion.create("
         """
-        XCTAssertEqual(describe(check(code)), "no findings")
+        #expect(describe(check(code)) == "no findings")
     }
 
-    func testNestedSameQuoteFStringsOfPython312() {
+    @Test func nestedSameQuoteFStringsOfPython312() {
         let code = """
         import openai
         data = {"key": "value"}
@@ -39,22 +40,22 @@ final class TokenizerTests: XCTestCase {
             return \(call)
         """
         let result = check(code)
-        XCTAssertNil(result.parseNote, describe(result))
-        XCTAssertEqual(result.findings.map(\.line), [9])
+        #expect(result.parseNote == nil, "\(describe(result))")
+        #expect(result.findings.map(\.line) == [9])
     }
 
-    func testStringPrefixesInAnyCase() {
+    @Test func stringPrefixesInAnyCase() {
         let code = """
         import openai
         a = Rb"\\d" + BR'x' + rB"y" + U"u" + F"{a}" + fR"{a}\\{{" + Rf'{a}' + u'x' + b'\\'' + r'\\''
         result = \(call)
         """
         let result = check(code)
-        XCTAssertNil(result.parseNote, describe(result))
-        XCTAssertEqual(result.findings.map(\.line), [3])
+        #expect(result.parseNote == nil, "\(describe(result))")
+        #expect(result.findings.map(\.line) == [3])
     }
 
-    func testLineContinuationsAndBrackets() {
+    @Test func lineContinuationsAndBrackets() {
         let code = """
         import openai
         x = 1 + \\
@@ -69,40 +70,40 @@ final class TokenizerTests: XCTestCase {
         )
         """
         let result = check(code)
-        XCTAssertNil(result.parseNote, describe(result))
+        #expect(result.parseNote == nil, "\(describe(result))")
         let finding = result.findings.first { $0.ruleID == "ai-backoff-missing" }
-        XCTAssertEqual(finding?.line, 4)
-        XCTAssertEqual(finding?.column, 9)
-        XCTAssertEqual(finding?.endLine, 5)
-        XCTAssertEqual(finding?.endColumn, 12)
+        #expect(finding?.line == 4)
+        #expect(finding?.column == 9)
+        #expect(finding?.endLine == 5)
+        #expect(finding?.endColumn == 12)
     }
 
-    func testIndentationWithTabsAndCRLF() {
+    @Test func indentationWithTabsAndCRLF() {
         let code = "import openai\r\nclass A:\r\n\tdef f(self):\r\n\t\tif True:\r\n\t\t\treturn openai.Completion.create(prompt='x')\r\n\t\treturn None\r\n"
         let result = check(code)
-        XCTAssertNil(result.parseNote, describe(result))
-        XCTAssertEqual(result.findings.map(\.line), [5])
-        XCTAssertEqual(result.findings.first?.column, 11)
+        #expect(result.parseNote == nil, "\(describe(result))")
+        #expect(result.findings.map(\.line) == [5])
+        #expect(result.findings.first?.column == 11)
     }
 
-    func testColumnsCountUnicodeScalars() {
+    @Test func columnsCountUnicodeScalars() {
         let code = "import openai\nrésumé = 1; ünïcode = openai.Completion.create(prompt='é')\n"
         let finding = check(code).findings.first
-        XCTAssertEqual(finding?.line, 2)
-        XCTAssertEqual(finding?.column, 23)
-        XCTAssertEqual(finding?.endColumn, 47)
+        #expect(finding?.line == 2)
+        #expect(finding?.column == 23)
+        #expect(finding?.endColumn == 47)
     }
 
-    func testUnterminatedStringGivesAParseNote() {
-        XCTAssertNotNil(parseNote("x = 'abc\ny = 2\n"))
-        XCTAssertNotNil(parseNote("x = \"\"\"abc\ny = 2\n"))
-        XCTAssertNotNil(parseNote("x = f'{a'\n"))
+    @Test func unterminatedStringGivesAParseNote() {
+        #expect(parseNote("x = 'abc\ny = 2\n") != nil)
+        #expect(parseNote("x = \"\"\"abc\ny = 2\n") != nil)
+        #expect(parseNote("x = f'{a'\n") != nil)
         let result = check("import openai\ns = 'unterminated\nopenai.Completion.create(prompt='x')\n")
-        XCTAssertNotNil(result.parseNote)
-        XCTAssertTrue(result.findings.isEmpty)
+        #expect(result.parseNote != nil)
+        #expect(result.findings.isEmpty)
     }
 
-    func testValidPythonParsesWithoutNote() {
+    @Test func validPythonParsesWithoutNote() {
         let code = """
         from __future__ import annotations
         import a.b.c as d, e
@@ -150,10 +151,10 @@ final class TokenizerTests: XCTestCase {
             x: int = 0
             def m(self): ...
         """
-        XCTAssertNil(parseNote(code))
+        #expect(parseNote(code) == nil)
     }
 
-    func testGarbageNeverCrashesOrHangs() {
+    @Test func garbageNeverCrashesOrHangs() {
         var generator = SplitMix(seed: 42)
         let alphabet = Array("()[]{}:'\"\\#\n\t @=.,;abcdefxyz0123456789fFrRbB+-*/%<>!~^&|`$?".utf8) + [0, 0xC3, 0xA9, 0xFF]
         for length in [0, 1, 2, 3, 7, 64, 512, 4096] {
@@ -168,39 +169,39 @@ final class TokenizerTests: XCTestCase {
         }
     }
 
-    func testBinaryInputGivesANote() {
+    @Test func binaryInputGivesANote() {
         let bytes: [UInt8] = Array("import openai\n".utf8) + [0, 1, 2, 0xFF, 0xFE, 0x00, 0x7F]
         let result = bytes.withUnsafeBufferPointer { PythonCheck.check(source: $0, path: "x.py", config: PythonCheckConfig()) }
-        XCTAssertNotNil(result.parseNote)
+        #expect(result.parseNote != nil)
     }
 
-    func testDeepNestingIsGuarded() {
+    @Test func deepNestingIsGuarded() {
         let deepParens = "import openai\nx = " + String(repeating: "(", count: 50_000) + "1" + String(repeating: ")", count: 50_000) + "\n"
-        XCTAssertNotNil(check(deepParens).parseNote)
+        #expect(check(deepParens).parseNote != nil)
         let deepCalls = "import openai\nx = " + String(repeating: "f(", count: 20_000) + String(repeating: ")", count: 20_000) + "\n"
-        XCTAssertNotNil(check(deepCalls).parseNote)
+        #expect(check(deepCalls).parseNote != nil)
         var deepBlocks = "import openai\n"
         for level in 0..<300 { deepBlocks += String(repeating: " ", count: level) + "if x:\n" }
         deepBlocks += String(repeating: " ", count: 300) + "openai.Completion.create()\n"
-        XCTAssertNotNil(check(deepBlocks).parseNote)
+        #expect(check(deepBlocks).parseNote != nil)
         let unary = "import openai\nx = " + String(repeating: "-", count: 100_000) + "1\n"
-        XCTAssertNotNil(check(unary).parseNote)
+        #expect(check(unary).parseNote != nil)
     }
 
     /// Worker threads may have small stacks: the deepest input the parser accepts must fit in
     /// 512 KiB in a release build (debug builds use far larger frames).
-    func testDeepestAcceptedNestingFitsASmallStack() {
+    @Test func deepestAcceptedNestingFitsASmallStack() {
         let depth = 90
         var code = "import openai\nimport backoff\n"
         code += "x = " + String(repeating: "f(", count: depth) + "openai.Completion.create(prompt=[{'a': (1,)}])" + String(repeating: ")", count: depth) + "\n"
         for level in 0..<depth { code += String(repeating: " ", count: level) + "if x:\n" }
         code += String(repeating: " ", count: depth) + "openai.Completion.create()\n"
-        let finished = expectation(description: "checked on a small stack")
+        let finished = DispatchSemaphore(value: 0)
         let box = ResultBox()
         let source = code
         let thread = Thread {
             box.result = check(source)
-            finished.fulfill()
+            finished.signal()
         }
         #if DEBUG
         thread.stackSize = 8 << 20
@@ -208,21 +209,21 @@ final class TokenizerTests: XCTestCase {
         thread.stackSize = 512 << 10
         #endif
         thread.start()
-        wait(for: [finished], timeout: 60)
-        XCTAssertNil(box.result?.parseNote)
-        XCTAssertEqual(box.result?.findings.count, 2)
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(box.result?.parseNote == nil)
+        #expect(box.result?.findings.count == 2)
     }
 
-    func testLongFlatExpressionsAreWalkedWithoutRecursion() {
+    @Test func longFlatExpressionsAreWalkedWithoutRecursion() {
         let sum = "import openai\nx = " + (0..<100_000).map { "a\($0)" }.joined(separator: " + ") + "\nopenai.Completion.create()\n"
         let result = check(sum)
-        XCTAssertNil(result.parseNote)
-        XCTAssertEqual(result.findings.map(\.line), [3])
+        #expect(result.parseNote == nil)
+        #expect(result.findings.map(\.line) == [3])
         let chain = "import openai\nx = y" + String(repeating: ".m()", count: 50_000) + "\n"
-        XCTAssertNil(check(chain).parseNote)
+        #expect(check(chain).parseNote == nil)
         var elifs = "import openai\nif a:\n    pass\n"
         for i in 0..<20_000 { elifs += "elif b == \(i):\n    pass\n" }
-        XCTAssertNil(check(elifs).parseNote)
+        #expect(check(elifs).parseNote == nil)
     }
 }
 

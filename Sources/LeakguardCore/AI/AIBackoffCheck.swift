@@ -1,3 +1,4 @@
+import LeakguardBase
 import PythonCheck
 
 /// The AI-backoff check as a content check: Python sources and notebooks, findings in the
@@ -61,13 +62,13 @@ public struct AIBackoffCheck: ContentCheck {
         var out = FragmentResult()
         if let note = result.parseNote { out.warnings.append("\(fragment.path): AI-backoff check skipped part of the file: \(note)") }
         guard !result.findings.isEmpty else { return out }
-        var lines = LineLocator(bytes: fragment.bytes)
+        var lines = LineIndex(fragment.bytes)
         let base = fragment.bytes.baseAddress!
         for f in result.findings {
             let range = lines.lineRange(ofLine: f.line) ?? 0..<0
             let lineBytes = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
             if Detector.isSuppressed(lineBytes) { continue }
-            if let filter = fragment.lines, !filter.contains(f.line) { continue }
+            if let filter = fragment.lines, !filter.contains(lines.gitLine(of: range.lowerBound)) { continue }
             let fullLine = String(decoding: lineBytes, as: UTF8.self)
             // The literal handed to the client is the secret: redaction must know it.
             var secret = ""
@@ -75,13 +76,15 @@ public struct AIBackoffCheck: ContentCheck {
                 secret = Self.literalValue(fullLine, from: f.column, to: f.endColumn)
             }
             let span = Self.byteRange(fullLine, from: f.column, to: f.line == f.endLine ? f.endColumn : f.column)
-            out.findings.append(Finding(
+            var finding = Finding(
                 ruleID: f.ruleID, category: .ai, severity: Severity(rawValue: f.severity.rawValue) ?? .warning,
                 message: f.message, path: fragment.path, line: f.line, column: f.column,
                 endLine: f.endLine, endColumn: f.endColumn, secret: secret,
                 lineText: Excerpt.window(lineBytes, around: span),
                 fingerprint: Finding.fingerprint(rule: f.ruleID, path: fragment.path, content: fullLine.trimmed()),
-                commit: fragment.commit))
+                commit: fragment.commit)
+            if let cell = f.cell, let line = f.cellLine { finding.notebookCell = NotebookCell(cell: cell, line: line) }
+            out.findings.append(finding)
         }
         return out
     }

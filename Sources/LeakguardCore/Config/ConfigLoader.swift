@@ -1,3 +1,4 @@
+import LeakguardBase
 import PythonCheck
 import TOMLKit
 #if canImport(Glibc)
@@ -149,13 +150,17 @@ public enum ConfigLoader {
                 guard let ruleTable = element.table else {
                     throw ConfigError(file: file, message: "rules[\(index)] must be a table")
                 }
-                let rule = try parseRule(ruleTable, index: index, file: file)
+                var rule = try parseRule(ruleTable, index: index, file: file)
                 parsed.warnings += unknownKeys(ruleTable, ruleKeys, "rule '\(rule.id)'", file: file)
                 for key in ["allowlist", "allowlists"] {
                     if let t = ruleTable[key]?.table { parsed.warnings += unknownKeys(t, allowlistKeys, "rule '\(rule.id)' \(key)", file: file) }
                     for (i, element) in (ruleTable[key]?.array ?? TOMLArray()).enumerated() {
                         if let t = element.table { parsed.warnings += unknownKeys(t, allowlistKeys, "rule '\(rule.id)' \(key)[\(i)]", file: file) }
                     }
+                }
+                if let validate = ruleTable["validate"] {
+                    guard let vt = validate.table else { throw ConfigError(file: file, message: "rule '\(rule.id)': [rules.validate] must be a table") }
+                    rule.validator = try parseValidator(vt, ruleID: rule.id, file: file)
                 }
                 guard seen.insert(rule.id).inserted else {
                     throw ConfigError(file: file, message: "rule id '\(rule.id)' is defined twice")

@@ -1,5 +1,5 @@
+import LeakguardBase
 import CPCRE2
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -191,7 +191,7 @@ public final class Detector: @unchecked Sendable {
         if isPathAllowed(fragment.path, scratch: scratch) { return result }
         scratch.reset(ruleCount: rules.count)
         let n = bytes.count
-        var lines = LineLocator(bytes: bytes)
+        var lines = LineIndex(bytes)
 
         // 1. One pass for every keyword; remember, per rule, the lines around its keyword hits.
         scratch.hits.removeAll(keepingCapacity: true)
@@ -358,7 +358,7 @@ public final class Detector: @unchecked Sendable {
     /// Secrets inside encoded spans of the fragment (base64, hex, percent, `\u` escapes),
     /// reported at the encoded text and tagged with how it was encoded; a secret also found in
     /// plain text is not reported twice.
-    private func decodedFindings(_ fragment: Fragment, depth: Int, plain: [Finding], lines: inout LineLocator,
+    private func decodedFindings(_ fragment: Fragment, depth: Int, plain: [Finding], lines: inout LineIndex,
                                  scratch: DetectorScratch) -> [Finding] {
         let spans = Decoder.candidates(fragment.bytes)
         guard !spans.isEmpty, let base = fragment.bytes.baseAddress else { return [] }
@@ -374,7 +374,7 @@ public final class Detector: @unchecked Sendable {
             }
             guard !inner.isEmpty else { continue }
             let (line, column) = lines.position(of: span.range.lowerBound)
-            if let filter = fragment.lines, !filter.contains(line) { continue }
+            if let filter = fragment.lines, !filter.contains(lines.gitLine(of: span.range.lowerBound)) { continue }
             let (endLine, endColumn) = lines.position(of: span.range.upperBound)
             let lineRange = lines.lineRange(containing: span.range.lowerBound)
             let excerpt = Self.maskedExcerpt(base: base, line: lineRange, span: span.range, label: span.encoding.rawValue)
@@ -441,7 +441,7 @@ public final class Detector: @unchecked Sendable {
 
     /// Turns one regex match into a finding, or nil when a filter says it is not a secret.
     private func evaluate(_ compiled: CompiledRule, whole: Range<Int>, fragment: Fragment,
-                          base: UnsafePointer<UInt8>, lines: inout LineLocator, scratch: DetectorScratch) -> Finding? {
+                          base: UnsafePointer<UInt8>, lines: inout LineIndex, scratch: DetectorScratch) -> Finding? {
         let rule = compiled.rule
         let pattern = compiled.pattern!
         var secretRange = whole
@@ -469,7 +469,7 @@ public final class Detector: @unchecked Sendable {
         }
         if scratch.suppressed { return nil }
         let (line, column) = lines.position(of: secretRange.lowerBound)
-        if let filter = fragment.lines, !filter.contains(line) { return nil }
+        if let filter = fragment.lines, !filter.contains(lines.gitLine(of: secretRange.lowerBound)) { return nil }
         let matchBytes = UnsafeBufferPointer(start: base + whole.lowerBound, count: whole.count)
         let candidate = AllowlistCandidate(ruleID: rule.id, path: fragment.path, secret: secretBytes, match: matchBytes,
                                            line: lineBytes, commit: fragment.commit?.commit)
@@ -564,68 +564,6 @@ public final class DetectorScratch {
     @inline(__always) func touch(_ r: Int) { touched.append(r) }
 }
 
-/// Maps byte offsets to 1-based lines and character columns; builds its line index on first use,
-/// since most fragments have no findings at all.
-struct LineLocator {
-    let bytes: UnsafeBufferPointer<UInt8>
-    private var lineStarts: [Int] = []
-
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    private mutating func index() {
-        guard lineStarts.isEmpty else { return }
-        lineStarts.append(0)
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        let n = bytes.count
-        while offset < n, let p = memchr(base + offset, 10, n - offset) {
-            let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
-            lineStarts.append(at + 1)
-            offset = at + 1
-        }
-    }
-
-    private mutating func lineIndex(of offset: Int) -> Int {
-        index()
-        var lo = 0, hi = lineStarts.count
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2
-            if lineStarts[mid] <= offset { lo = mid } else { hi = mid }
-        }
-        return lo
-    }
-
-    /// The last position computed, so many findings on one long line cost one pass over it.
-    private var last: (offset: Int, line: Int, column: Int) = (-1, 0, 0)
-
-    /// (line, column), both 1-based; columns count UTF-8 lead bytes, that is characters.
-    mutating func position(of offset: Int) -> (Int, Int) {
-        let l = lineIndex(of: offset)
-        var column = 1
-        var i = lineStarts[l]
-        if last.line == l + 1 && last.offset <= offset && last.offset >= i { column = last.column; i = last.offset }
-        while i < offset { if bytes[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
-        last = (offset, l + 1, column)
-        return (l + 1, column)
-    }
-
-    /// Byte range of 1-based `line`, without its line break; nil when the text has fewer lines.
-    mutating func lineRange(ofLine line: Int) -> Range<Int>? {
-        index()
-        guard line >= 1, line <= lineStarts.count else { return nil }
-        return lineRange(containing: lineStarts[line - 1])
-    }
-
-    /// Byte range of the line holding `offset`, without its line break.
-    mutating func lineRange(containing offset: Int) -> Range<Int> {
-        let l = lineIndex(of: offset)
-        let start = lineStarts[l]
-        var end = l + 1 < lineStarts.count ? lineStarts[l + 1] - 1 : bytes.count
-        if end > start && bytes[end - 1] == 13 { end -= 1 }
-        return start..<max(start, end)
-    }
-}
-
 /// Letters, digits, `_`, `.` and `-`: what `anchor = "word"` treats as one word.
 @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
     (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 46 || b == 45
@@ -684,7 +622,7 @@ extension String {
 enum RuleStats {
     static let enabled = getenv("LEAKGUARD_RULE_STATS") != nil
     /// Nanoseconds and windows per rule, summed over workers.
-    static let totals = Mutex<(times: [UInt64], windows: [UInt64])>(([], []))
+    static let totals = Locked<(times: [UInt64], windows: [UInt64])>(([], []))
 
     static func merge(_ scratch: DetectorScratch) {
         guard enabled, !scratch.ruleTimes.isEmpty else { return }
@@ -699,9 +637,7 @@ enum RuleStats {
         guard enabled, !times.isEmpty else { return }
         let order = times.indices.sorted { times[$0] > times[$1] }
         for i in order.prefix(25) {
-            let line = "rule-stats: \(detector.rules[i].rule.id): \(times[i] / 1_000_000) ms over \(windows[i]) windows\n"
-            var bytes = Array(line.utf8)
-            _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+            writeStandardError("rule-stats: \(detector.rules[i].rule.id): \(times[i] / 1_000_000) ms over \(windows[i]) windows\n")
         }
     }
 }

@@ -1,3 +1,4 @@
+import LeakguardBase
 import GitIgnore
 #if canImport(Glibc)
 import Glibc
@@ -182,7 +183,7 @@ public struct DotenvUsageProbe: ContentCheck {
         }
         let isPython = fragment.path.hasSuffix(".py")
         let needles = isPython ? Self.callNeedles : [Self.dependencyNeedle]
-        var lines = LineLocator(bytes: fragment.bytes)
+        var lines = LineIndex(fragment.bytes)
         let base = fragment.bytes.baseAddress!
         for needle in needles {
             guard let offset = firstOffset(fragment.bytes, needle) else { continue }

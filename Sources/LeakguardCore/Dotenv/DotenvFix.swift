@@ -1,3 +1,4 @@
+import LeakguardBase
 import GitIgnore
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import LeakguardBase
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ final class BlobLanes: @unchecked Sendable {
     private final class Lane: @unchecked Sendable {
         let process: GitProcess
         /// Tags of requested objects, in request order; the lane thread pops one per answer.
-        let tags = Mutex(TagQueue())
+        let tags = Locked(TagQueue())
         /// Object ids waiting to be written (producer thread only).
         var pending: [UInt8] = []
         init(process: GitProcess) { self.process = process }
@@ -42,7 +43,7 @@ final class BlobLanes: @unchecked Sendable {
 
     private let lanes: [Lane]
     private let maxSize: Int
-    private let firstError = Mutex<ScanError?>(nil)
+    private let firstError = Locked<ScanError?>(nil)
 
     var count: Int { lanes.count }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,55 +36,42 @@ public struct GitRevisions: Sendable, Equatable {
     }
 }
 
-/// Runs the git modes of a `ScanRequest`: the staged index (pre-commit) and commit histories
-/// (audits, CI ranges, pre-push). Every git failure is a `ScanError`, never an empty report.
-public enum GitScanSession {
-    public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
-        let clock = ContinuousClock.now
-        var report: ScanReport
-        let configuration: Configuration
-        let root: String
-        var gate: RangeGate?
-        switch request.mode {
-        case .staged(let wholeFiles):
-            (report, configuration, root) = try StagedScan.run(request, wholeFiles: wholeFiles)
-        case .history(let revisions):
-            (report, configuration, root, gate) = try HistoryScan.run(request, revisions: revisions)
-        case .tree:
-            preconditionFailure("tree scans are run by ScanSession")
-        }
-        report.findings = FindingMerge.merge(report.findings)
-        report.warnings = configuration.warnings + report.warnings
-        if let gate {
-            let baselines = try gate.baselines(explicit: request.baselinePath)
-            report.findings.removeAll { f in f.category != .config && baselines.contains { $0.contains(f) } }
-        } else {
-            try applyBaselines(&report, explicit: request.baselinePath, root: root)
-        }
-        report.sortFindings()
-        let elapsed = ContinuousClock.now - clock
-        report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return (report, configuration)
+/// A commit history (`--git`, `--all`, `--range`, `--since-commit`): audits, CI ranges,
+/// pre-push. Every git failure is a `ScanError`, never an empty report. In a range whose base is
+/// the judge (`--config-from base`), the configuration and baselines come from the base.
+final class HistorySource: ScanSource {
+    let revisions: GitRevisions
+    private var directory = "."
+    private var gate: RangeGate?
+
+    init(revisions: GitRevisions) { self.revisions = revisions }
+
+    func locate(_ request: ScanRequest) throws -> ScanLocation {
+        directory = request.paths.first ?? "."
+        let bare = try Git.line(["rev-parse", "--is-bare-repository"], in: directory) == "true"
+        let root = bare ? directory : try Git.line(["rev-parse", "--show-toplevel"], in: directory)
+        gate = try RangeGate.resolve(revisions, source: request.configFrom, directory: directory, root: root)
+        return ScanLocation(root: root, configuration: try gate?.configuration(explicitPath: request.configPath),
+                              baselines: try gate?.baselines(explicit: request.baselinePath))
     }
 
-    /// `--baseline FILE`, plus a `.gitleaksignore` at the repository root, which gitleaks users
-    /// already keep there.
-    static func applyBaselines(_ report: inout ScanReport, explicit: String?, root: String) throws(ConfigError) {
-        var baselines: [Baseline] = []
-        if let explicit { baselines.append(try Baseline.load(explicit)) }
-        let ignoreFile = joinPath(root, ".gitleaksignore")
-        if isRegularFile(ignoreFile) && explicit.map({ resolvedPath($0) != resolvedPath(ignoreFile) }) ?? true {
-            baselines.append(try Baseline.load(ignoreFile))
-        }
-        guard !baselines.isEmpty else { return }
-        report.findings.removeAll { f in baselines.contains { $0.contains(f) } }
+    func scan(_ plan: ScanPlan) throws -> ScanReport {
+        try HistoryScan.run(plan, revisions: revisions, directory: directory, gate: gate)
     }
 }
 
-/// Scans what `git commit` would record: the blobs in the index, never the working tree.
-enum StagedScan {
-    static func run(_ request: ScanRequest, wholeFiles: Bool) throws -> (ScanReport, Configuration, String) {
-        let directory = request.paths.first ?? "."
+/// What `git commit` would record (`--staged`): the blobs in the index, never the working
+/// tree; only the lines the staged diff adds unless `wholeFiles`.
+final class StagedSource: ScanSource {
+    let wholeFiles: Bool
+    private var directory = "."
+    private var diff: GitProcess?
+    private var lanes: BlobLanes?
+
+    init(wholeFiles: Bool) { self.wholeFiles = wholeFiles }
+
+    func locate(_ request: ScanRequest) throws -> ScanLocation {
+        directory = request.paths.first ?? "."
         // Three git processes, started together so their start-up costs overlap.
         let topLevel = try GitProcess(["rev-parse", "--show-toplevel"], in: directory)
         var diffArguments = ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--full-index", "-M",
@@ -93,22 +80,27 @@ enum StagedScan {
         // -U0 and no fusing of nearby hunks (diff.interHunkContext), so every line that a hunk
         // header covers is an added one.
         if !wholeFiles { diffArguments += ["-p", "-U0", "--inter-hunk-context=0", "--src-prefix=a/", "--dst-prefix=b/"] }
-        let diff = try GitProcess(diffArguments, in: directory)
-        var lanes = try BlobLanes(directory: directory, count: 1, maxSize: request.options.maxFileSize)
+        diff = try GitProcess(diffArguments, in: directory)
+        lanes = try BlobLanes(directory: directory, count: 1, maxSize: request.options.maxFileSize)
 
         let rootBytes = try topLevel.readAll()
         do { try topLevel.finish() } catch {
             throw ScanError("--staged needs a git work tree: \(error)")
         }
-        let root = String(decoding: rootBytes, as: UTF8.self).trimmingLineBreak()
-        let configuration = try request.selection.apply(to: ConfigLoader.load(explicitPath: request.configPath, root: root))
+        return ScanLocation(root: String(decoding: rootBytes, as: UTF8.self).trimmingLineBreak())
+    }
+
+    func scan(_ plan: ScanPlan) throws -> ScanReport {
+        guard let diff, var lanes else { preconditionFailure("StagedSource.scan before locate") }
+        let request = plan.request
+        let configuration = plan.configuration
         // The same content checks as a tree scan (secrets, then AI backoff), on the added lines.
-        let checks = try ScanSession.contentChecks(configuration, options: request.options)
-        let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
+        let checks = plan.checks
+        let detector = try plan.detector
         let output = try diff.readAll()
         try diff.finish()
         let staged = try StagedDiff.parse(output)
-        let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)
+        let own = plan.ownRepositoryPaths
 
         var report = ScanReport()
         struct Unit { var id: ObjectID; var path: String; var lines: LineSet? }
@@ -155,7 +147,7 @@ enum StagedScan {
             lanes = try BlobLanes(directory: directory, count: min(request.options.threads, 8), maxSize: request.options.maxFileSize)
         }
         let scratches = (0..<lanes.count).map { _ in DetectorScratch() }
-        let merged = Mutex(ScanReport())
+        let merged = Locked(ScanReport())
         let laneCount = lanes.count
         let shared = UncheckedBox((units, scratches))
         let lanesRef = lanes
@@ -166,43 +158,32 @@ enum StagedScan {
         }, consume: { lane, tag, path, content in
             let (units, scratches) = shared.value
             var part = ScanReport()
-            scanBlob(content, path: path, lines: units[tag].lines, commit: nil, checks: checks,
+            scanBlob(content, path: path, lines: units[tag].lines, commit: nil, checks: checks, options: request.options,
                      scratch: scratches[lane], into: &part)
             merged.withLock { $0.absorb(part) }
         })
         report.absorb(merged.withLock { $0 })
-        report.summary.skipped.sort { $0.path < $1.path }
-        return (report, configuration, root)
+        return report
     }
 }
 
 /// Scans one blob the way the tree scan scans one file: binary files (a NUL in the first 8000
-/// bytes) and files over the size limit are skipped and listed.
+/// bytes) and files over the size limit are skipped and listed; an archive's members are
+/// scanned under the same limits as in the tree.
 func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: CommitInfo?, detector: Detector,
-              scratch: DetectorScratch, into report: inout ScanReport, skippedDetail: String = "") {
-    scanBlob(content, path: path, lines: lines, commit: commit, checks: [detector], scratch: scratch, into: &report,
-             skippedDetail: skippedDetail)
+              options: ScanOptions, scratch: DetectorScratch, into report: inout ScanReport, skippedDetail: String = "") {
+    scanBlob(content, path: path, lines: lines, commit: commit, checks: [detector], options: options, scratch: scratch,
+             into: &report, skippedDetail: skippedDetail)
 }
 
 func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: CommitInfo?, checks: [any ContentCheck],
-              scratch: DetectorScratch, into report: inout ScanReport, skippedDetail: String = "") {
+              options: ScanOptions, scratch: DetectorScratch, into report: inout ScanReport, skippedDetail: String = "") {
     switch content {
     case .tooLarge(let size):
         report.summary.skipped.append(SkippedFile(path: path, reason: .tooLarge,
                                                   detail: "\(size) bytes" + (skippedDetail.isEmpty ? "" : ", " + skippedDetail)))
-    case .bytes(let bytes) where ArchiveReader.isArchive(path):
-        // A committed archive: its text members are scanned like files (two levels deep).
-        var limits = ArchiveReader.Limits()
-        limits.maxMemberSize = ScanOptions.defaultMaxFileSize
-        var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
-        reader.read(bytes, name: path) { memberPath, member in
-            guard !looksBinary(member) else { return }
-            report.summary.files += 1
-            report.summary.bytes += member.count
-            runChecks(checks, Fragment(bytes: member, path: memberPath, commit: commit, lines: nil), scratch: scratch, into: &report)
-        }
-        report.summary.skipped += reader.skipped
-        report.warnings += reader.warnings
+    case .bytes(let bytes) where options.maxArchiveDepth > 0 && ArchiveReader.isArchive(path):
+        scanArchiveMembers(bytes, name: path, commit: commit, checks: checks, options: options, scratch: scratch, into: &report)
     case .bytes(let bytes):
         if looksBinary(bytes) {
             report.summary.skipped.append(SkippedFile(path: path, reason: .binary, detail: skippedDetail))
@@ -212,6 +193,28 @@ func scanBlob(_ content: BlobContent, path: String, lines: LineSet?, commit: Com
         report.summary.bytes += bytes.count
         runChecks(checks, Fragment(bytes: bytes, path: path, commit: commit, lines: lines), scratch: scratch, into: &report)
     }
+}
+
+/// Every text member of an archive (nested archives to `--max-archive-depth`, members up to
+/// `--max-file-size`), through `checks` as if each were a file: the one archive pass that tree,
+/// staged, history and stdin scans share. Binary members (class files, images) are expected in
+/// archives and passed over quietly; skipped members and warnings are reported.
+func scanArchiveMembers(_ bytes: UnsafeBufferPointer<UInt8>, name: String, commit: CommitInfo?, checks: [any ContentCheck],
+                        options: ScanOptions, scratch: DetectorScratch, into report: inout ScanReport) {
+    var limits = ArchiveReader.Limits()
+    limits.maxDepth = options.maxArchiveDepth
+    limits.maxMemberSize = options.maxFileSize
+    var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
+    var part = ScanReport()
+    reader.read(bytes, name: name) { memberPath, member in
+        guard !looksBinary(member) else { return }
+        part.summary.files += 1
+        part.summary.bytes += member.count
+        runChecks(checks, Fragment(bytes: member, path: memberPath, commit: commit, lines: nil), scratch: scratch, into: &part)
+    }
+    part.summary.skipped += reader.skipped
+    part.warnings += reader.warnings
+    report.absorb(part)
 }
 
 /// Every check that wants the fragment's path, its results added to `report`: the one loop
@@ -229,22 +232,4 @@ func runChecks(_ checks: [any ContentCheck], _ fragment: Fragment, scratch: Dete
 final class UncheckedBox<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
-}
-
-func resolvedPath(_ path: String) -> String {
-    guard let p = realpath(path, nil) else { return path }
-    defer { free(p) }
-    return String(cString: p)
-}
-
-/// leakguard's own files inside the repository (its configuration, the baseline, the
-/// `.gitleaksignore`), as repository paths: like the tree scan, the git scans skip them.
-func ownRepositoryPaths(_ configuration: Configuration, baseline: String?, root: String) -> Set<String> {
-    let top = resolvedPath(root)
-    var out = Set<String>()
-    for file in configuration.loadedFrom + [baseline, joinPath(root, ".gitleaksignore")].compactMap({ $0 }) {
-        let full = resolvedPath(file)
-        if full.hasPrefix(top + "/") { out.insert(String(full.dropFirst(top.count + 1))) }
-    }
-    return out
 }

@@ -1,3 +1,4 @@
+import LeakguardBase
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -71,18 +72,14 @@ enum HistoryScan {
         var report = ScanReport()
     }
 
-    static func run(_ request: ScanRequest, revisions: GitRevisions) throws -> (ScanReport, Configuration, String, RangeGate?) {
-        let directory = request.paths.first ?? "."
-        let bare = try Git.line(["rev-parse", "--is-bare-repository"], in: directory) == "true"
-        let root = bare ? directory : try Git.line(["rev-parse", "--show-toplevel"], in: directory)
-        let gate = try RangeGate.resolve(revisions, source: request.configFrom, directory: directory, root: root)
-        let configuration = try request.selection.apply(to: gate?.configuration(explicitPath: request.configPath)
-            ?? ConfigLoader.load(explicitPath: request.configPath, root: root))
+    static func run(_ plan: ScanPlan, revisions: GitRevisions, directory: String, gate: RangeGate?) throws -> ScanReport {
+        let request = plan.request
+        let configuration = plan.configuration
         // The same content checks as a tree scan: secrets, then the AI check on Python files.
-        let checks = try ScanSession.contentChecks(configuration, options: request.options)
-        let detector = try checks.compactMap({ $0 as? Detector }).first ?? Detector(configuration: configuration)
+        let checks = plan.checks
+        let detector = try plan.detector
         let sensitivity = ContextSensitivity(configuration)
-        let own = ownRepositoryPaths(configuration, baseline: request.baselinePath, root: root)
+        let own = plan.ownRepositoryPaths
         let (options, revs) = try revisions.arguments()
 
         let progress = HistoryProgress(enabled: isatty(2) == 1 && getenv("LEAKGUARD_NO_PROGRESS") == nil)
@@ -112,7 +109,7 @@ enum HistoryScan {
                 var part = ScanReport()
                 let bytes: Int
                 if case .bytes(let b) = content { bytes = b.count } else { bytes = 0 }
-                scanBlob(content, path: path, lines: nil, commit: nil, checks: checks,
+                scanBlob(content, path: path, lines: nil, commit: nil, checks: checks, options: request.options,
                          scratch: scratches.value[lane], into: &part, skippedDetail: "a version in the history")
                 if !part.findings.isEmpty { result.findings[Int32(tag), default: []] += part.findings }
                 result.report.warnings += part.warnings
@@ -140,11 +137,10 @@ enum HistoryScan {
             findings.merge(r.value.findings) { $0 + $1 }
             report.absorb(r.value.report)  // lanes keep their findings apart, for attribution
         }
-        report.summary.skipped.sort { $0.path < $1.path }
         report.summary.commits = walk.commits.count
         report.summary.blobs = sensitivity.path ? walk.distinctBlobs.count : walk.queuedUnits
 
-        try readOlderVersions(walk, findings: &findings, directory: directory, checks: checks, maxSize: request.options.maxFileSize)
+        try readOlderVersions(walk, findings: &findings, directory: directory, checks: checks, options: request.options)
         var attributed = attribute(walk, findings: findings)
         // Every commit that added or changed a .env file put its keys in history, even if a
         // later commit deleted it.
@@ -159,7 +155,7 @@ enum HistoryScan {
                                   directory: directory)
         if sensitivity.commit {
             attributed = try recheckWithCommits(attributed, walk: walk, info: info, directory: directory,
-                                                detector: detector, maxSize: request.options.maxFileSize)
+                                                detector: detector, options: request.options)
         }
         report.findings = attributed.map { a in
             var f = a.finding
@@ -172,7 +168,7 @@ enum HistoryScan {
                                        commit: info[walk.commits[Int(change.commit)]])
         })
         if let gate { report.findings += try gate.changes(explicitConfig: request.configPath, explicitBaseline: request.baselinePath) }
-        return (report, configuration, root, gate)
+        return report
     }
 
     /// Reads `git log --format=%H --raw -z -c` and requests every file version it introduces.
@@ -283,7 +279,7 @@ enum HistoryScan {
     /// Most of those were scanned already (an older commit in the walk introduced them); the
     /// rest (versions from before a range's start) are read now.
     static func readOlderVersions(_ walk: Walk, findings: inout [Int32: [Finding]], directory: String,
-                                  checks: [any ContentCheck], maxSize: Int) throws(ScanError) {
+                                  checks: [any ContentCheck], options: ScanOptions) throws(ScanError) {
         let suspects = commitsWithFindings(walk, findings)
         var needed: [Int32] = []
         var seen = Set<Int32>()
@@ -294,8 +290,8 @@ enum HistoryScan {
             }
         }
         guard !needed.isEmpty else { return }
-        let lanes = try BlobLanes(directory: directory, count: 1, maxSize: maxSize)
-        let found = Mutex<[Int32: [Finding]]>([:])
+        let lanes = try BlobLanes(directory: directory, count: 1, maxSize: options.maxFileSize)
+        let found = Locked<[Int32: [Finding]]>([:])
         let scratch = UncheckedBox(DetectorScratch())
         try lanes.run(produce: { () throws(ScanError) in
             for u in needed {
@@ -303,7 +299,7 @@ enum HistoryScan {
             }
         }, consume: { _, tag, path, content in
             var part = ScanReport()
-            scanBlob(content, path: path, lines: nil, commit: nil, checks: checks, scratch: scratch.value, into: &part)
+            scanBlob(content, path: path, lines: nil, commit: nil, checks: checks, options: options, scratch: scratch.value, into: &part)
             if !part.findings.isEmpty { found.withLock { $0[Int32(tag)] = part.findings } }
         })
         findings.merge(found.withLock { $0 }) { $0 + $1 }
@@ -380,19 +376,19 @@ enum HistoryScan {
     /// With allowlists that name commits, each reported finding is checked again by scanning its
     /// file version as that commit's (a handful of blobs: only those with findings).
     static func recheckWithCommits(_ attributed: [Attributed], walk: Walk, info: [ObjectID: CommitInfo], directory: String,
-                                   detector: Detector, maxSize: Int) throws(ScanError) -> [Attributed] {
+                                   detector: Detector, options: ScanOptions) throws(ScanError) -> [Attributed] {
         struct Group: Hashable { var unit: Int32; var path: String; var commit: Int32 }
         let groups = Array(Set(attributed.map { Group(unit: $0.unit, path: $0.finding.path, commit: $0.commit) }))
         guard !groups.isEmpty else { return attributed }
-        let lanes = try BlobLanes(directory: directory, count: 1, maxSize: maxSize)
-        let confirmed = Mutex(Set<String>())
+        let lanes = try BlobLanes(directory: directory, count: 1, maxSize: options.maxFileSize)
+        let confirmed = Locked(Set<String>())
         let scratch = UncheckedBox(DetectorScratch())
         let commits = groups.map { info[walk.commits[Int($0.commit)]] }
         try lanes.run(produce: { () throws(ScanError) in
             for (i, g) in groups.enumerated() { try lanes.request(walk.unitBlob[Int(g.unit)], tag: i, path: g.path, lane: 0) }
         }, consume: { _, tag, path, content in
             var part = ScanReport()
-            scanBlob(content, path: path, lines: nil, commit: commits[tag], detector: detector, scratch: scratch.value, into: &part)
+            scanBlob(content, path: path, lines: nil, commit: commits[tag], detector: detector, options: options, scratch: scratch.value, into: &part)
             confirmed.withLock { set in
                 for f in part.findings { set.insert("\(tag)|\(f.ruleID)|\(f.line)|\(f.column)") }
             }
@@ -507,8 +503,5 @@ func seconds(_ d: Duration) -> Double {
 }
 
 enum FileHandleError {
-    static func write(_ s: String) {
-        var bytes = Array(s.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-    }
+    static func write(_ s: String) { writeStandardError(s) }
 }

@@ -1,3 +1,4 @@
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #endif

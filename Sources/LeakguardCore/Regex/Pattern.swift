@@ -1,3 +1,4 @@
+import LeakguardBase
 import CPCRE2
 import Synchronization
 
@@ -12,7 +13,7 @@ public final class Pattern: @unchecked Sendable {
     /// JIT compilation happens on first use: most rules never see a keyword in a pre-commit
     /// run, and compiling 130 patterns to machine code up front costs more than the scan.
     private let jitDone = Atomic<Bool>(false)
-    private let jitLock = Mutex(false)
+    private let jitLock = Locked(false)
     public var isJIT: Bool { prepare(); return jitLock.withLock { $0 } }
 
     public struct CompileError: Error, CustomStringConvertible {

@@ -48,11 +48,16 @@ public struct Finding: Sendable {
     /// How the secret was encoded where it was found, outermost first (`["base64"]`); empty
     /// for plain text.
     public var decoded: [String] = []
+    /// In a Jupyter notebook: the code cell (1-based among the notebook's cells) and the line in
+    /// that cell's source; `line` and `column` are those of the notebook's JSON.
+    public var notebookCell: NotebookCell?
     /// For a decoded finding, the encoded text as it stands in the file (never printed; it lets
     /// a plain finding of the same text merge with this one).
     var encodedText = ""
     /// The repository the finding is in, in a merged report (`report merge`); nil otherwise.
     public var repository: String?
+    /// What the provider said about the secret (`scan --validate` only).
+    public var validation: ValidationResult?
 
     public init(ruleID: String, category: Category, severity: Severity, message: String, path: String,
                 line: Int, column: Int, endLine: Int, endColumn: Int, secret: String = "", lineText: String = "",
@@ -114,4 +119,12 @@ extension String {
         while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
         return String(s)
     }
+}
+
+/// Where in a notebook a finding is, as Jupyter shows it: "cell 3, line 2".
+public struct NotebookCell: Sendable, Equatable, Hashable {
+    public var cell: Int
+    public var line: Int
+    public init(cell: Int, line: Int) { self.cell = cell; self.line = line }
+    public var description: String { "cell \(cell), line \(line)" }
 }

@@ -49,6 +49,7 @@ enum HTMLReportAssets {
     td.num, th.num { text-align: right; }
     .badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 0.85em; font-weight: 600; color: #fff; }
     .badge.error { background: var(--error); } .badge.warning { background: var(--warning); color: #000; } .badge.note { background: var(--note); }
+    .badge.v-live { background: var(--error); } .badge.v-invalid { background: #6b7280; } .badge.v-unknown { background: #d1d5db; color: #000; }
     code, pre { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 0.92em; }
     pre { background: var(--bg); border: 1px solid var(--line); padding: 6px 8px; white-space: pre-wrap; overflow-wrap: anywhere; margin: 6px 0; }
     td.loc { overflow-wrap: anywhere; max-width: 320px; }

@@ -164,7 +164,7 @@ private struct Page {
         out += "Removing a key from the code does not revoke it: rotate it at the provider, then load it from the environment.</p>\n"
         out += "<table><thead><tr><th>Key</th><th>Where</th><th>In history since</th><th>Where to rotate it</th></tr></thead><tbody>\n"
         for f in ordered.prefix(limit) {
-            out += "<tr><td><span class=\"badge \(f.severity.rawValue)\">\(f.severity.rawValue)</span> <code>\(escape(f.ruleID))</code><br/><code>\(escape(f.secret))</code></td>"
+            out += "<tr><td><span class=\"badge \(f.severity.rawValue)\">\(f.severity.rawValue)</span> <code>\(escape(f.ruleID))</code>\(validationBadge(f))<br/><code>\(escape(f.secret))</code></td>"
             out += "<td class=\"loc\"><code>\(escape(f.path)):\(f.line)</code></td>"
             if let c = f.commit {
                 let days = daysBetween(c.date, report.scan.startedAt)
@@ -298,7 +298,7 @@ private struct Page {
         out += " data-rule=\"\(escape(f.ruleID))\" data-path=\"\(escape(f.path))\" data-fingerprint=\"\(escape(f.fingerprint))\">"
         let rank = f.severity == .error ? 2 : f.severity == .warning ? 1 : 0
         out += "<td class=\"num\" data-sort=\"\(rank)\"><span class=\"badge \(f.severity.rawValue)\">\(f.severity.rawValue)</span></td>"
-        out += "<td>\(f.category.rawValue)</td><td><code>\(escape(f.ruleID))</code></td>"
+        out += "<td>\(f.category.rawValue)</td><td><code>\(escape(f.ruleID))</code>\(validationBadge(f))</td>"
         out += "<td class=\"loc\" data-sort=\"\(escape(f.path)):\(pad(f.line))\"><code>\(escape(f.path)):\(f.line):\(f.column)</code></td>"
         if isHistory {
             if let c = f.commit {
@@ -313,6 +313,7 @@ private struct Page {
         out += "<dt>Message</dt><dd>\(escape(f.message))</dd>"
         if !f.secret.isEmpty { out += "<dt>Secret</dt><dd><code>\(escape(f.secret))</code> (redacted)</dd>" }
         if let help = f.help { out += "<dt>Fix</dt><dd>\(escape(help))</dd>" }
+        if let v = f.validation { out += "<dt>Validation</dt><dd>\(escape(v.summary))</dd>" }
         if let description = descriptions[f.ruleID], !description.isEmpty, description != f.message {
             out += "<dt>Rule</dt><dd>\(escape(description))</dd>"
         }
@@ -430,6 +431,12 @@ extension Page {
 
 /// Text for HTML and XML alike: markup characters escaped, control characters and bidirectional
 /// overrides shown as escapes (`escapeControls`), so scanned content cannot change the page.
+/// `--validate`'s verdict as a badge (live, invalid, unknown), the detail as its tooltip.
+private func validationBadge(_ f: Finding) -> String {
+    guard let v = f.validation else { return "" }
+    return " <span class=\"badge v-\(v.status.rawValue)\" title=\"\(escape(v.summary))\">\(v.status.rawValue)</span>"
+}
+
 private func escape(_ text: String) -> String {
     var out = ""
     for scalar in escapeControls(text).unicodeScalars {

@@ -1,3 +1,4 @@
+import LeakguardBase
 /// `report merge`: leakguard JSON reports (of many repositories, or many shards of one) read back
 /// and combined into one report whose findings name their repository and whose counts add up.
 public enum ReportMerge {

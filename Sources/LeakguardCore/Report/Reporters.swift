@@ -30,7 +30,9 @@ public struct TextReporter: Reporter {
             }
             var rules = f.alsoMatched.isEmpty ? f.ruleID : f.ruleID + " (also " + f.alsoMatched.joined(separator: ", ") + ")"
             if !f.decoded.isEmpty { rules += " [decoded: " + f.decoded.joined(separator: " in ") + "]" }
-            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(rules))  \(escapeControls(f.message))\n"
+            if let cell = f.notebookCell { rules += " [" + cell.description + "]" }
+            out += "  \(f.line):\(f.column)".padding(to: 10) + " \(level) \(paint.dim(rules))  \(escapeControls(f.message))"
+                + (f.validation.map { "  [\(paint.validation($0))]" } ?? "") + "\n"
             if !f.lineText.isEmpty {
                 out += "      │ " + escapeControls(f.lineText.replacingAll("\t", with: "  ").trimmed()) + "\n"
             }
@@ -106,6 +108,17 @@ struct Paint {
     func red(_ s: String) -> String { wrap(s, "31") }
     func yellow(_ s: String) -> String { wrap(s, "33") }
     func blue(_ s: String) -> String { wrap(s, "34") }
+    /// A validation verdict: live in red, the rest dim.
+    func validation(_ v: ValidationResult) -> String {
+        v.status == .live ? red(bold(v.summary)) : dim(v.summary)
+    }
+}
+
+extension ValidationResult {
+    /// `{"status", "detail", "host"}`, as JSON and SARIF carry it.
+    var json: JSONValue {
+        .object([("status", .string(status.rawValue)), ("detail", .string(detail)), ("host", .string(host))])
+    }
 }
 
 /// leakguard's JSON document: `tool`, `findings`, `summary`, plus `skipped` and `warnings`.
@@ -137,11 +150,13 @@ public struct JSONReporter: Reporter {
             if !f.alsoMatched.isEmpty { members.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
             if !f.gitleaksIDs.isEmpty { members.append(("gitleaksIds", .array(f.gitleaksIDs.map { .string($0) }))) }
             if !f.decoded.isEmpty { members.append(("decoded", .array(f.decoded.map { .string($0) }))) }
+            if let cell = f.notebookCell { members.append(("notebookCell", .object([("cell", .int(cell.cell)), ("line", .int(cell.line))]))) }
             if let c = f.commit {
                 members += [("commit", .string(c.commit)), ("author", .string(c.author)),
                             ("email", .string(c.email)), ("date", .string(c.date))]
             }
             if let help = f.help { members.append(("help", .string(help))) }
+            if let v = f.validation { members.append(("validation", v.json)) }
             return .object(members)
         }
         var summary: [(String, JSONValue)] = [
@@ -214,6 +229,7 @@ public struct SARIFReporter: Reporter {
             if let e = f.entropy { properties.append(("entropy", .double(e))) }
             if !f.alsoMatched.isEmpty { properties.append(("alsoMatched", .array(f.alsoMatched.map { .string($0) }))) }
             if !f.decoded.isEmpty { properties.append(("decoded", .array(f.decoded.map { .string($0) }))) }
+            if let cell = f.notebookCell { properties.append(("notebookCell", .string(cell.description))) }
             if let c = f.commit {
                 properties += [("commit", .string(c.commit)), ("author", .string(c.author)),
                                ("email", .string(c.email)), ("date", .string(c.date))]
@@ -224,6 +240,10 @@ public struct SARIFReporter: Reporter {
                 message += " Added in commit \(c.commit.prefix(12)) by \(c.author) on \(c.date)."
             }
             if let help = f.help { message += " Fix: \(help)" }
+            if let v = f.validation {
+                properties.append(("validation", v.json))
+                message += " Validation: \(v.summary)."
+            }
             return .object([
                 ("ruleId", .string(f.ruleID)),
                 ("ruleIndex", .int(ruleIndex[f.ruleID] ?? 0)),
@@ -341,7 +361,7 @@ public struct JUnitReporter: Reporter {
         func lines(_ findings: [Finding]) -> String {
             findings.map { f in
                 "\(f.path):\(f.line):\(f.column) \(f.severity.rawValue) \(f.ruleID): \(f.message)"
-                    + (f.secret.isEmpty ? "" : " [\(f.secret)]")
+                    + (f.secret.isEmpty ? "" : " [\(f.secret)]") + (f.validation.map { " validation: \($0.summary)" } ?? "")
             }.joined(separator: "\n")
         }
         for (path, findings) in byFile {
@@ -402,7 +422,7 @@ public struct MarkdownReporter: Reporter {
             if history {
                 row += f.commit.map { " `\(code(String($0.commit.prefix(12))))` \(cell($0.author)) |" } ?? " |"
             }
-            out += row + " \(cell(f.message)) |\n"
+            out += row + " \(cell(f.message + (f.validation.map { " (validation: \($0.summary))" } ?? ""))) |\n"
         }
         return out + "\n\(cell(summary))\n"
     }

@@ -40,6 +40,8 @@ public struct Rule: Sendable {
     public var gitleaksIDs: [String] = []
     /// Where to revoke or rotate the credential (a URL or one line).
     public var rotate: String?
+    /// How `scan --validate` asks the provider whether a found secret works; nil: no validator.
+    public var validator: Validator?
 
     public init(id: String, description: String = "", regex: String, secretGroup: Int = 0,
                 entropy: Double? = nil, keywords: [String] = [], path: String? = nil, tags: [String] = [],

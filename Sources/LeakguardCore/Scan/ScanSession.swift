@@ -1,3 +1,4 @@
+import LeakguardBase
 import GitIgnore
 
 /// What to scan and how: the one description of a scan that the CLI, hooks and tests build.
@@ -29,88 +30,25 @@ public struct ScanRequest: Sendable {
     public init() {}
 }
 
-/// Runs a scan request end to end: configuration, checks, sources, suppressions.
+/// Runs a scan request end to end, the same way for every source: the source says where it
+/// stands, one plan is built (configuration, checks, own files, baselines), the source reads its
+/// fragments through the plan's checks, and the plan's one wrap-up finishes the report.
 public enum ScanSession {
-    /// Loads the configuration that applies to `request`.
-    public static func configuration(for request: ScanRequest) throws(ConfigError) -> Configuration {
-        try request.selection.apply(to: ConfigLoader.load(explicitPath: request.configPath, root: request.paths.first ?? "."))
-    }
-
     public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
-        if request.mode != .tree { return try GitScanSession.run(request) }
-        if request.paths == ["-"] { return try runStandardInput(request) }
-        let paths = request.paths.isEmpty ? ["."] : request.paths
-        // A subdirectory of a repository is scanned as part of it: paths relative to the
-        // repository root (so SARIF URIs resolve), and the root's config, .gitleaksignore and
-        // baseline apply when the directory has none of its own.
-        var repositoryPrefix = ""
-        var repositoryRoot: String?
-        if paths.count == 1, isDirectory(paths[0]), let top = IgnoreStack.forDirectory(paths[0]).workTreeRoot,
-           let here = realPath(paths[0]), let topReal = realPath(top), here != topReal, here.hasPrefix(topReal + "/") {
-            repositoryPrefix = String(here.dropFirst(topReal.count + 1)) + "/"
-            repositoryRoot = top
-        }
-        var configuration = try configuration(for: request)
-        if let repositoryRoot, request.configPath == nil, configuration.loadedFrom.isEmpty {
-            configuration = try ConfigLoader.load(explicitPath: nil, root: repositoryRoot)
-        }
-        // gitleaks keeps its ignore file at the root it scans; so do we (the first root, or the
-        // repository's root for a subdirectory).
-        let baselineRoot = repositoryRoot ?? (isDirectory(paths[0]) ? paths[0] : parentDirectory(of: paths[0]))
-        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options, scanRoots: paths), options: request.options,
-                              ownFiles: configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? [])
-                                + [joinPath(baselineRoot, ".gitleaksignore")])
-        var report = ScanReport()
-        let clock = ContinuousClock.now
-        for path in paths {
-            let prefix = paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : repositoryPrefix
-            // One ignore stack per root serves the walk and the .env check alike.
-            let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
-            let part = try scanner.scanTree(root: path, displayPrefix: stack != nil ? prefix : (paths.count > 1 ? path : ""),
-                                            stack: request.options.useGitIgnore ? stack : nil)
-            // What the content pass saw of .env usage is evidence for the .env check.
-            let probes = part.report.facts.compactMap { fact -> DotenvUsage? in
-                guard case .dotenvUsage(var usage) = fact else { return nil }
-                usage.path = String(usage.path.dropFirst(prefix.count))
-                return usage
-            }
-            report.absorb(part.report)
-            if let stack, configuration.dotenv.enabled {
-                var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
-                if request.fix && !dotenv.isEmpty {
-                    let changes = try DotenvFix.apply(findings: dotenv, files: part.files, scanRoot: path, stack: stack)
-                    report.fixes += changes.map { prefix + $0.description }
-                    // Judge again with the repaired ignore files.
-                    dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: IgnoreStack.forDirectory(path), settings: configuration.dotenv, probes: probes)
-                }
-                for var f in dotenv {
-                    f.path = prefix + f.path
-                    report.findings.append(f)
-                }
-            }
-        }
-        report.findings = FindingMerge.merge(report.findings)
-        report.warnings = configuration.warnings + report.warnings
-        try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: baselineRoot)
-        report.sortFindings()
-        let elapsed = ContinuousClock.now - clock
-        report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return (report, configuration)
+        let source = self.source(for: request)
+        let started = ContinuousClock.now
+        let plan = try ScanPlan(request, source.locate(request))
+        var report = try source.scan(plan)
+        plan.wrapUp(&report, started: started)
+        return (report, plan.configuration)
     }
 
-    /// `leakguard scan -`: one fragment from standard input; the config of the current directory.
-    static func runStandardInput(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
-        let clock = ContinuousClock.now
-        let configuration = try ConfigLoader.load(explicitPath: request.configPath, root: ".")
-        let scanner = Scanner(checks: try contentChecks(configuration, options: request.options), options: request.options)
-        var report = try scanner.scanStandardInput(name: request.stdinName)
-        report.findings = FindingMerge.merge(report.findings)
-        report.warnings = configuration.warnings + report.warnings
-        try GitScanSession.applyBaselines(&report, explicit: request.baselinePath, root: ".")
-        report.sortFindings()
-        let elapsed = ContinuousClock.now - clock
-        report.summary.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return (report, configuration)
+    static func source(for request: ScanRequest) -> any ScanSource {
+        switch request.mode {
+        case .tree: request.paths == ["-"] ? StandardInputSource() : TreeSource()
+        case .staged(let wholeFiles): StagedSource(wholeFiles: wholeFiles)
+        case .history(let revisions): HistorySource(revisions: revisions)
+        }
     }
 
     /// The checks that read file contents, in report order: secret rules, then AI backoff.

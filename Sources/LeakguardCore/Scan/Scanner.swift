@@ -1,5 +1,5 @@
+import LeakguardBase
 import GitIgnore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -198,8 +198,8 @@ public final class Scanner: Sendable {
     func scanFiles(_ inputs: [ScanInput], root: String?, progress: TreeProgress?) -> ScanReport {
         let rootFD: Int32 = root.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
         defer { if rootFD >= 0 { close(rootFD) } }
-        let next = Mutex(0)
-        let merged = Mutex(ScanReport())
+        let next = Locked(0)
+        let merged = Locked(ScanReport())
         let workers = max(1, min(options.threads, inputs.count))
         let work: @Sendable (Int) -> Void = { worker in
             var local = ScanReport()
@@ -288,24 +288,8 @@ public final class Scanner: Sendable {
         return report
     }
 
-    /// Every text member of an archive (nested ones too), as if each were a file.
-    func scanArchive(_ bytes: UnsafeBufferPointer<UInt8>, name: String, commit: CommitInfo? = nil,
-                     scratch: DetectorScratch, into report: inout ScanReport) {
-        var limits = ArchiveReader.Limits()
-        limits.maxDepth = options.maxArchiveDepth
-        limits.maxMemberSize = options.maxFileSize
-        var reader = ArchiveReader(limits: limits, compressedSize: bytes.count)
-        var part = ScanReport()
-        reader.read(bytes, name: name) { path, member in
-            // Binary members (class files, images) are expected in archives: passed over quietly.
-            guard !looksBinary(member) else { return }
-            part.summary.files += 1
-            part.summary.bytes += member.count
-            self.runChecks(Fragment(bytes: member, path: path, commit: commit), scratch: scratch, into: &part)
-        }
-        part.summary.skipped += reader.skipped
-        part.warnings += reader.warnings
-        report.absorb(part)
+    func scanArchive(_ bytes: UnsafeBufferPointer<UInt8>, name: String, scratch: DetectorScratch, into report: inout ScanReport) {
+        scanArchiveMembers(bytes, name: name, commit: nil, checks: checks, options: options, scratch: scratch, into: &report)
     }
 }
 
@@ -440,10 +424,4 @@ struct FileBuffer {
     }
 
     mutating func release() { storage?.deallocate(); storage = nil; capacity = 0 }
-}
-
-func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
 }

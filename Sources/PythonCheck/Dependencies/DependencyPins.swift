@@ -1,9 +1,9 @@
+import LeakguardBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// A version of a package that a project's dependency files pin or constrain.
 public struct DependencyPin: Sendable, Equatable {
@@ -237,7 +237,7 @@ public final class DependencyPinResolver: Sendable {
         var isFile: Bool
     }
     private let roots: [Root]
-    private let cache = Mutex<[String: [String: DependencyPin]]>([:])
+    private let cache = Locked<[String: [String: DependencyPin]]>([:])
 
     /// `roots` are the scanned paths; with more than one, findings' paths start with the root
     /// followed by `/` (a file root is the finding's path itself).
@@ -308,12 +308,6 @@ public final class DependencyPinResolver: Sendable {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
-    private func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
     private static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
@@ -332,18 +326,10 @@ public final class DependencyPinResolver: Sendable {
         return names
     }
 
-    /// A dependency file's text; lock files can be large, but not larger than this.
+    /// A dependency file's text (lock files can be large, but not larger than 32 MiB); never
+    /// blocks on a FIFO or device named like one.
     private func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < 32 << 20 {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
+        guard case .success(let bytes) = readRegularFile(path, maxBytes: 32 << 20) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import LeakguardBase
 import ArgumentParser
 import LeakguardCore
 #if canImport(Glibc)
@@ -243,6 +244,8 @@ extension LeakguardCommand {
         @Flag(name: .long, help: "Add .env entries to the right .gitignore (never untracks files).")
         var fix = false
 
+        @OptionGroup var validation: ValidationOptions
+
         func run() throws {
             var request = input.request()
             request.baselinePath = baseline
@@ -252,7 +255,8 @@ extension LeakguardCommand {
                 return
             }
             let started = ContinuousClock.now
-            let (report, configuration) = try runScan(request, failOn: failOn)
+            var (report, configuration) = try runScan(request, failOn: failOn)
+            try validation.apply(to: &report, configuration: configuration)
             let quiet = output.quiet
             let root = input.paths.first ?? "."
             if case .history = request.mode, !quiet, RepositoryInfo.isShallow(root) {
@@ -292,7 +296,11 @@ extension LeakguardCommand {
                 FileHandleOutput.stderr("leakguard: \(configuration.rules.count) secret rules; scan \(Int(report.summary.durationMs.rounded())) ms, "
                     + "total \(total.components.seconds * 1000 + total.components.attoseconds / 1_000_000_000_000_000) ms\n")
             }
-            if report.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+            if validation.failOnLive {
+                if report.findings.contains(where: { $0.validation?.status == .live }) { throw ExitCode(1) }
+            } else if report.findings.contains(where: { $0.severity >= failOn }) {
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -4,28 +4,28 @@ import Glibc
 import Darwin
 #endif
 
-func fileExists(_ path: String) -> Bool {
+public func fileExists(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0
 }
 
-func isDirectory(_ path: String) -> Bool {
+public func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
 
-func isRegularFile(_ path: String) -> Bool {
+public func isRegularFile(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
 }
 
-func parentDirectory(of path: String) -> String {
+public func parentDirectory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     if slash == path.startIndex { return "/" }
     return String(path[..<slash])
 }
 
-func joinPath(_ a: String, _ b: String) -> String {
+public func joinPath(_ a: String, _ b: String) -> String {
     if a.isEmpty || a == "." { return b }
     return a.hasSuffix("/") ? a + b : a + "/" + b
 }
@@ -33,12 +33,13 @@ func joinPath(_ a: String, _ b: String) -> String {
 /// Why a file was not read.
 public struct FileReadError: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Opens `path` for reading only if it is a regular file, without ever blocking: a FIFO or
 /// device where a config, baseline or ignore file should be would otherwise hang the scan.
 /// `followSymlinks: false` refuses a symlink as the last component.
-func openRegularFile(_ path: String, at directory: Int32 = AT_FDCWD, followSymlinks: Bool = true) -> Result<Int32, FileReadError> {
+public func openRegularFile(_ path: String, at directory: Int32 = AT_FDCWD, followSymlinks: Bool = true) -> Result<Int32, FileReadError> {
     var flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
     if !followSymlinks { flags |= O_NOFOLLOW }
     let fd = openat(directory, path, flags)
@@ -59,7 +60,7 @@ func openRegularFile(_ path: String, at directory: Int32 = AT_FDCWD, followSymli
     return .success(fd)
 }
 
-func fileKindName(_ mode: mode_t) -> String {
+public func fileKindName(_ mode: mode_t) -> String {
     switch mode & S_IFMT {
     case S_IFDIR: "a directory"
     case S_IFIFO: "a FIFO"
@@ -71,29 +72,29 @@ func fileKindName(_ mode: mode_t) -> String {
     }
 }
 
-/// Reads a whole regular file, or says why not.
-func readRegularFile(_ path: String, followSymlinks: Bool = true) -> Result<[UInt8], FileReadError> {
+/// Reads a whole regular file (at most `maxBytes` of it), or says why not.
+public func readRegularFile(_ path: String, followSymlinks: Bool = true, maxBytes: Int = .max) -> Result<[UInt8], FileReadError> {
     switch openRegularFile(path, followSymlinks: followSymlinks) {
     case .failure(let error): return .failure(error)
     case .success(let fd):
         defer { close(fd) }
-        guard let bytes = readAll(fd) else { return .failure(FileReadError(description: errnoDescription())) }
+        guard let bytes = readAll(fd, maxBytes: maxBytes) else { return .failure(FileReadError(description: errnoDescription())) }
         return .success(bytes)
     }
 }
 
 /// Reads a whole file; nil (with errno set) when it cannot be read or is not a regular file.
-func readFileBytes(_ path: String) -> [UInt8]? {
+public func readFileBytes(_ path: String) -> [UInt8]? {
     switch readRegularFile(path) {
     case .success(let bytes): return bytes
     case .failure: if errno == 0 { errno = EINVAL }; return nil
     }
 }
 
-private func readAll(_ fd: Int32) -> [UInt8]? {
+private func readAll(_ fd: Int32, maxBytes: Int) -> [UInt8]? {
     var out: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
+    while out.count < maxBytes {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
         if n < 0 { if errno == EINTR { continue }; return nil }
         if n == 0 { break }
@@ -102,13 +103,13 @@ private func readAll(_ fd: Int32) -> [UInt8]? {
     return out
 }
 
-func readTextFile(_ path: String) -> String? {
+public func readTextFile(_ path: String) -> String? {
     guard let bytes = readFileBytes(path) else { return nil }
     return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then rename.
-func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) -> Bool {
+public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) -> Bool {
     let tmp = path + ".leakguard-tmp-\(getpid())"
     // A fresh file only: never through a symlink or over something planted at the temp name.
     unlink(tmp)
@@ -128,4 +129,32 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)
     return true
 }
 
-func errnoDescription() -> String { String(cString: strerror(errno)) }
+public func errnoDescription() -> String { String(cString: strerror(errno)) }
+
+/// The canonical absolute path (symlinks resolved), or nil when it does not exist.
+public func realPath(_ path: String) -> String? {
+    guard let p = realpath(path, nil) else { return nil }
+    defer { free(p) }
+    return String(cString: p)
+}
+
+/// The canonical path when there is one, else `path` unchanged.
+public func resolvedPath(_ path: String) -> String { realPath(path) ?? path }
+
+/// Writes all of `text` to `fd`, retrying short writes and EINTR; false on an error.
+@discardableResult
+public func writeAll(_ fd: Int32, _ text: String) -> Bool {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    return bytes.withUnsafeMutableBytes { buf in
+        while offset < buf.count {
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
+}
+
+/// Writes `text` to standard error (progress, statistics, messages).
+public func writeStandardError(_ text: String) { writeAll(2, text) }

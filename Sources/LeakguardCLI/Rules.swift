@@ -17,13 +17,13 @@ extension LeakguardCommand {
             @Option(name: .long, help: "Only rules with this tag (e.g. ai, cloud, payments, generic).")
             var tag: String?
 
-            @Option(name: [.short, .long], help: "text or json (an array of rules).")
+            @Option(name: [.short, .long], help: "text; json (an array of rules, each with its --validate validator: method and host, or null); validators (a Markdown table of what --validate sends where).")
             var format: ListFormat = .text
 
             @Argument(help: "Where the scan would start (its config applies).")
             var path: String = "."
 
-            enum ListFormat: String, ExpressibleByArgument { case text, json }
+            enum ListFormat: String, ExpressibleByArgument { case text, json, validators }
 
             func run() throws {
                 let config: Configuration
@@ -60,9 +60,12 @@ extension LeakguardCommand {
                             members.append(("rotate", rule.rotate.map { .string($0) } ?? .null))
                             members.append(("origin", .string(rule.origin)))
                         }
+                        members.append(("validator", rule?.validator.map(RuleListing.validatorJSON) ?? .null))
                         return .object(members)
                     }
                     FileHandleOutput.stdout(JSONValue.array(array).render() + "\n")
+                case .validators:
+                    FileHandleOutput.stdout(RuleListing.validatorTable(rules.compactMap(\.rule)))
                 }
             }
         }

@@ -2,13 +2,13 @@
 import Glibc
 #endif
 
-/// A value behind a pthread mutex. Used instead of `Synchronization.Mutex` because
+/// A value behind a pthread mutex: the one lock every module uses. Used instead of `Synchronization.Mutex` because
 /// ThreadSanitizer understands pthread locks but reports false races through `Mutex`'s futex.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         pthread_mutex_init(mutex, nil)
     }
@@ -18,7 +18,7 @@ final class Locked<Value>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)
