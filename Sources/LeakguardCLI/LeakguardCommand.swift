@@ -13,7 +13,7 @@ struct LeakguardCommand: ParsableCommand {
         config, unreadable path, git failure).
         """,
         version: leakguardVersion,
-        subcommands: [Scan.self, Rules.self, Baseline.self, Hook.self, Report.self],
+        subcommands: [Scan.self, Rules.self, Baseline.self, Hook.self, Report.self, AI.self],
         defaultSubcommand: Scan.self
     )
 }

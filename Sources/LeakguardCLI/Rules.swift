@@ -43,7 +43,7 @@ extension LeakguardCommand {
                         FileHandleOutput.stdout(meta.id.padding(toWidth: 34) + meta.severity.rawValue.padding(toWidth: 9) + meta.description + "\n")
                     }
                     if tag == nil {
-                        FileHandleOutput.stdout("\(config.rules.count) secret rules, \(DotenvCheck.rules.count) .env rules, \(AIBackoffCheck.rules.count) AI-backoff rules\n")
+                        FileHandleOutput.stdout("\(config.rules.count) secret rules, \(DotenvCheck.rules.count) .env rules, \(AIBackoffCheck.rules.count) AI rules\n")
                     } else {
                         FileHandleOutput.stdout("\(rules.count) rules tagged \(tag!)\n")
                     }

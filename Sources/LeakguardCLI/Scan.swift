@@ -46,8 +46,10 @@ struct OutputOptions: ParsableArguments {
     /// `ReportOutput`, which redacts and guards; `detector` lets it find secrets in excerpts
     /// that no finding named.
     func emit(_ report: ScanReport, rules: [RuleMetadata], configuration: Configuration,
-              failOn: Severity = .note, repository: RepositoryInfo? = nil, secretsAlreadyRedacted: Bool = false) throws {
+              failOn: Severity = .note, repository: RepositoryInfo? = nil, secretsAlreadyRedacted: Bool = false,
+              inventory: AIInventory? = nil) throws {
         var context = ReportContext()
+        context.inventory = inventory
         context.secretsAlreadyRedacted = secretsAlreadyRedacted
         context.redaction = redaction
         context.rules = rules
@@ -277,8 +279,13 @@ extension LeakguardCommand {
                 for warning in report.warnings { FileHandleOutput.stderr("leakguard: warning: \(escapeControls(warning))\n") }
             }
             let repository: RepositoryInfo? = request.mode == .tree ? nil : RepositoryInfo.read(root)
+            // The audit report of a tree carries the AI inventory (a second, Python-only pass).
+            var inventory: AIInventory?
+            if output.format == .html, request.mode == .tree, request.paths != ["-"], configuration.ai.enabled {
+                inventory = try? AIInventoryScan.run(paths: request.paths, configPath: request.configPath, options: request.options).0
+            }
             try output.emit(report, rules: ScanSession.ruleMetadata(configuration), configuration: configuration,
-                            failOn: failOn, repository: repository)
+                            failOn: failOn, repository: repository, inventory: inventory)
             if output.verbose {
                 if output.format != .text || output.reportPath != nil {
                     for k in report.summary.skipped {

@@ -16,11 +16,23 @@ public struct PythonCheckConfig: Sendable {
     public var extraAPIHosts: [String] = []
     /// Where a file's pinned SDK versions come from; nil assumes the current SDK behaviour.
     public var dependencyPins: DependencyPinResolver?
+    /// Publishing sinks beyond the built-in table (`[[ai.sinks]]`).
+    public var extraSinks: [OutputSink] = []
+    /// A project's own moderation checks: functions (`is_safe`) and decorators (`moderated`).
+    public var extraModeration: [ModerationCheck] = []
+    /// Also describe every AI call for `leakguard ai inventory` (`PythonCheckResult.inventory`).
+    public var collectInventory = false
 
     public init() {}
 
     /// The built-in SDK table followed by the project's additions.
     var sdks: [AISDKSpec] { AISDKSpec.builtIn + extraSDKs }
+
+    /// The built-in sink table followed by the project's additions.
+    var sinks: [OutputSink] { OutputSink.builtIn + extraSinks }
+
+    /// The built-in moderation table followed by the project's additions.
+    var moderation: [ModerationCheck] { ModerationCheck.builtIn + extraModeration }
 
     /// `sdks`, indexed; the built-in table is indexed once.
     func sdkTable() -> SDKTable { extraSDKs.isEmpty ? SDKTable.builtIn : SDKTable(sdks) }

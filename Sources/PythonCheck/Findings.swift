@@ -40,9 +40,13 @@ public struct PythonCheckResult: Sendable {
     /// Set when the file, or part of it, could not be parsed sensibly: for a `.py` file `findings`
     /// is then empty; for a notebook it names the cells left out, and the other cells' findings stay.
     public var parseNote: String?
+    /// The file's AI calls described for `leakguard ai inventory`; filled only when
+    /// `PythonCheckConfig.collectInventory` is set.
+    public var inventory: [AIInventoryCall]
 
-    public init(findings: [PythonFinding] = [], parseNote: String? = nil) {
+    public init(findings: [PythonFinding] = [], parseNote: String? = nil, inventory: [AIInventoryCall] = []) {
         self.findings = findings
         self.parseNote = parseNote
+        self.inventory = inventory
     }
 }

@@ -43,6 +43,7 @@ public enum PythonCheck {
         BackoffUnboundedRule.description,
         RateLimitSwallowedRule.description,
         KeyHardcodedRule.description,
+        OutputUnmoderatedRule.description,
     ]
 
     /// Checks a `.py` file. A file that names no AI SDK or API host is not parsed at all.
@@ -118,7 +119,7 @@ public enum PythonCheck {
             result.findings[i].cell = cell.number
             result.findings[i].cellLine = 1 + notebook.code[cell.range.lowerBound..<offset].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
-        return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote)
+        return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote, inventory: result.inventory)
     }
 
     /// Tokenizes and parses Python source without checking it.
@@ -163,7 +164,16 @@ public enum PythonCheck {
         }
         let specs = config.sdkTable()
         if use == .imported && !posts && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
-        let located = Checker(tree: tree, config: config, specs: specs, path: path, ownPins: pins).run()
+        let (located, inventory) = withoutActuallyEscaping(locate) { locate in
+            let checker = Checker(tree: tree, config: config, specs: specs, path: path, ownPins: pins, lineOf: { locate($0).line })
+            return (checker.run(), checker.inventory)
+        }
+        let calls = inventory.map { entry -> AIInventoryCall in
+            var call = entry.call
+            (call.line, call.column) = locate(entry.offset)
+            for (i, offset) in entry.outputOffsets.enumerated() { call.outputs[i].line = locate(offset).line }
+            return call
+        }
         let findings = located.map { finding -> PythonFinding in
             let start = locate(finding.start)
             var end = start
@@ -174,7 +184,7 @@ public enum PythonCheck {
             return PythonFinding(ruleID: finding.rule.id, severity: config.severity(of: finding.rule), message: finding.message,
                                  line: start.line, column: start.column, endLine: end.line, endColumn: end.column, sdk: finding.sdk)
         }
-        return PythonCheckResult(findings: findings)
+        return PythonCheckResult(findings: findings, inventory: calls)
     }
 
     // MARK: Which files to parse

@@ -8,7 +8,7 @@ import Testing
     @Test func ruleIdsAreUniqueAndEveryRuleHasExamples() {
         let ids = PythonCheck.rules.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(Set(ids) == ["ai-backoff-missing", "ai-backoff-constant", "ai-backoff-unbounded", "ai-rate-limit-swallowed", "ai-key-hardcoded"])
+        #expect(Set(ids) == ["ai-backoff-missing", "ai-backoff-constant", "ai-backoff-unbounded", "ai-rate-limit-swallowed", "ai-key-hardcoded", "ai-output-unmoderated"])
         for rule in PythonCheck.rules {
             #expect(!(rule.examples.isEmpty), "\(rule.id) has no triggering examples")
             #expect(!(rule.negativeExamples.isEmpty), "\(rule.id) has no non-triggering examples")

@@ -24,6 +24,11 @@ public struct AIBackoffCheck: ContentCheck {
         config.extraSDKs = settings.extraSDKs.map {
             AISDKSpec(module: $0.module, constructors: $0.constructors, calls: $0.calls, retriesByDefault: $0.retriesByDefault)
         }
+        config.extraSinks = settings.extraSinks.map {
+            OutputSink($0.pattern, $0.label, OutputSink.Family(rawValue: $0.family) ?? .custom, kind: OutputSink.Kind(rawValue: $0.kind) ?? .call)
+        }
+        config.extraModeration = settings.moderation.map { ModerationCheck($0, $0) }
+            + settings.moderationDecorators.map { ModerationCheck($0, $0, kind: .decorator) }
         self.config = config
         self.enabled = settings.enabled
         self.triggerWords = PythonCheck.triggerWords(for: config)
@@ -32,7 +37,8 @@ public struct AIBackoffCheck: ContentCheck {
     public static var rules: [RuleMetadata] {
         PythonCheck.rules.map {
             RuleMetadata(id: $0.id, category: .ai, severity: Severity(rawValue: $0.severity.rawValue) ?? .warning,
-                         description: $0.summary, tags: ["ai", "python"])
+                         description: $0.summary, tags: ["ai", "python"],
+                         helpUri: $0.id == "ai-output-unmoderated" ? leakguardDocsURL + "/README.md#ai-output-unmoderated" : nil)
         }
     }
 

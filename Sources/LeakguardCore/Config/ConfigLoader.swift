@@ -1,4 +1,5 @@
 import LeakguardBase
+import PythonCheck
 import TOMLKit
 #if canImport(Glibc)
 import Glibc
@@ -298,8 +299,39 @@ public enum ConfigLoader {
         ai.enabled = try r.bool(t, "enabled") ?? true
         ai.strict = try r.bool(t, "strict") ?? false
         ai.disabledRules = Set(try r.strings(t, "disabledRules"))
-        ai.severity = try r.severities(t, "severity")
+        // `severity = { "ai-output-unmoderated" = "off" }` turns a rule off, like disabledRules.
+        if let table = t["severity"]?.table {
+            for key in table.keys where table[key]?.string?.lowercased() == "off" { ai.disabledRules.insert(key) }
+            let rest = TOMLTable()
+            for key in table.keys where table[key]?.string?.lowercased() != "off" { rest[key] = table[key]! }
+            let kept = TOMLTable()
+            kept["severity"] = rest
+            ai.severity = try r.severities(kept, "severity")
+        } else {
+            ai.severity = try r.severities(t, "severity")
+        }
         ai.extraDecorators = try r.strings(t, "decorators")
+        ai.moderation = try r.strings(t, "moderation")
+        ai.moderationDecorators = try r.strings(t, "moderationDecorators")
+        if let sinks = t["sinks"] {
+            guard let array = sinks.array else { throw ConfigError(file: file, message: "[ai] 'sinks' must be an array of tables ([[ai.sinks]])") }
+            for (i, element) in array.enumerated() {
+                guard let st = element.table else { throw ConfigError(file: file, message: "[[ai.sinks]] #\(i) must be a table") }
+                let sr = TableReader(file: file, context: "[[ai.sinks]] #\(i)")
+                guard let pattern = try sr.string(st, "pattern"), !pattern.isEmpty else {
+                    throw ConfigError(file: file, message: "[[ai.sinks]] #\(i) needs a 'pattern' (a call such as \"notify.publish\" or \"slack_sdk:chat_postMessage\")")
+                }
+                let family = try sr.string(st, "family") ?? "custom"
+                guard OutputSink.Family(rawValue: family) != nil else {
+                    throw ConfigError(file: file, message: "[[ai.sinks]] #\(i): family must be one of \(OutputSink.Family.allCases.map(\.rawValue).joined(separator: ", ")), not '\(family)'")
+                }
+                let kind = try sr.string(st, "kind") ?? "call"
+                guard OutputSink.Kind(rawValue: kind) != nil else {
+                    throw ConfigError(file: file, message: "[[ai.sinks]] #\(i): kind must be call, handler, route or webhookURL, not '\(kind)'")
+                }
+                ai.extraSinks.append(.init(pattern: pattern, label: try sr.string(st, "label") ?? pattern, family: family, kind: kind))
+            }
+        }
         if let sdks = t["sdks"] {
             guard let array = sdks.array else { throw ConfigError(file: file, message: "[ai] 'sdks' must be an array of tables ([[ai.sdks]])") }
             for (i, element) in array.enumerated() {

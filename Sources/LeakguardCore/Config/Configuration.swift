@@ -26,7 +26,27 @@ public struct AISettings: Sendable {
     /// Names of a project's own backoff decorators, such as `with_backoff` or `utils.retry_llm`.
     public var extraDecorators: [String] = []
     public var extraSDKs: [ExtraSDK] = []
+    /// Publishing sinks beyond the built-in table (`[[ai.sinks]]`), for `ai-output-unmoderated`.
+    public var extraSinks: [ExtraSink] = []
+    /// A project's own moderation functions (`is_safe`, `safety.check_output`).
+    public var moderation: [String] = []
+    /// A project's own moderation decorators (`moderated`).
+    public var moderationDecorators: [String] = []
     public init() {}
+
+    /// `[[ai.sinks]]`: a call (or handler registration, route decorator, webhook URL marker)
+    /// through which model output is published.
+    public struct ExtraSink: Sendable {
+        public var pattern: String
+        public var label: String
+        /// web, chat, email, webhook, ui or custom.
+        public var family: String
+        /// call, handler, route or webhookURL.
+        public var kind: String
+        public init(pattern: String, label: String, family: String = "custom", kind: String = "call") {
+            self.pattern = pattern; self.label = label; self.family = family; self.kind = kind
+        }
+    }
 
     public struct ExtraSDK: Sendable {
         public var module: String

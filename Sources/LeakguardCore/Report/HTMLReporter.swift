@@ -49,6 +49,7 @@ private struct Page {
         out += charts()
         if isMerged { out += repositories() }
         out += findingsTable()
+        if let inventory = context.inventory, !inventory.entries.isEmpty { out += aiInventory(inventory) }
         out += skipped()
         out += "<footer>Made by leakguard \(escape(leakguardVersion)). Secrets are redacted; excerpts are masked. "
         out += "Fingerprints go in a baseline (<code>.leakguard-baseline.json</code>) to accept a finding.</footer>\n"
@@ -396,6 +397,36 @@ private enum Chart {
     static func fixed(_ d: Double) -> String { format1(d) }
 
     static func truncate(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
+}
+
+extension Page {
+    /// The AI inventory: one table per provider, linking its usage policy and rate limits.
+    func aiInventory(_ inventory: AIInventory) -> String {
+        var out = "<section id=\"ai-inventory\" aria-labelledby=\"ai-inventory-title\">\n<h2 id=\"ai-inventory-title\">AI inventory</h2>\n"
+        out += "<p>\(escape(AIInventoryReport.summary(inventory))). Review each provider's usage policy and rate limits before shipping.</p>\n"
+        for provider in inventory.providers {
+            out += "<h3>\(escape(provider.name))</h3>\n<p>"
+            if let docs = provider.docs {
+                // Addresses as text: the report links to nothing outside itself.
+                out += "usage policy: <code>\(escape(docs.usagePolicy))</code> · rate limits: <code>\(escape(docs.rateLimits))</code>"
+            } else {
+                out += "usage policy and rate limits: unknown"
+            }
+            out += "</p>\n<table>\n<thead><tr><th scope=\"col\">Call site</th><th scope=\"col\">Callee</th><th scope=\"col\">Models</th>"
+                + "<th scope=\"col\">Backoff</th><th scope=\"col\">Token cap</th><th scope=\"col\">Output</th><th scope=\"col\">Key source</th></tr></thead>\n<tbody>\n"
+            for entry in provider.entries {
+                let call = entry.call
+                out += "<tr><td><code>\(escape(entry.path)):\(call.line)</code></td><td><code>\(escape(call.callee))</code>"
+                    + (call.isModeration ? " (moderation check)" : "") + "</td>"
+                    + "<td>\(escape(call.models.isEmpty ? "-" : call.models.joined(separator: ", ")))</td>"
+                    + "<td>\(escape(AIInventoryReport.backoffText(call.backoff)))</td><td>\(escape(call.tokenCap ?? "none"))</td>"
+                    + "<td>\(escape(AIInventoryReport.outputText(call.outputs)))</td>"
+                    + "<td>\(escape(call.keySources.map(AIInventoryReport.keyText).joined(separator: "; ")))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        return out + "</section>\n"
+    }
 }
 
 /// Text for HTML and XML alike: markup characters escaped, control characters and bidirectional

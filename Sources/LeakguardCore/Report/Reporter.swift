@@ -13,6 +13,8 @@ public struct ReportContext: Sendable {
     public var failOn: Severity = .note
     /// The repository a git scan read, for SARIF's `versionControlProvenance`.
     public var repository: RepositoryInfo?
+    /// The AI calls of the scanned tree, for the HTML report's inventory section.
+    public var inventory: AIInventory?
     public init() {}
 }
 
@@ -76,6 +78,16 @@ public struct RuleMetadata: Sendable {
                     + " `git rm --cached .env`, and rotate what it held if it was ever pushed."),
                 ("How to allow", "Disable the rule under [dotenv] disabledRules in .leakguard.toml, or accept the finding"
                     + " with `leakguard baseline create`."),
+            ]
+        case .ai where id == "ai-output-unmoderated":
+            return [
+                ("What is wrong", what),
+                ("How to fix", "Run the model's output through a moderation check before it is posted, sent or shown"
+                    + " (OpenAI moderations, Mistral moderation, Azure AI Content Safety, Perspective, a guard model or"
+                    + " your own check listed under [ai] moderation), and publish a fallback when it is flagged."
+                    + " Moderating the user's input does not clear the output."),
+                ("How to allow", "Put `leakguard:allow` on the line, raise or silence the rule under [ai] severity"
+                    + " (\"ai-output-unmoderated\" = \"off\"), or accept the finding with `leakguard baseline create`."),
             ]
         case .ai:
             return [
@@ -158,10 +170,15 @@ public enum ReportOutput {
         let (redacted, outputGuard) = redactor.prepare(input)
         var prepared = redacted
         for (i, secret) in shown { prepared.findings[i].secret = secret }
+        var context = context
+        var inventoryGuard = OutputGuard(pieces: [])
+        if let inventory = context.inventory {
+            (context.inventory, inventoryGuard) = prepare(inventory, redaction: context.redaction)
+        }
         if format == .text {
-            TextReporter().render(prepared, context: context) { write(outputGuard.scrub($0)) }
+            TextReporter().render(prepared, context: context) { write(inventoryGuard.scrub(outputGuard.scrub($0))) }
         } else {
-            write(outputGuard.scrub(format.reporter.render(prepared, context: context)))
+            write(inventoryGuard.scrub(outputGuard.scrub(format.reporter.render(prepared, context: context))))
         }
     }
 

@@ -252,6 +252,9 @@ public final class Scanner: Sendable {
         case .loaded(let bytes, _):
             report.summary.files += 1
             report.summary.bytes += bytes.count
+            // A path a global allowlist covers is left out by every check, as the git modes do
+            // (the AI and .env checks too, not only the secret rules).
+            if let detector = checks.first as? Detector, detector.isPathAllowed(input.displayPath, scratch: scratch) { return }
             runChecks(Fragment(bytes: bytes, path: input.displayPath), scratch: scratch, into: &report)
         }
     }

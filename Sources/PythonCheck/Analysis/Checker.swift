@@ -37,8 +37,21 @@ final class Checker {
     private lazy var pins: [String: DependencyPin] = ownPins.merging(config.dependencyPins?.pins(forFile: path) ?? [:]) { own, _ in own }
     /// Versions the file installs itself (a notebook's `!pip install`), before the project's.
     private let ownPins: [String: DependencyPin]
+    /// The AI calls found, and how each stands on rate limits, for the output pass and the inventory.
+    private var sites: [AICallSite] = []
+    private var backoff: [Int32: AIBackoffStatus] = [:]
+    /// The line of a byte offset, for messages that name other lines.
+    private let lineOf: (Int) -> Int
+    /// The module's AI calls described for the inventory (when `config.collectInventory`).
+    private(set) var inventory: [LocatedInventoryCall] = []
 
-    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "", ownPins: [String: DependencyPin] = [:]) {
+    init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "", ownPins: [String: DependencyPin] = [:],
+         lineOf: ((Int) -> Int)? = nil) {
+        self.lineOf = lineOf ?? { offset in
+            var line = 1
+            for byte in tree.source[..<min(offset, tree.source.count)] where byte == 10 { line += 1 }
+            return line
+        }
         self.path = path
         self.ownPins = ownPins
         self.tree = tree
@@ -51,10 +64,14 @@ final class Checker {
 
     func run() -> [LocatedFinding] {
         for call in index.calls {
-            if let site = aiCall(call) { check(site) }
+            if let site = aiCall(call) {
+                sites.append(site)
+                check(site)
+            }
             checkKeyArguments(of: call)
         }
         checkKeyAssignments()
+        checkOutputs()
         return findings.sorted { ($0.start, $0.rule.id) < ($1.start, $1.rule.id) }
     }
 
@@ -273,6 +290,7 @@ final class Checker {
         }
         let calleeRange = tree.byteRange(of: site.callee)
         let best = max(found.growth, sdkGrowth)
+        backoff[site.call] = best == .growing ? .protected : best == .constant ? .constant : .missing
 
         for g in found.guards where !g.bounded {
             let anchor = g.loopAnchor >= 0 ? g.loopAnchor : g.anchor
@@ -346,6 +364,39 @@ final class Checker {
             }
         }
         return out.count > 80 ? String(out.prefix(77)) + "..." : out
+    }
+
+    // MARK: Output
+
+    /// `ai-output-unmoderated`, and the inventory: where the output of the calls found goes.
+    /// Runs only when the module made an AI call.
+    private func checkOutputs() {
+        let ruleOn = !config.disabledRules.contains(OutputUnmoderatedRule.id)
+        guard !sites.isEmpty, ruleOn || config.collectInventory else { return }
+        let flow = OutputFlow(evaluator: e, specs: specs, sites: sites, sinks: config.sinks, moderation: config.moderation)
+        flow.run()
+        var usesByOrigin: [Int32: [SinkUse]] = [:]
+        for use in flow.uses { usesByOrigin[use.origin, default: []].append(use) }
+        if ruleOn {
+            let sitesByCall = Dictionary(sites.map { ($0.call, $0) }, uniquingKeysWith: { first, _ in first })
+            for use in flow.uses.sorted(by: { ($0.node, $0.origin) < ($1.node, $1.origin) }) where !use.moderated {
+                guard let site = sitesByCall[use.origin] else { continue }
+                let at = headerRange(use.node)
+                let message = OutputUnmoderatedRule.message(
+                    sdk: site.label, callee: compact(tree.sourceText(of: site.callee)),
+                    sourceLine: lineOf(tree.byteRange(of: site.callee).lowerBound), sink: use.sink,
+                    sinkLine: lineOf(at.lowerBound), inputModerationLine: use.inputModeration.map { lineOf(tree.byteRange(of: $0).lowerBound) })
+                let range = tree[use.node].kind == .call ? tree.byteRange(of: tree[use.node].a) : at
+                report(OutputUnmoderatedRule.description, message, at: range, sdk: site.sdk)
+            }
+        }
+        guard config.collectInventory else { return }
+        let builder = InventoryBuilder(tree: tree, e: e, specs: specs)
+        var seen: Set<Int32> = []
+        for site in sites where seen.insert(site.call).inserted {
+            inventory.append(builder.describe(site, backoff: backoff[site.call] ?? .missing, uses: usesByOrigin[site.call] ?? [],
+                                              isModeration: flow.isModerationSite(site.call), compact: compact))
+        }
     }
 
     // MARK: Keys
