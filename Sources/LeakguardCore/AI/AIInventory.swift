@@ -1,6 +1,5 @@
-import GitIgnore
+import LeakguardBase
 import PythonCheck
-import Synchronization
 
 /// Every AI call of a tree, grouped by provider: what `leakguard ai inventory` prints and the
 /// HTML report's inventory section shows. Built by the same analysis as the AI rules.
@@ -49,21 +48,19 @@ public enum AIInventoryScan {
         var request = ScanRequest()
         request.paths = paths.isEmpty ? ["."] : paths
         request.configPath = configPath
-        let configuration = try ScanSession.configuration(for: request)
-        var options = options
-        options.maxArchiveDepth = 0
-        let collector = InventoryCollector(settings: configuration.ai, scanRoots: request.paths)
-        let scanner = Scanner(checks: [collector], options: options, ownFiles: configuration.loadedFrom)
-        var inventory = AIInventory()
-        for path in request.paths {
-            let prefix = request.paths.count > 1 ? (path.hasSuffix("/") ? path : path + "/") : ""
-            let stack = isDirectory(path) ? IgnoreStack.forDirectory(path) : nil
-            let part = try scanner.scanTree(root: path, displayPrefix: stack != nil ? prefix : (request.paths.count > 1 ? path : ""),
-                                            stack: options.useGitIgnore ? stack : nil)
-            inventory.warnings += part.report.warnings
-            inventory.files += part.report.summary.files
+        request.options = options
+        request.options.maxArchiveDepth = 0
+        // The scan pipeline (source, plan, wrap-up) with the collector as its only check.
+        var collector: InventoryCollector?
+        let (report, configuration) = try ScanSession.run(request) { configuration, roots in
+            let made = InventoryCollector(settings: configuration.ai, scanRoots: roots)
+            collector = made
+            return [made]
         }
-        inventory.entries = collector.entries.withLock { $0 }
+        var inventory = AIInventory()
+        inventory.warnings = report.warnings
+        inventory.files = report.summary.files
+        inventory.entries = collector?.entries.withLock { $0 } ?? []
         return (inventory, configuration)
     }
 }
@@ -71,7 +68,7 @@ public enum AIInventoryScan {
 /// The content check behind the inventory: the AI analysis with inventory collection on.
 final class InventoryCollector: ContentCheck {
     let config: PythonCheckConfig
-    let entries = Mutex<[AIInventory.Entry]>([])
+    let entries = Locked<[AIInventory.Entry]>([])
 
     init(settings: AISettings, scanRoots: [String]) {
         var config = AIBackoffCheck(settings: settings, scanRoots: scanRoots).config

@@ -34,10 +34,14 @@ public struct ScanRequest: Sendable {
 /// stands, one plan is built (configuration, checks, own files, baselines), the source reads its
 /// fragments through the plan's checks, and the plan's one wrap-up finishes the report.
 public enum ScanSession {
-    public static func run(_ request: ScanRequest) throws -> (ScanReport, Configuration) {
+    /// `checks`, when given, replaces the configured content checks (and the tree-wide .env
+    /// check): the AI inventory reads a tree this way, with the same walk, ignore rules,
+    /// configuration and own files as a scan. It gets the loaded configuration and the scan roots.
+    public static func run(_ request: ScanRequest,
+                           checks: ((Configuration, [String]) throws -> [any ContentCheck])? = nil) throws -> (ScanReport, Configuration) {
         let source = self.source(for: request)
         let started = ContinuousClock.now
-        let plan = try ScanPlan(request, source.locate(request))
+        let plan = try ScanPlan(request, source.locate(request), checks: checks)
         var report = try source.scan(plan)
         plan.wrapUp(&report, started: started)
         return (report, plan.configuration)

@@ -35,17 +35,27 @@ public struct ScanPlan {
     public let request: ScanRequest
     public let configuration: Configuration
     public let checks: [any ContentCheck]
+    /// Whether checks that judge a tree as a whole (the .env ignore-rule check) run: not when a
+    /// caller brings its own checks.
+    let treeWideChecks: Bool
     /// leakguard's own files (its configuration, the baseline, `.gitleaksignore`): never scanned.
     public let ownFiles: [String]
     let root: String
     let baselines: [Baseline]
 
-    init(_ request: ScanRequest, _ location: ScanLocation) throws {
+    init(_ request: ScanRequest, _ location: ScanLocation,
+         checks makeChecks: ((Configuration, [String]) throws -> [any ContentCheck])? = nil) throws {
         self.request = request
         root = location.root
         configuration = try request.selection.apply(
             to: location.configuration ?? ConfigLoader.load(explicitPath: request.configPath, root: location.root))
-        checks = try ScanSession.contentChecks(configuration, options: request.options, scanRoots: location.scanRoots)
+        if let makeChecks {
+            checks = try makeChecks(configuration, location.scanRoots)
+            treeWideChecks = false
+        } else {
+            checks = try ScanSession.contentChecks(configuration, options: request.options, scanRoots: location.scanRoots)
+            treeWideChecks = true
+        }
         ownFiles = configuration.loadedFrom + (request.baselinePath.map { [$0] } ?? []) + [joinPath(location.root, ".gitleaksignore")]
         baselines = try location.baselines ?? Self.loadBaselines(explicit: request.baselinePath, root: location.root)
     }
@@ -137,7 +147,7 @@ final class TreeSource: ScanSource {
                 return usage
             }
             report.absorb(part.report)
-            if let stack, configuration.dotenv.enabled {
+            if let stack, plan.treeWideChecks, configuration.dotenv.enabled {
                 var dotenv = DotenvCheck.checkTree(files: part.files, scanRoot: path, stack: stack, settings: configuration.dotenv, probes: probes)
                 if request.fix && !dotenv.isEmpty {
                     let changes = try DotenvFix.apply(findings: dotenv, files: part.files, scanRoot: path, stack: stack)
