@@ -688,23 +688,7 @@ public func shannonEntropy(_ text: String) -> Double {
 
 /// Case-sensitive substring test on bytes.
 func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-    needle.isEmpty || firstOffset(haystack, needle) != nil
-}
-
-/// Offset of the first occurrence of `needle` in `haystack`, or nil.
-func firstOffset(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Int? {
-    guard let base = haystack.baseAddress, !needle.isEmpty, haystack.count >= needle.count else { return nil }
-    var i = 0
-    let last = haystack.count - needle.count
-    while i <= last {
-        guard let p = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
-        let at = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
-        var j = 1
-        while j < needle.count && base[at + j] == needle[j] { j += 1 }
-        if j == needle.count { return at }
-        i = at + 1
-    }
-    return nil
+    needle.isEmpty || byteOffset(of: needle, in: haystack) != nil
 }
 
 extension String {

@@ -186,7 +186,7 @@ public struct DotenvUsageProbe: ContentCheck {
         var lines = LineIndex(fragment.bytes)
         let base = fragment.bytes.baseAddress!
         for needle in needles {
-            guard let offset = firstOffset(fragment.bytes, needle) else { continue }
+            guard let offset = byteOffset(of: needle, in: fragment.bytes) else { continue }
             let (line, _) = lines.position(of: offset)
             let range = lines.lineRange(containing: offset)
             let text = String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)

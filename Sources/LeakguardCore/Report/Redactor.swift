@@ -1,3 +1,4 @@
+import LeakguardBase
 /// The one choke point between findings and any output: every report format, every mode.
 ///
 /// Before a report is rendered, `prepare` replaces each finding's secret with its redacted form
@@ -178,7 +179,7 @@ func allOccurrences(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -
     var out: [Range<Int>] = []
     var from = 0
     while from + needle.count <= haystack.count,
-          let at = firstOffset(UnsafeBufferPointer(start: base + from, count: haystack.count - from), needle) {
+          let at = byteOffset(of: needle, in: UnsafeBufferPointer(start: base + from, count: haystack.count - from)) {
         out.append((from + at)..<(from + at + needle.count))
         from += at + needle.count
     }

@@ -1,3 +1,4 @@
+import LeakguardBase
 /// One finding per secret: when several rules (a provider rule, `generic-secret`,
 /// `ai-key-hardcoded`, a gitleaks rule loaded beside the built-in pack) match the same secret at
 /// the same place, the report shows one finding that lists every rule. A baseline or ignore
@@ -114,7 +115,7 @@ public enum FindingMerge {
         if part.utf8.count > text.utf8.count { return false }
         return text.utf8.withContiguousStorageIfAvailable { hay in
             part.utf8.withContiguousStorageIfAvailable { needle in
-                needle.isEmpty || firstOffset(hay, Array(needle)) != nil
+                needle.isEmpty || byteOffset(of: Array(needle), in: hay) != nil
             }
         }.flatMap { $0 } ?? text.contains(part)
     }

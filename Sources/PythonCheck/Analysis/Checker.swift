@@ -1,3 +1,4 @@
+import LeakguardBase
 /// A finding located by byte offsets in the analysed source; `PythonCheck` turns offsets into
 /// lines and columns (of the .py file, or of the notebook's JSON).
 struct LocatedFinding {
