@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LeakguardCore
+import TestKit
 
 @Suite struct DetectorTests {
     /// A detector holding one rule: a made-up token format with a keyword.
@@ -207,6 +208,33 @@ import Testing
             }
             #expect(Set(got) == Set(want), "words \(words) text \(text.prefix(300))")
             #expect(got.count == want.count)
+        }
+    }
+
+    /// Taken a range at a time (as the detector takes large fragments), the hits are exactly those
+    /// of one whole pass, in the same order: none lost or doubled at a seam, even when a keyword
+    /// crosses it, for small ranges and striped ones alike.
+    @Test func keywordHitsByRangeAddUpToTheWholePass() {
+        var rng = SeededGenerator(seed: 41)
+        let alphabet = Array("xyXY_")
+        for round in 0..<60 {
+            let words = (0..<Int.random(in: 1...5, using: &rng)).map { _ in String((0..<Int.random(in: 1...7, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
+            let length = round % 3 == 0 ? Int.random(in: 1...300, using: &rng) : Int.random(in: 5_000...40_000, using: &rng)
+            let text = Array(String((0..<length).map { _ in alphabet.randomElement(using: &rng)! }).utf8)
+            let matcher = KeywordMatcher(keywords: words)
+            text.withUnsafeBufferPointer { buf in
+                var whole: [UInt64] = []
+                matcher.collect(buf, into: &whole)
+                var pieces: [UInt64] = []
+                var start = 0
+                while start < text.count {
+                    // Ranges from one byte to well past the striping threshold.
+                    let end = min(text.count, start + Int.random(in: 1...9_000, using: &rng))
+                    matcher.collect(buf, endingIn: start..<end, into: &pieces)
+                    start = end
+                }
+                #expect(pieces == whole, "words \(words), \(text.count) bytes")
+            }
         }
     }
 

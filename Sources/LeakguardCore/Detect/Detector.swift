@@ -84,6 +84,8 @@ public final class Detector: @unchecked Sendable {
     /// either side of the hit; a secret is far shorter than the reach.
     static let longLine = 8192
     static let longLineReach = 2048
+    /// Keyword hits are collected and handled this many bytes of input at a time.
+    static let hitChunk = 256 << 10
     /// Substrings that mark a line as deliberately allowed.
     static let suppressionMarkers: [[UInt8]] = ["leakguard:allow", "gitleaks:allow", "pragma: allowlist secret"].map { Array($0.utf8) }
 
@@ -206,8 +208,8 @@ public final class Detector: @unchecked Sendable {
         var lines = LineIndex(bytes)
 
         // 1. One pass for every keyword; remember, per rule, the lines around its keyword hits.
-        scratch.hits.removeAll(keepingCapacity: true)
-        keywordMatcher.collect(bytes, into: &scratch.hits)
+        // The hits are taken a chunk at a time, so their buffer stays small however many the
+        // fragment holds (a keyword list of 8 MB has over a million).
         scratch.extraFragment = (base, n)
         if !extraKeywords.isEmpty {
             if scratch.extraSeen.count != extraKeywords.count { scratch.extraSeen = Array(repeating: false, count: extraKeywords.count) }
@@ -229,6 +231,12 @@ public final class Detector: @unchecked Sendable {
         ruleModes.withUnsafeBufferPointer { modes in
         keywordRuleStart.withUnsafeBufferPointer { ruleStart in
         keywordRuleList.withUnsafeBufferPointer { ruleList in
+        var chunkStart = 0
+        while chunkStart < n {
+        let chunkEnd = n - chunkStart < Self.hitChunk * 3 / 2 ? n : chunkStart + Self.hitChunk
+        scratch.hits.removeAll(keepingCapacity: true)
+        keywordMatcher.collect(bytes, endingIn: chunkStart..<chunkEnd, into: &scratch.hits)
+        chunkStart = chunkEnd
         for hit in scratch.hits {
             let keyword = Int(hit >> 40)
             if keyword >= extraKeywordBase { scratch.extraSeen[keyword - extraKeywordBase] = true; continue }
@@ -300,6 +308,7 @@ public final class Detector: @unchecked Sendable {
                     windows[r].append(cachedLineStart..<cachedLineEnd)
                 }
             }
+        }
         }
         }}}}
         swap(&windows, &scratch.windows)

@@ -95,51 +95,63 @@ public struct KeywordMatcher: Sendable {
     }
 
     /// Appends `keywordIndex << 40 | endOffset` for every occurrence, in order of end offset.
+    func collect(_ bytes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]) {
+        collect(bytes, endingIn: 0..<bytes.count, into: &hits)
+    }
+
+    /// Appends `keywordIndex << 40 | endOffset` for every occurrence whose last byte lies in
+    /// `range`, in order of end offset. The automaton starts `maxKeyword - 1` bytes before the
+    /// range, so a keyword that begins before it and ends inside is found, and one that ends
+    /// before it is not: consecutive ranges find every occurrence exactly once, which lets a
+    /// caller take the hits of a large input a chunk at a time in a buffer of bounded size.
     ///
     /// Each step waits on the previous table load, so one automaton runs at memory latency, not
-    /// bandwidth. Large inputs are split into four stripes whose automata advance in the same
+    /// bandwidth. Large ranges are split into four stripes whose automata advance in the same
     /// loop, which lets the CPU overlap their loads. A stripe starts `maxKeyword - 1` bytes early
     /// and keeps only hits that end inside it, so a keyword across a seam is found exactly once.
-    func collect(_ bytes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]) {
-        guard let base = bytes.baseAddress, outputs.count > 1 else { return }
-        let n = bytes.count
-        if n < 2048 {
-            run(base, from: 0, to: n, row: 0, into: &hits)
+    func collect(_ bytes: UnsafeBufferPointer<UInt8>, endingIn range: Range<Int>, into hits: inout [UInt64]) {
+        guard let base = bytes.baseAddress, outputs.count > 1, !range.isEmpty else { return }
+        let lower = range.lowerBound, upper = min(range.upperBound, bytes.count)
+        let overlap = maxKeywordLength - 1
+        if upper - lower < 2048 {
+            let row = advance(base, from: max(0, lower - overlap), to: lower)
+            run(base, from: lower, to: upper, row: row, into: &hits)
             return
         }
-        let stripe = n / 4
-        let bounds = [0, stripe, 2 * stripe, 3 * stripe, n]
-        var extra: [[UInt64]] = [[], [], []]
+        let stripe = (upper - lower) / 4
+        let b1 = lower + stripe, b2 = lower + 2 * stripe, b3 = lower + 3 * stripe
+        var extra1: [UInt64] = [], extra2: [UInt64] = [], extra3: [UInt64] = []
         let w = UInt32(width)
-        let overlap = maxKeywordLength - 1
-        var tailStart = n, tailRow: UInt32 = 0
+        var tailStart = upper, tailRow: UInt32 = 0
         table.withUnsafeBufferPointer { t in
             byteClass.withUnsafeBufferPointer { cls in
                 let tp = t.baseAddress!, cp = cls.baseAddress!
                 var r0: UInt32 = 0, r1: UInt32 = 0, r2: UInt32 = 0, r3: UInt32 = 0
-                var i0 = 0
-                var i1 = max(0, bounds[1] - overlap), i2 = max(0, bounds[2] - overlap), i3 = max(0, bounds[3] - overlap)
+                var i0 = max(0, lower - overlap)
+                var i1 = b1 - overlap, i2 = b2 - overlap, i3 = b3 - overlap
+                // Stripe 0 may start fewer than `overlap` bytes early (at the input's start); it
+                // reads on into stripe 1 then, keeping nothing there.
                 let steps = stripe + overlap
                 var step = 0
                 // Every stripe but the last has length `stripe`; the last may be longer.
-                while step < steps && i3 < n {
-                    let e0 = tp[Int(r0) &+ Int(cp[Int(base[min(i0, n - 1)])])]
+                while step < steps && i3 < upper {
+                    let e0 = tp[Int(r0) &+ Int(cp[Int(base[i0])])]
                     let e1 = tp[Int(r1) &+ Int(cp[Int(base[i1])])]
                     let e2 = tp[Int(r2) &+ Int(cp[Int(base[i2])])]
                     let e3 = tp[Int(r3) &+ Int(cp[Int(base[i3])])]
                     r0 = e0 & 0x7FFF_FFFF; r1 = e1 & 0x7FFF_FFFF; r2 = e2 & 0x7FFF_FFFF; r3 = e3 & 0x7FFF_FFFF
                     if (e0 | e1 | e2 | e3) & 0x8000_0000 != 0 {
-                        if e0 & 0x8000_0000 != 0 && i0 < bounds[1] {
+                        if e0 & 0x8000_0000 != 0 && i0 >= lower && i0 < b1 {
                             for k in outputs[Int(r0 / w)] { hits.append(UInt64(k) << 40 | UInt64(i0 + 1)) }
                         }
-                        if e1 & 0x8000_0000 != 0 && i1 >= bounds[1] && i1 < bounds[2] {
-                            for k in outputs[Int(r1 / w)] { extra[0].append(UInt64(k) << 40 | UInt64(i1 + 1)) }
+                        if e1 & 0x8000_0000 != 0 && i1 >= b1 && i1 < b2 {
+                            for k in outputs[Int(r1 / w)] { extra1.append(UInt64(k) << 40 | UInt64(i1 + 1)) }
                         }
-                        if e2 & 0x8000_0000 != 0 && i2 >= bounds[2] && i2 < bounds[3] {
-                            for k in outputs[Int(r2 / w)] { extra[1].append(UInt64(k) << 40 | UInt64(i2 + 1)) }
+                        if e2 & 0x8000_0000 != 0 && i2 >= b2 && i2 < b3 {
+                            for k in outputs[Int(r2 / w)] { extra2.append(UInt64(k) << 40 | UInt64(i2 + 1)) }
                         }
-                        if e3 & 0x8000_0000 != 0 && i3 >= bounds[3] {
-                            for k in outputs[Int(r3 / w)] { extra[2].append(UInt64(k) << 40 | UInt64(i3 + 1)) }
+                        if e3 & 0x8000_0000 != 0 && i3 >= b3 {
+                            for k in outputs[Int(r3 / w)] { extra3.append(UInt64(k) << 40 | UInt64(i3 + 1)) }
                         }
                     }
                     i0 &+= 1; i1 &+= 1; i2 &+= 1; i3 &+= 1
@@ -149,9 +161,22 @@ public struct KeywordMatcher: Sendable {
                 tailRow = r3
             }
         }
-        // The last stripe's tail (n - 4 * stripe extra bytes) goes on with its automaton alone.
-        run(base, from: tailStart, to: n, row: tailRow, into: &extra[2])
-        for part in extra { hits += part }
+        // The last stripe's tail (the range's length beyond 4 stripes) goes on with its automaton alone.
+        run(base, from: tailStart, to: upper, row: tailRow, into: &extra3)
+        hits += extra1
+        hits += extra2
+        hits += extra3
+    }
+
+    /// The automaton's state after reading `base[from..<to]` from the start state.
+    private func advance(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> UInt32 {
+        table.withUnsafeBufferPointer { t in
+            byteClass.withUnsafeBufferPointer { cls in
+                var row: UInt32 = 0
+                for i in from..<to { row = t[Int(row) &+ Int(cls[Int(base[i])])] & 0x7FFF_FFFF }
+                return row
+            }
+        }
     }
 
     /// One automaton over `base[from..<to]`, starting in `row`.
