@@ -211,6 +211,32 @@ import TestKit
         }
     }
 
+    /// A keyword set too large for 16-bit table entries (32,768 states or more) runs on the
+    /// 32-bit table and finds the same as a naive search.
+    @Test func largeKeywordSetsUseTheWideTable() {
+        var rng = SeededGenerator(seed: 7)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let words = Set((0..<3_600).map { _ in String((0..<12).map { _ in letters.randomElement(using: &rng)! }) })
+        let ordered = words.sorted()
+        let matcher = KeywordMatcher(keywords: ordered)
+        #expect(matcher.stateCount >= 32_768)
+        // Text with planted keywords (some overlapping a random run) between random letters.
+        var text: [UInt8] = []
+        while text.count < 30_000 {
+            text += (0..<Int.random(in: 0...9, using: &rng)).map { _ in letters.randomElement(using: &rng)!.asciiValue! }
+            text += Array(ordered.randomElement(using: &rng)!.utf8)
+        }
+        var want: [UInt64] = []
+        let index = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
+        for start in 0...(text.count - 12) {
+            if let k = index[String(decoding: text[start..<start + 12], as: UTF8.self)] { want.append(UInt64(k) << 40 | UInt64(start + 12)) }
+        }
+        var got: [UInt64] = []
+        text.withUnsafeBufferPointer { matcher.collect($0, into: &got) }
+        #expect(want.count > 1_500)
+        #expect(got == want)
+    }
+
     /// Taken a range at a time (as the detector takes large fragments), the hits are exactly those
     /// of one whole pass, in the same order: none lost or doubled at a seam, even when a keyword
     /// crosses it, for small ranges and striped ones alike.

@@ -2,15 +2,20 @@
 /// ASCII case-insensitively. This is the prefilter: a rule's regex runs only where one of its
 /// keywords occurred.
 public struct KeywordMatcher: Sendable {
-    /// `table[row + byteClass[byte]]` is the next row (state × width), its high bit set when that
-    /// state ends a keyword: one dependent load and a bit test per input byte.
-    private let table: [UInt32]
+    /// `table[state × width + byteClass[byte]]` is the next state, its high bit set when that
+    /// state ends a keyword: one dependent load and a bit test per input byte. Entries are 16
+    /// bits while the automaton has fewer than 32,768 states (the built-in pack has about 6,500),
+    /// which halves the table so it stays in a core's L2 cache; `table32` serves larger packs.
+    private let table16: [UInt16]
+    private let table32: [UInt32]
     /// Bytes that behave alike in every state share a column, so the table has a few dozen
     /// columns instead of 256 and stays in cache however many rules there are.
     private let byteClass: [UInt8]
     private let width: Int
-    /// Keywords ending at each state (including those reached through failure links).
-    private let outputs: [[Int32]]
+    /// Keywords ending at state s (including those reached through failure links) are
+    /// `outputList[outputStart[s]..<outputStart[s + 1]]`.
+    private let outputStart: [Int32]
+    private let outputList: [Int32]
     public let keywords: [[UInt8]]
     private let maxKeywordLength: Int
 
@@ -76,15 +81,20 @@ public struct KeywordMatcher: Sendable {
                 }
             }
         }
-        var compact = [UInt32](repeating: 0, count: count * width)
-        for i in 0..<(count * width) {
-            let next = Int(delta[i])
-            compact[i] = UInt32(next * width) | (out[next].isEmpty ? 0 : 0x8000_0000)
+        if count < 0x8000 {
+            table16 = delta.map { UInt16($0) | (out[Int($0)].isEmpty ? 0 : 0x8000) }
+            table32 = []
+        } else {
+            table16 = []
+            table32 = delta.map { UInt32($0) | (out[Int($0)].isEmpty ? 0 : 0x8000_0000) }
         }
         byteClass = classOf
         self.width = width
-        table = compact
-        outputs = out
+        var starts: [Int32] = [0]
+        starts.reserveCapacity(count + 1)
+        for o in out { starts.append(starts[starts.count - 1] + Int32(o.count)) }
+        outputStart = starts
+        outputList = out.flatMap { $0 }
     }
 
     /// Calls `hit(keywordIndex, endOffset)` for every occurrence (end offset exclusive).
@@ -110,96 +120,110 @@ public struct KeywordMatcher: Sendable {
     /// loop, which lets the CPU overlap their loads. A stripe starts `maxKeyword - 1` bytes early
     /// and keeps only hits that end inside it, so a keyword across a seam is found exactly once.
     func collect(_ bytes: UnsafeBufferPointer<UInt8>, endingIn range: Range<Int>, into hits: inout [UInt64]) {
-        guard let base = bytes.baseAddress, outputs.count > 1, !range.isEmpty else { return }
-        let lower = range.lowerBound, upper = min(range.upperBound, bytes.count)
+        guard let base = bytes.baseAddress, outputStart.count > 2, !range.isEmpty else { return }
+        let upper = min(range.upperBound, bytes.count)
+        guard range.lowerBound < upper else { return }
+        outputStart.withUnsafeBufferPointer { starts in
+            outputList.withUnsafeBufferPointer { list in
+                byteClass.withUnsafeBufferPointer { cls in
+                    let automaton = Automaton(classes: cls.baseAddress!, width: width, maxKeywordLength: maxKeywordLength,
+                                              outputStart: starts.baseAddress!, outputList: list.baseAddress!)
+                    if table16.isEmpty {
+                        table32.withUnsafeBufferPointer { t in
+                            automaton.collect(t.baseAddress!, base, range.lowerBound..<upper, into: &hits)
+                        }
+                    } else {
+                        table16.withUnsafeBufferPointer { t in
+                            automaton.collect(t.baseAddress!, base, range.lowerBound..<upper, into: &hits)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public var stateCount: Int { outputStart.count - 1 }
+}
+
+/// The matcher's arrays as pointers, for the loops of one `collect` call; generic over the
+/// table's entry width so both sizes run the same code.
+private struct Automaton {
+    let classes: UnsafePointer<UInt8>
+    let width: Int
+    let maxKeywordLength: Int
+    let outputStart: UnsafePointer<Int32>
+    let outputList: UnsafePointer<Int32>
+
+    @inline(__always)
+    func emit(_ state: Int, endingAt end: Int, into hits: inout [UInt64]) {
+        for j in Int(outputStart[state])..<Int(outputStart[state + 1]) {
+            hits.append(UInt64(outputList[j]) << 40 | UInt64(end))
+        }
+    }
+
+    @inline(__always)
+    func collect<Entry: FixedWidthInteger & UnsignedInteger>(_ tp: UnsafePointer<Entry>, _ base: UnsafePointer<UInt8>,
+                                                             _ range: Range<Int>, into hits: inout [UInt64]) {
+        let lower = range.lowerBound, upper = range.upperBound
         let overlap = maxKeywordLength - 1
+        let flag: Entry = 1 << (Entry.bitWidth - 1)
+        let mask: Entry = ~flag
+        let w = width
         if upper - lower < 2048 {
-            let row = advance(base, from: max(0, lower - overlap), to: lower)
-            run(base, from: lower, to: upper, row: row, into: &hits)
+            var state = 0
+            for i in max(0, lower - overlap)..<lower { state = Int(tp[state &* w &+ Int(classes[Int(base[i])])] & mask) }
+            run(tp, base, from: lower, to: upper, state: state, into: &hits)
             return
         }
         let stripe = (upper - lower) / 4
         let b1 = lower + stripe, b2 = lower + 2 * stripe, b3 = lower + 3 * stripe
         var extra1: [UInt64] = [], extra2: [UInt64] = [], extra3: [UInt64] = []
-        let w = UInt32(width)
-        var tailStart = upper, tailRow: UInt32 = 0
-        table.withUnsafeBufferPointer { t in
-            byteClass.withUnsafeBufferPointer { cls in
-                let tp = t.baseAddress!, cp = cls.baseAddress!
-                var r0: UInt32 = 0, r1: UInt32 = 0, r2: UInt32 = 0, r3: UInt32 = 0
-                var i0 = max(0, lower - overlap)
-                var i1 = b1 - overlap, i2 = b2 - overlap, i3 = b3 - overlap
-                // Stripe 0 may start fewer than `overlap` bytes early (at the input's start); it
-                // reads on into stripe 1 then, keeping nothing there.
-                let steps = stripe + overlap
-                var step = 0
-                // Every stripe but the last has length `stripe`; the last may be longer.
-                while step < steps && i3 < upper {
-                    let e0 = tp[Int(r0) &+ Int(cp[Int(base[i0])])]
-                    let e1 = tp[Int(r1) &+ Int(cp[Int(base[i1])])]
-                    let e2 = tp[Int(r2) &+ Int(cp[Int(base[i2])])]
-                    let e3 = tp[Int(r3) &+ Int(cp[Int(base[i3])])]
-                    r0 = e0 & 0x7FFF_FFFF; r1 = e1 & 0x7FFF_FFFF; r2 = e2 & 0x7FFF_FFFF; r3 = e3 & 0x7FFF_FFFF
-                    if (e0 | e1 | e2 | e3) & 0x8000_0000 != 0 {
-                        if e0 & 0x8000_0000 != 0 && i0 >= lower && i0 < b1 {
-                            for k in outputs[Int(r0 / w)] { hits.append(UInt64(k) << 40 | UInt64(i0 + 1)) }
-                        }
-                        if e1 & 0x8000_0000 != 0 && i1 >= b1 && i1 < b2 {
-                            for k in outputs[Int(r1 / w)] { extra1.append(UInt64(k) << 40 | UInt64(i1 + 1)) }
-                        }
-                        if e2 & 0x8000_0000 != 0 && i2 >= b2 && i2 < b3 {
-                            for k in outputs[Int(r2 / w)] { extra2.append(UInt64(k) << 40 | UInt64(i2 + 1)) }
-                        }
-                        if e3 & 0x8000_0000 != 0 && i3 >= b3 {
-                            for k in outputs[Int(r3 / w)] { extra3.append(UInt64(k) << 40 | UInt64(i3 + 1)) }
-                        }
-                    }
-                    i0 &+= 1; i1 &+= 1; i2 &+= 1; i3 &+= 1
-                    step &+= 1
-                }
-                tailStart = i3
-                tailRow = r3
+        var s0 = 0, s1 = 0, s2 = 0, s3 = 0
+        var i0 = max(0, lower - overlap)
+        var i1 = b1 - overlap, i2 = b2 - overlap, i3 = b3 - overlap
+        // Stripe 0 may start fewer than `overlap` bytes early (at the input's start); it reads
+        // on into stripe 1 then, keeping nothing there.
+        let steps = stripe + overlap
+        var step = 0
+        // Every stripe but the last has length `stripe`; the last may be longer.
+        while step < steps && i3 < upper {
+            let e0 = tp[s0 &* w &+ Int(classes[Int(base[i0])])]
+            let e1 = tp[s1 &* w &+ Int(classes[Int(base[i1])])]
+            let e2 = tp[s2 &* w &+ Int(classes[Int(base[i2])])]
+            let e3 = tp[s3 &* w &+ Int(classes[Int(base[i3])])]
+            s0 = Int(e0 & mask); s1 = Int(e1 & mask); s2 = Int(e2 & mask); s3 = Int(e3 & mask)
+            if (e0 | e1 | e2 | e3) & flag != 0 {
+                if e0 & flag != 0 && i0 >= lower && i0 < b1 { emit(s0, endingAt: i0 + 1, into: &hits) }
+                if e1 & flag != 0 && i1 >= b1 && i1 < b2 { emit(s1, endingAt: i1 + 1, into: &extra1) }
+                if e2 & flag != 0 && i2 >= b2 && i2 < b3 { emit(s2, endingAt: i2 + 1, into: &extra2) }
+                if e3 & flag != 0 && i3 >= b3 { emit(s3, endingAt: i3 + 1, into: &extra3) }
             }
+            i0 &+= 1; i1 &+= 1; i2 &+= 1; i3 &+= 1
+            step &+= 1
         }
         // The last stripe's tail (the range's length beyond 4 stripes) goes on with its automaton alone.
-        run(base, from: tailStart, to: upper, row: tailRow, into: &extra3)
+        run(tp, base, from: i3, to: upper, state: s3, into: &extra3)
         hits += extra1
         hits += extra2
         hits += extra3
     }
 
-    /// The automaton's state after reading `base[from..<to]` from the start state.
-    private func advance(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> UInt32 {
-        table.withUnsafeBufferPointer { t in
-            byteClass.withUnsafeBufferPointer { cls in
-                var row: UInt32 = 0
-                for i in from..<to { row = t[Int(row) &+ Int(cls[Int(base[i])])] & 0x7FFF_FFFF }
-                return row
-            }
+    /// One automaton over `base[from..<to]`, starting in `state`.
+    @inline(__always)
+    func run<Entry: FixedWidthInteger & UnsignedInteger>(_ tp: UnsafePointer<Entry>, _ base: UnsafePointer<UInt8>,
+                                                         from: Int, to: Int, state start: Int, into hits: inout [UInt64]) {
+        let flag: Entry = 1 << (Entry.bitWidth - 1)
+        let mask: Entry = ~flag
+        let w = width
+        var state = start
+        var i = from
+        while i < to {
+            let entry = tp[state &* w &+ Int(classes[Int(base[i])])]
+            state = Int(entry & mask)
+            if entry & flag != 0 { emit(state, endingAt: i + 1, into: &hits) }
+            i &+= 1
         }
     }
-
-    /// One automaton over `base[from..<to]`, starting in `row`.
-    private func run(_ base: UnsafePointer<UInt8>, from: Int, to: Int, row start: UInt32, into hits: inout [UInt64]) {
-        let w = UInt32(width)
-        table.withUnsafeBufferPointer { t in
-            byteClass.withUnsafeBufferPointer { cls in
-                let tp = t.baseAddress!, cp = cls.baseAddress!
-                var row = start
-                var i = from
-                while i < to {
-                    let entry = tp[Int(row) &+ Int(cp[Int(base[i])])]
-                    row = entry & 0x7FFF_FFFF
-                    if entry & 0x8000_0000 != 0 {
-                        for k in outputs[Int(row / w)] { hits.append(UInt64(k) << 40 | UInt64(i + 1)) }
-                    }
-                    i &+= 1
-                }
-            }
-        }
-    }
-
-    public var stateCount: Int { outputs.count }
 }
 
 @inline(__always) func asciiLower(_ b: UInt8) -> UInt8 {
