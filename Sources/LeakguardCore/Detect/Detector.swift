@@ -222,97 +222,116 @@ public final class Detector: @unchecked Sendable {
         var wordStart = -1, wordCheckedTo = -1
         // Every byte of `tokenRunStart..<tokenRunEnd` is a token byte (the last window-end walk).
         var tokenRunStart = -1, tokenRunEnd = -1
+        // Each rule's newest window stays open in two flat arrays (`openLower[r]` is -1 when the
+        // rule has none yet): a hit that overlaps or adjoins it widens it in place, and only a
+        // window that cannot grow any more is moved to the rule's list. Dense hits (a keyword
+        // list, a minified file) thus cost a compare and a store each.
         // Work on local copies of the scratch arrays: no class-property access in the hot loop.
         var windows: [[Range<Int>]] = []
         swap(&windows, &scratch.windows)
         var touched: [Int] = []
         swap(&touched, &scratch.touched)
+        var extraSeen: [Bool] = []
+        swap(&extraSeen, &scratch.extraSeen)
+        if scratch.openWindows.count != 2 * rules.count { scratch.openWindows = Array(repeating: -1, count: 2 * rules.count) }
+        scratch.openWindows.withUnsafeMutableBufferPointer { open in
+        let openLower = open.baseAddress!, openUpper = open.baseAddress! + rules.count
         keywordLengths.withUnsafeBufferPointer { lengths in
         ruleModes.withUnsafeBufferPointer { modes in
         keywordRuleStart.withUnsafeBufferPointer { ruleStart in
         keywordRuleList.withUnsafeBufferPointer { ruleList in
         var chunkStart = 0
         while chunkStart < n {
-        let chunkEnd = n - chunkStart < Self.hitChunk * 3 / 2 ? n : chunkStart + Self.hitChunk
-        scratch.hits.removeAll(keepingCapacity: true)
-        keywordMatcher.collect(bytes, endingIn: chunkStart..<chunkEnd, into: &scratch.hits)
-        chunkStart = chunkEnd
-        for hit in scratch.hits {
-            let keyword = Int(hit >> 40)
-            if keyword >= extraKeywordBase { scratch.extraSeen[keyword - extraKeywordBase] = true; continue }
-            let end = Int(hit & 0xFF_FFFF_FFFF)
-            let start = end - lengths[keyword]
-            if start < cachedLineStart || start >= cachedLineEnd {
-                var s = start
-                while s > 0 && base[s - 1] != 10 { s -= 1 }
-                var e = end
-                if let p = memchr(base + end, 10, n - end) { e = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base } else { e = n }
-                cachedLineStart = s; cachedLineEnd = e
-            }
-            for j in ruleStart[keyword]..<ruleStart[keyword + 1] {
-                let r = ruleList[j]
-                switch modes[r] {
-                case .word:
-                    // The start of the word holding the hit; one anchored attempt there.
-                    var w = start
-                    if wordStart >= cachedLineStart && start >= wordCheckedTo {
-                        // Walk back only to where the last walk began.
-                        while w > wordCheckedTo && isWordByte(base[w - 1]) { w -= 1 }
-                        if w == wordCheckedTo { w = wordStart }
-                        wordStart = w; wordCheckedTo = start
-                    } else if wordStart >= cachedLineStart && start >= wordStart {
-                        w = wordStart
-                    } else {
-                        while w > cachedLineStart && isWordByte(base[w - 1]) { w -= 1 }
-                        wordStart = w; wordCheckedTo = start
-                    }
-                    if let last = windows[r].last {
-                        if last.lowerBound == w { continue }
-                    } else {
-                        touched.append(r)
-                    }
-                    windows[r].append(w..<cachedLineEnd)
-                case .multiline:
-                    if windows[r].isEmpty { touched.append(r); windows[r].append(cachedLineStart..<n) }
-                case .line where cachedLineEnd - cachedLineStart > Self.longLine:
-                    // A long line (minified code, a data blob): search around each hit, not the
-                    // whole line once per rule, so the cost follows the hits, not the line.
-                    // The window ends just after a byte that ends a token, so look-aheads and `$`
-                    // see what the line really holds there (a cut mid-token would look like an end).
-                    var stop = min(cachedLineEnd, end + Self.longLineReach)
-                    let limit = min(cachedLineEnd, stop + Self.longLineReach)
-                    // Resume the last walk when it covered `stop`: hits only move right, so each
-                    // byte of a long token run is walked once, not once per hit.
-                    if stop >= tokenRunStart && stop <= tokenRunEnd { stop = tokenRunEnd } else { tokenRunStart = stop }
-                    while stop < limit && isTokenByte(base[stop]) { stop += 1 }
-                    tokenRunEnd = stop
-                    if stop < cachedLineEnd { stop += 1 }
-                    let window = max(cachedLineStart, start - Self.longLineReach)..<stop
-                    if let last = windows[r].last, window.lowerBound <= last.upperBound {
-                        if window.upperBound > last.upperBound { windows[r][windows[r].count - 1] = last.lowerBound..<window.upperBound }
-                        continue
-                    }
-                    if windows[r].isEmpty { touched.append(r) }
-                    windows[r].append(window)
-                case .line:
-                    if let last = windows[r].last {
-                        if cachedLineStart < last.upperBound { continue }
-                        if cachedLineStart == last.upperBound + 1 || cachedLineStart == last.upperBound {
-                            // Adjacent lines: widen the window instead of adding one.
-                            windows[r][windows[r].count - 1] = last.lowerBound..<cachedLineEnd
+            let chunkEnd = n - chunkStart < Self.hitChunk * 3 / 2 ? n : chunkStart + Self.hitChunk
+            scratch.hits.removeAll(keepingCapacity: true)
+            keywordMatcher.collect(bytes, endingIn: chunkStart..<chunkEnd, into: &scratch.hits)
+            chunkStart = chunkEnd
+            for hit in scratch.hits {
+                let keyword = Int(hit >> 40)
+                if keyword >= extraKeywordBase { extraSeen[keyword - extraKeywordBase] = true; continue }
+                let end = Int(hit & 0xFF_FFFF_FFFF)
+                let start = end - lengths[keyword]
+                if start < cachedLineStart || start >= cachedLineEnd {
+                    var s = start
+                    while s > 0 && base[s - 1] != 10 { s -= 1 }
+                    var e = end
+                    if let p = memchr(base + end, 10, n - end) { e = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base } else { e = n }
+                    cachedLineStart = s; cachedLineEnd = e
+                }
+                for j in ruleStart[keyword]..<ruleStart[keyword + 1] {
+                    let r = ruleList[j]
+                    let window: Range<Int>
+                    switch modes[r] {
+                    case .word:
+                        // The start of the word holding the hit; one anchored attempt there.
+                        var w = start
+                        if wordStart >= cachedLineStart && start >= wordCheckedTo {
+                            // Walk back only to where the last walk began.
+                            while w > wordCheckedTo && isWordByte(base[w - 1]) { w -= 1 }
+                            if w == wordCheckedTo { w = wordStart }
+                            wordStart = w; wordCheckedTo = start
+                        } else if wordStart >= cachedLineStart && start >= wordStart {
+                            w = wordStart
+                        } else {
+                            while w > cachedLineStart && isWordByte(base[w - 1]) { w -= 1 }
+                            wordStart = w; wordCheckedTo = start
+                        }
+                        if openLower[r] == w { continue }
+                        window = w..<cachedLineEnd
+                    case .multiline:
+                        if openLower[r] >= 0 { continue }
+                        window = cachedLineStart..<n
+                    case .line where cachedLineEnd - cachedLineStart > Self.longLine:
+                        // A long line (minified code, a data blob): search around each hit, not the
+                        // whole line once per rule, so the cost follows the hits, not the line.
+                        // The window ends just after a byte that ends a token, so look-aheads and `$`
+                        // see what the line really holds there (a cut mid-token would look like an end).
+                        var stop = min(cachedLineEnd, end + Self.longLineReach)
+                        let lower = max(cachedLineStart, start - Self.longLineReach)
+                        let limit = min(cachedLineEnd, stop + Self.longLineReach)
+                        // Resume the last walk when it covered `stop`: hits only move right, so each
+                        // byte of a long token run is walked once, not once per hit.
+                        if stop >= tokenRunStart && stop <= tokenRunEnd { stop = tokenRunEnd } else { tokenRunStart = stop }
+                        while stop < limit && isTokenByte(base[stop]) { stop += 1 }
+                        tokenRunEnd = stop
+                        if stop < cachedLineEnd { stop += 1 }
+                        if openLower[r] >= 0 && lower <= openUpper[r] {
+                            if stop > openUpper[r] { openUpper[r] = stop }
                             continue
                         }
+                        window = lower..<stop
+                    case .line:
+                        if openLower[r] >= 0 {
+                            if cachedLineStart < openUpper[r] { continue }
+                            if cachedLineStart == openUpper[r] + 1 || cachedLineStart == openUpper[r] {
+                                // Adjacent lines: widen the window instead of adding one.
+                                openUpper[r] = cachedLineEnd
+                                continue
+                            }
+                        }
+                        window = cachedLineStart..<cachedLineEnd
+                    }
+                    if openLower[r] >= 0 {
+                        windows[r].append(openLower[r]..<openUpper[r])
                     } else {
                         touched.append(r)
                     }
-                    windows[r].append(cachedLineStart..<cachedLineEnd)
+                    openLower[r] = window.lowerBound
+                    openUpper[r] = window.upperBound
                 }
             }
         }
-        }
         }}}}
+        // Close every open window, leaving the arrays all -1 for the next fragment.
+        for r in touched {
+            windows[r].append(openLower[r]..<openUpper[r])
+            openLower[r] = -1
+            openUpper[r] = -1
+        }
+        }
         swap(&windows, &scratch.windows)
         swap(&touched, &scratch.touched)
+        swap(&extraSeen, &scratch.extraSeen)
         for r in unconditionalRules {
             if scratch.windows[r].isEmpty { scratch.touch(r) }
             scratch.windows[r] = [0..<n]
@@ -637,6 +656,8 @@ public final class DetectorScratch {
     var hits: [UInt64] = []
     var windows: [[Range<Int>]] = []
     var touched: [Int] = []
+    /// Each rule's open window while hits are read (lower bounds, then upper bounds; -1 between fragments).
+    var openWindows: [Int] = []
     /// The line whose suppression marker was last looked for, in the fragment at `suppressionBase`.
     var suppressionLine = -1
     var suppressionBase: UnsafePointer<UInt8>?
