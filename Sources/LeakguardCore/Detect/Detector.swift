@@ -84,6 +84,13 @@ public final class Detector: @unchecked Sendable {
     /// either side of the hit; a secret is far shorter than the reach.
     static let longLine = 8192
     static let longLineReach = 2048
+    /// `isWordByte` and `isTokenByte` as one table, for the walks of the hit loop: a load and a
+    /// bit test per byte instead of a chain of range compares.
+    static let byteFlags: [UInt8] = (0..<256).map { b in
+        (isWordByte(UInt8(b)) ? wordFlag : 0) | (isTokenByte(UInt8(b)) ? tokenFlag : 0)
+    }
+    static let wordFlag: UInt8 = 1
+    static let tokenFlag: UInt8 = 2
     /// Keyword hits are collected and handled this many bytes of input at a time.
     static let hitChunk = 256 << 10
     /// Substrings that mark a line as deliberately allowed.
@@ -240,6 +247,7 @@ public final class Detector: @unchecked Sendable {
         ruleModes.withUnsafeBufferPointer { modes in
         keywordRuleStart.withUnsafeBufferPointer { ruleStart in
         keywordRuleList.withUnsafeBufferPointer { ruleList in
+        Self.byteFlags.withUnsafeBufferPointer { flags in
         var chunkStart = 0
         while chunkStart < n {
             let chunkEnd = n - chunkStart < Self.hitChunk * 3 / 2 ? n : chunkStart + Self.hitChunk
@@ -267,13 +275,13 @@ public final class Detector: @unchecked Sendable {
                         var w = start
                         if wordStart >= cachedLineStart && start >= wordCheckedTo {
                             // Walk back only to where the last walk began.
-                            while w > wordCheckedTo && isWordByte(base[w - 1]) { w -= 1 }
+                            while w > wordCheckedTo && flags[Int(base[w - 1])] & Self.wordFlag != 0 { w -= 1 }
                             if w == wordCheckedTo { w = wordStart }
                             wordStart = w; wordCheckedTo = start
                         } else if wordStart >= cachedLineStart && start >= wordStart {
                             w = wordStart
                         } else {
-                            while w > cachedLineStart && isWordByte(base[w - 1]) { w -= 1 }
+                            while w > cachedLineStart && flags[Int(base[w - 1])] & Self.wordFlag != 0 { w -= 1 }
                             wordStart = w; wordCheckedTo = start
                         }
                         if openLower[r] == w { continue }
@@ -292,7 +300,7 @@ public final class Detector: @unchecked Sendable {
                         // Resume the last walk when it covered `stop`: hits only move right, so each
                         // byte of a long token run is walked once, not once per hit.
                         if stop >= tokenRunStart && stop <= tokenRunEnd { stop = tokenRunEnd } else { tokenRunStart = stop }
-                        while stop < limit && isTokenByte(base[stop]) { stop += 1 }
+                        while stop < limit && flags[Int(base[stop])] & Self.tokenFlag != 0 { stop += 1 }
                         tokenRunEnd = stop
                         if stop < cachedLineEnd { stop += 1 }
                         if openLower[r] >= 0 && lower <= openUpper[r] {
@@ -321,7 +329,7 @@ public final class Detector: @unchecked Sendable {
                 }
             }
         }
-        }}}}
+        }}}}}
         // Close every open window, leaving the arrays all -1 for the next fragment.
         for r in touched {
             windows[r].append(openLower[r]..<openUpper[r])
