@@ -26,9 +26,11 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // C library functions that Swift's Glibc module does not offer (memmem).
+        .systemLibrary(name: "CLibc"),
         // What every module needs the same way: line/column positions, non-blocking file reads,
         // paths.
-        .target(name: "LeakguardBase"),
+        .target(name: "LeakguardBase", dependencies: ["CLibc"]),
         .target(name: "GitIgnore", dependencies: ["LeakguardBase"]),
         .target(name: "PythonCheck", dependencies: ["LeakguardBase"]),
         .target(
