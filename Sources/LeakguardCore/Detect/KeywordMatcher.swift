@@ -178,6 +178,10 @@ private struct Automaton {
         let stripe = (upper - lower) / 4
         let b1 = lower + stripe, b2 = lower + 2 * stripe, b3 = lower + 3 * stripe
         var extra1: [UInt64] = [], extra2: [UInt64] = [], extra3: [UInt64] = []
+        // Room for a hit every 16 bytes up front: dense input then grows each buffer a few times,
+        // not a dozen.
+        hits.reserveCapacity(hits.count + stripe / 16)
+        extra1.reserveCapacity(stripe / 16); extra2.reserveCapacity(stripe / 16); extra3.reserveCapacity(stripe / 16)
         var s0 = 0, s1 = 0, s2 = 0, s3 = 0
         var i0 = max(0, lower - overlap)
         var i1 = b1 - overlap, i2 = b2 - overlap, i3 = b3 - overlap
