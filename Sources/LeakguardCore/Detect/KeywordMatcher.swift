@@ -48,7 +48,7 @@ public struct KeywordMatcher: Sendable {
                 } else {
                     let created = out.count
                     out.append([])
-                    goto += [Int32](repeating: -1, count: width)
+                    goto.append(contentsOf: repeatElement(-1, count: width))
                     goto[state * width + c] = Int32(created)
                     state = created
                 }
@@ -81,12 +81,15 @@ public struct KeywordMatcher: Sendable {
                 }
             }
         }
+        // Whether each state ends a keyword, as a flat array: looking into `out` (an array of
+        // arrays) once per table entry retained and released an array each time.
+        let ends = out.map { !$0.isEmpty }
         if count < 0x8000 {
-            table16 = delta.map { UInt16($0) | (out[Int($0)].isEmpty ? 0 : 0x8000) }
+            table16 = delta.map { UInt16($0) | (ends[Int($0)] ? 0x8000 : 0) }
             table32 = []
         } else {
             table16 = []
-            table32 = delta.map { UInt32($0) | (out[Int($0)].isEmpty ? 0 : 0x8000_0000) }
+            table32 = delta.map { UInt32($0) | (ends[Int($0)] ? 0x8000_0000 : 0) }
         }
         byteClass = classOf
         self.width = width
