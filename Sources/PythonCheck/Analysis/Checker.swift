@@ -45,6 +45,9 @@ final class Checker {
     private let lineOf: (Int) -> Int
     /// The module's AI calls described for the inventory (when `config.collectInventory`).
     private(set) var inventory: [LocatedInventoryCall] = []
+    /// The first AI call past `config.maxAICallSites`, when there was one: it and the calls
+    /// after it are not checked.
+    private(set) var firstUncheckedCall: Int32?
 
     init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "", ownPins: [String: DependencyPin] = [:],
          lineOf: ((Int) -> Int)? = nil) {
@@ -66,6 +69,10 @@ final class Checker {
     func run() -> [LocatedFinding] {
         for call in index.calls {
             if let site = aiCall(call) {
+                guard sites.count < config.maxAICallSites else {
+                    firstUncheckedCall = call
+                    break
+                }
                 sites.append(site)
                 check(site)
             }
@@ -404,7 +411,8 @@ final class Checker {
     private func checkOutputs() {
         let ruleOn = !config.disabledRules.contains(OutputUnmoderatedRule.id)
         guard !sites.isEmpty, ruleOn || config.collectInventory else { return }
-        let flow = OutputFlow(evaluator: e, specs: specs, sites: sites, sinks: config.sinks, moderation: config.moderation)
+        let flow = OutputFlow(evaluator: e, specs: specs, sites: sites, sinks: config.sinks, moderation: config.moderation,
+                              end: firstUncheckedCall.map { tree[$0].first })
         flow.run()
         var usesByOrigin: [Int32: [SinkUse]] = [:]
         for use in flow.uses { usesByOrigin[use.origin, default: []].append(use) }

@@ -247,9 +247,10 @@ final class ModuleIndex {
     }
 
     /// Visits the nodes inside `list` in source order, not entering nested functions, classes
-    /// and lambdas (their code runs elsewhere).
-    func forEachNode(in list: NodeList, _ body: (Int32, Node) -> Void) {
-        visit(Array(tree.children(list).reversed()), enteringFirst: false, body)
+    /// and lambdas (their code runs elsewhere); nodes that start at token `end` or later are
+    /// passed over with what they contain.
+    func forEachNode(in list: NodeList, before end: Int32 = Int32.max, _ body: (Int32, Node) -> Void) {
+        visit(Array(tree.children(list).reversed()), enteringFirst: false, before: end, body)
     }
 
     /// The same walk over one node and what it contains (entering it even if it is a function).
@@ -257,11 +258,12 @@ final class ModuleIndex {
         visit([node], enteringFirst: true, body)
     }
 
-    private func visit(_ start: [Int32], enteringFirst: Bool, _ body: (Int32, Node) -> Void) {
+    private func visit(_ start: [Int32], enteringFirst: Bool, before end: Int32 = Int32.max, _ body: (Int32, Node) -> Void) {
         var stack = start
         let root = enteringFirst ? start.first : nil
         while let current = stack.popLast() {
             let n = tree[current]
+            if n.first >= end { continue }
             body(current, n)
             if current != root && (n.kind == .function || n.kind == .classDef || n.kind == .lambda) { continue }
             for child in tree.children(n.list3).reversed() { stack.append(child) }

@@ -120,13 +120,18 @@ final class OutputFlow {
     private static let maxWalkDepth = 12
     private var moderationMemo: [Int32: Bool] = [:]
 
+    /// Where the checked part of the module ends (the token of the first AI call not checked):
+    /// statements from there on are not walked.
+    private let end: Int32
+
     /// How many helper walks with tainted parameters one module may take.
     private static let maxHelperWalks = 256
     /// How deep an expression is followed.
     private static let maxDepth = 48
 
-    init(evaluator: Evaluator, specs: SDKTable, sites: [AICallSite], sinks: [OutputSink], moderation: [ModerationCheck]) {
+    init(evaluator: Evaluator, specs: SDKTable, sites: [AICallSite], sinks: [OutputSink], moderation: [ModerationCheck], end: Int32? = nil) {
         e = evaluator
+        self.end = end ?? Int32.max
         index = evaluator.index
         tree = evaluator.tree
         self.specs = specs
@@ -291,7 +296,7 @@ final class OutputFlow {
         state.names = parameters
         state.allCleared = moderatedFunctions.contains(scope)
         state.handler = handlers[scope]
-        index.forEachNode(in: tree[scope].list1) { node, n in
+        index.forEachNode(in: tree[scope].list1, before: end) { node, n in
             self.visit(node, n, scope: scope, &state)
         }
         return state.returned
