@@ -19,7 +19,7 @@ struct Parser {
 
     init(tokens: [Token]) {
         self.tokens = tokens
-        nodes.reserveCapacity(tokens.count / 2 + 4)
+        nodes.reserveCapacity(tokens.count + 4)
         lists.reserveCapacity(tokens.count / 2 + 4)
     }
 

@@ -50,7 +50,7 @@ struct Tokenizer {
 
     private mutating func run() {
         let n = src.count
-        tokens.reserveCapacity(n / 4 + 16)
+        tokens.reserveCapacity(n / 2 + 16)
         while pos < n {
             if atLineStart {
                 atLineStart = false
