@@ -23,10 +23,13 @@ struct ScopedBinding {
 /// deeply nested expressions cannot exhaust the stack.
 final class ModuleIndex {
     let tree: SyntaxTree
+    // `parent`, `scope` and `calls` are written only while the index is built (once per node)
+    // and read after: the runtime exclusivity check of each write to a class property cost more
+    // than the write, a fifth of building the index of a large module.
     /// The parent of each node (-1 for the module).
-    private(set) var parent: [Int32]
+    @exclusivity(unchecked) private(set) var parent: [Int32]
     /// The scope (module, function or class node) each node belongs to.
-    private(set) var scope: [Int32]
+    @exclusivity(unchecked) private(set) var scope: [Int32]
     /// Per scope, the bindings of each name in source order.
     private(set) var bindings: [Int32: [String: [ScopedBinding]]] = [:]
     /// Names a function declares `global`.
@@ -34,7 +37,7 @@ final class ModuleIndex {
     /// Modules star-imported per scope.
     private(set) var starImports: [Int32: [String]] = [:]
     /// Every call, in source order.
-    private(set) var calls: [Int32] = []
+    @exclusivity(unchecked) private(set) var calls: [Int32] = []
     /// `self.name = value` (and class-body assignments) per class.
     private(set) var instanceAttributes: [Int32: [String: [ScopedBinding]]] = [:]
     /// Assignments to other attributes (`openai.api_key = …`): target attribute node, value.
