@@ -412,7 +412,7 @@ final class Checker {
         let ruleOn = !config.disabledRules.contains(OutputUnmoderatedRule.id)
         guard !sites.isEmpty, ruleOn || config.collectInventory else { return }
         let flow = OutputFlow(evaluator: e, specs: specs, sites: sites, sinks: config.sinks, moderation: config.moderation,
-                              end: firstUncheckedCall.map { tree[$0].first })
+                              end: firstUncheckedCall)
         flow.run()
         var usesByOrigin: [Int32: [SinkUse]] = [:]
         for use in flow.uses { usesByOrigin[use.origin, default: []].append(use) }

@@ -38,6 +38,8 @@ final class ModuleIndex {
     private(set) var starImports: [Int32: [String]] = [:]
     /// Every call, in source order.
     @exclusivity(unchecked) private(set) var calls: [Int32] = []
+    /// Every function definition, in source order.
+    private(set) var functions: [Int32] = []
     /// `self.name = value` (and class-body assignments) per class.
     private(set) var instanceAttributes: [Int32: [String: [ScopedBinding]]] = [:]
     /// Assignments to other attributes (`openai.api_key = …`): target attribute node, value.
@@ -116,6 +118,7 @@ final class ModuleIndex {
         let end = n.last
         switch n.kind {
         case .function:
+            functions.append(node)
             if n.token >= 0 { bind(tree.text(ofToken: n.token), .function(node), in: scopeNode, at: n.first) }
             for parameter in tree.children(n.list3) {
                 let p = tree[parameter]

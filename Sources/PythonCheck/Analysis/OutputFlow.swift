@@ -123,15 +123,24 @@ final class OutputFlow {
     /// Where the checked part of the module ends (the token of the first AI call not checked):
     /// statements from there on are not walked.
     private let end: Int32
+    /// The calls of the module before `end`, in source order.
+    private let calls: ArraySlice<Int32>
 
     /// How many helper walks with tainted parameters one module may take.
     private static let maxHelperWalks = 256
     /// How deep an expression is followed.
     private static let maxDepth = 48
 
+    /// `end`: the first AI call not checked, when the checker stopped early (see `end`).
     init(evaluator: Evaluator, specs: SDKTable, sites: [AICallSite], sinks: [OutputSink], moderation: [ModerationCheck], end: Int32? = nil) {
         e = evaluator
-        self.end = end ?? Int32.max
+        if let end {
+            self.end = evaluator.tree[end].first
+            calls = evaluator.index.calls[..<(evaluator.index.calls.firstIndex(of: end) ?? evaluator.index.calls.endIndex)]
+        } else {
+            self.end = Int32.max
+            calls = evaluator.index.calls[...]
+        }
         index = evaluator.index
         tree = evaluator.tree
         self.specs = specs
@@ -207,9 +216,8 @@ final class OutputFlow {
         let routes = sinkPatterns.filter { $0.0.kind == .route }
         let decorators = moderationPatterns.filter { $0.0.kind == .decorator }
         if !routes.isEmpty || !decorators.isEmpty {
-            for (i, node) in tree.nodes.enumerated() where node.kind == .function && node.list2.count > 0 {
-                let function = Int32(i)
-                for decorator in tree.children(node.list2) {
+            for function in index.functions where tree[function].list2.count > 0 {
+                for decorator in tree.children(tree[function].list2) {
                     let callee = tree[decorator].kind == .call ? tree[decorator].a : decorator
                     let (resolved, text) = describe(callee)
                     if let route = routes.first(where: { $0.1.matches(resolved: resolved, text: text, imports: imports) }) {
@@ -223,7 +231,7 @@ final class OutputFlow {
         }
         let registrations = sinkPatterns.filter { $0.0.kind == .handler }
         guard !registrations.isEmpty else { return }
-        for call in index.calls where tree.lastName(of: tree[call].a, in: handlerNames) {
+        for call in calls where tree.lastName(of: tree[call].a, in: handlerNames) {
             let (resolved, text) = describe(tree[call].a)
             guard let sink = registrations.first(where: { $0.1.matches(resolved: resolved, text: text, imports: imports) })?.0 else { continue }
             let args = e.arguments(of: call)
