@@ -1,3 +1,5 @@
+import LeakguardBase
+
 /// A tolerant structural parser over the token stream. It knows Python's statements and
 /// expression precedence well enough to build imports, assignments, definitions, blocks and calls
 /// with their arguments; what it does not understand it skips, counting a recovery, so it always
@@ -19,8 +21,8 @@ struct Parser {
 
     init(tokens: [Token]) {
         self.tokens = tokens
-        nodes.reserveCapacity(tokens.count + 4)
-        lists.reserveCapacity(tokens.count / 2 + 4)
+        nodes.reserveCapacityPreferringHugePages(tokens.count + 4)
+        lists.reserveCapacityPreferringHugePages(tokens.count / 2 + 4)
     }
 
     // MARK: Helpers

@@ -1,3 +1,5 @@
+import LeakguardBase
+
 /// Splits Python source bytes into tokens, the way CPython's tokenizer does in the parts that
 /// matter for structure: strings of every prefix and quote (including 3.12 f-strings whose
 /// replacement fields hold strings with the same quote), comments, explicit and implicit line
@@ -50,7 +52,7 @@ struct Tokenizer {
 
     private mutating func run() {
         let n = src.count
-        tokens.reserveCapacity(n / 2 + 16)
+        tokens.reserveCapacityPreferringHugePages(n / 2 + 16)
         while pos < n {
             if atLineStart {
                 atLineStart = false
