@@ -9,6 +9,8 @@ struct Parser {
     private var p = 0
     private(set) var nodes: [Node] = []
     private(set) var lists: [Int32] = []
+    /// The `import` and `from … import` statements, in the order they were made.
+    private(set) var imports: [Int32] = []
     private var scratch: [Int32] = []
     private var depth = 0
     private(set) var firstRecovery: Int?
@@ -617,7 +619,9 @@ struct Parser {
             if !expect(.comma) { break }
         }
         let names = commit(from: base)
-        return add(Node(kind: .importModules, first: start, last: lastToken, list1: names))
+        let node = add(Node(kind: .importModules, first: start, last: lastToken, list1: names))
+        imports.append(node)
+        return node
     }
 
     private mutating func parseFromImport() -> Int32 {
@@ -647,7 +651,9 @@ struct Parser {
         }
         if parenthesized && !expect(.rparen) { recover("expected ')'") }
         let names = commit(from: base)
-        return add(Node(kind: .importFrom, first: start, last: lastToken, a: module, b: level, list1: names))
+        let node = add(Node(kind: .importFrom, first: start, last: lastToken, a: module, b: level, list1: names))
+        imports.append(node)
+        return node
     }
 
     // MARK: Expressions
