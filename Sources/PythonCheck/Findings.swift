@@ -40,13 +40,17 @@ public struct PythonCheckResult: Sendable {
     /// Set when the file, or part of it, could not be parsed sensibly: for a `.py` file `findings`
     /// is then empty; for a notebook it names the cells left out, and the other cells' findings stay.
     public var parseNote: String?
+    /// Set when the file makes more AI calls than `PythonCheckConfig.maxAICallSites`: the calls
+    /// from the line it names on were not checked (the findings before it stand).
+    public var limitNote: String?
     /// The file's AI calls described for `leakguard ai inventory`; filled only when
     /// `PythonCheckConfig.collectInventory` is set.
     public var inventory: [AIInventoryCall]
 
-    public init(findings: [PythonFinding] = [], parseNote: String? = nil, inventory: [AIInventoryCall] = []) {
+    public init(findings: [PythonFinding] = [], parseNote: String? = nil, limitNote: String? = nil, inventory: [AIInventoryCall] = []) {
         self.findings = findings
         self.parseNote = parseNote
+        self.limitNote = limitNote
         self.inventory = inventory
     }
 }

@@ -119,7 +119,8 @@ public enum PythonCheck {
             result.findings[i].cell = cell.number
             result.findings[i].cellLine = 1 + notebook.code[cell.range.lowerBound..<offset].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
-        return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote, inventory: result.inventory)
+        return PythonCheckResult(findings: result.findings, parseNote: note ?? result.parseNote, limitNote: result.limitNote,
+                                 inventory: result.inventory)
     }
 
     /// Tokenizes and parses Python source without checking it.
@@ -164,9 +165,12 @@ public enum PythonCheck {
         }
         let specs = config.sdkTable()
         if use == .imported && !posts && !tree.importedPaths().contains(where: specs.reaches) { return PythonCheckResult() }
-        let (located, inventory) = withoutActuallyEscaping(locate) { locate in
+        let (located, inventory, unchecked) = withoutActuallyEscaping(locate) { locate in
             let checker = Checker(tree: tree, config: config, specs: specs, path: path, ownPins: pins, lineOf: { locate($0).line })
-            return (checker.run(), checker.inventory)
+            return (checker.run(), checker.inventory, checker.firstUncheckedCall.map { tree.byteRange(of: $0).lowerBound })
+        }
+        let limitNote = unchecked.map {
+            "more than \(config.maxAICallSites) AI calls (the limit per file): the calls from line \(locate($0).line) on were not checked"
         }
         let calls = inventory.map { entry -> AIInventoryCall in
             var call = entry.call
@@ -184,7 +188,7 @@ public enum PythonCheck {
             return PythonFinding(ruleID: finding.rule.id, severity: config.severity(of: finding.rule), message: finding.message,
                                  line: start.line, column: start.column, endLine: end.line, endColumn: end.column, sdk: finding.sdk)
         }
-        return PythonCheckResult(findings: findings, inventory: calls)
+        return PythonCheckResult(findings: findings, limitNote: limitNote, inventory: calls)
     }
 
     // MARK: Which files to parse

@@ -49,6 +49,23 @@ import Testing
         }
     }
 
+    /// A file with more AI calls than the per-file limit: the scan and the inventory say where
+    /// they stopped, in the report's warnings as on stderr.
+    @Test func aiCallLimitIsAWarning() throws {
+        let dir = TestSupport.makeTempDirectory("ai-limit")
+        defer { TestSupport.removeTree(dir) }
+        let limit = PythonCheckConfig().maxAICallSites
+        TestSupport.write("import openai\n" + String(repeating: "openai.OpenAI().chat.completions.create(model='m', messages=[])\n", count: limit + 1),
+                          to: dir + "/calls.py")
+        let stopped = "calls.py: AI-backoff check stopped early: more than \(limit) AI calls (the limit per file): the calls from line \(limit + 2) on were not checked"
+        let scan = try TestSupport.leakguard(["scan", "--format", "json", dir])
+        let warnings = try #require(try TestSupport.parseJSON(scan.stdout)["warnings"] as? [String])
+        #expect(warnings.contains { $0.hasSuffix(stopped) }, "\(warnings)")
+        #expect(scan.stderr.contains(stopped), "\(scan.stderr)")
+        let inventory = try TestSupport.leakguard(["ai", "inventory", dir])
+        #expect(inventory.stderr.contains("calls.py: AI inventory stopped early: more than \(limit) AI calls"), "\(inventory.stderr)")
+    }
+
     static let unprotected = """
     import openai
 

@@ -189,6 +189,32 @@ import TestKit
         #expect(check(unary).parseNote != nil)
     }
 
+    /// Past 200 nested brackets (CPython's own limit) the tokenizer notes the problem and gives
+    /// one error token for the deeper span, still following its strings and comments: the token
+    /// count stays small however deep the nesting, and tokens resume after the span.
+    @Test func bracketsPastTheLimitGiveOneErrorToken() {
+        func summary(_ code: String) -> PythonParseSummary {
+            Array(code.utf8).withUnsafeBufferPointer { PythonCheck.parse(source: $0) }
+        }
+        let limit = 200
+        // A string holding a closing bracket and a comment with one: neither ends the span.
+        let inner = String(repeating: "[", count: 50_000) + "')' # )\n" + String(repeating: "]", count: 50_000)
+        let code = "x = " + String(repeating: "(", count: limit) + inner + String(repeating: ")", count: limit) + "\ny = 1\n"
+        let deep = summary(code)
+        // x = (×200 <error> )×200 NEWLINE y = 1 NEWLINE END
+        #expect(deep.tokenCount == 2 + limit + 1 + limit + 1 + 4 + 1)
+        #expect(deep.parseNote == "not checked: too many nested parentheses at line 1, column \(5 + limit)")
+        // At the limit nothing is skipped (the parser notes its own, smaller limit).
+        let atLimit = summary("x = " + String(repeating: "(", count: limit) + String(repeating: ")", count: limit) + "\n")
+        #expect(atLimit.tokenCount == 2 + 2 * limit + 2)
+        #expect(atLimit.parseNote?.contains("too many nested parentheses") == false)
+        // A span that never closes runs to the end of the file.
+        let unclosed = summary("x = " + String(repeating: "{", count: 10_000) + "\n")
+        #expect(unclosed.tokenCount == 2 + limit + 1 + 2)  // … <error> NEWLINE END
+        #expect(unclosed.parseNote == "not checked: too many nested parentheses at line 1, column \(5 + limit)")
+        #expect(check("import openai\n" + code + "openai.Completion.create()\n").parseNote != nil)
+    }
+
     /// Worker threads may have small stacks: the deepest input the parser accepts must fit in
     /// 512 KiB in a release build (debug builds use far larger frames).
     @Test func deepestAcceptedNestingFitsASmallStack() {

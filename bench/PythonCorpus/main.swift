@@ -34,6 +34,7 @@ let config = PythonCheckConfig()
 
 // The checker, as a scan runs it.
 var notes = 0
+var limitNotes = 0
 var findings = 0
 var slowest = (seconds: 0.0, path: "")
 var clock = ContinuousClock.now
@@ -47,13 +48,17 @@ for file in files {
         if verbose { print("  note \(file.path): \(note)") }
     }
     findings += result.findings.count
+    if let note = result.limitNote {
+        limitNotes += 1
+        if verbose { print("  limit \(file.path): \(note)") }
+    }
     if verbose {
         for finding in result.findings { print("  \(file.path):\(finding.line):\(finding.column) \(finding.ruleID) \(finding.message)") }
     }
 }
 let checkSeconds = (ContinuousClock.now - clock).seconds
-print(String(format: "corpus check: %d files, %.1f MB, %.2f s, %.1f MB/s, %d parse notes, %d findings, 0 crashes; slowest file %.3f s (%@)",
-             files.count, megabytes, checkSeconds, megabytes / checkSeconds, notes, findings, slowest.seconds, slowest.path))
+print(String(format: "corpus check: %d files, %.1f MB, %.2f s, %.1f MB/s, %d parse notes, %d limit notes, %d findings, 0 crashes; slowest file %.3f s (%@)",
+             files.count, megabytes, checkSeconds, megabytes / checkSeconds, notes, limitNotes, findings, slowest.seconds, slowest.path))
 
 // The front end alone, on every file.
 var parseNotes = 0
@@ -82,6 +87,7 @@ stress.extraSDKs = [
 ]
 stress.extraAPIHosts = ["://"]
 var stressNotes = 0
+var stressLimitNotes = 0
 var stressFindings = 0
 var stressSlowest = (seconds: 0.0, path: "")
 clock = ContinuousClock.now
@@ -91,11 +97,12 @@ for file in files {
     let seconds = (ContinuousClock.now - started).seconds
     if seconds > stressSlowest.seconds { stressSlowest = (seconds, file.path) }
     if result.parseNote != nil { stressNotes += 1 }
+    if result.limitNote != nil { stressLimitNotes += 1 }
     stressFindings += result.findings.count
 }
 let stressSeconds = (ContinuousClock.now - clock).seconds
-print(String(format: "corpus analysis stress: %d files, %.1f MB, %.2f s, %.1f MB/s, %d parse notes, %d findings; slowest file %.3f s (%@)",
-             files.count, megabytes, stressSeconds, megabytes / stressSeconds, stressNotes, stressFindings, stressSlowest.seconds, stressSlowest.path))
+print(String(format: "corpus analysis stress: %d files, %.1f MB, %.2f s, %.1f MB/s, %d parse notes, %d limit notes, %d findings; slowest file %.3f s (%@)",
+             files.count, megabytes, stressSeconds, megabytes / stressSeconds, stressNotes, stressLimitNotes, stressFindings, stressSlowest.seconds, stressSlowest.path))
 if stressSlowest.seconds >= 5 { failures.append("a file took \(stressSlowest.seconds) s under the stress tables: \(stressSlowest.path)") }
 
 if environment["PYCHECK_CORPUS_MUTATE"] != nil {

@@ -61,6 +61,7 @@ public struct AIBackoffCheck: ContentCheck {
             : PythonCheck.check(source: fragment.bytes, path: fragment.path, config: config, mention: mention)
         var out = FragmentResult()
         if let note = result.parseNote { out.warnings.append("\(fragment.path): AI-backoff check skipped part of the file: \(note)") }
+        if let note = result.limitNote { out.warnings.append("\(fragment.path): AI-backoff check stopped early: \(note)") }
         guard !result.findings.isEmpty else { return out }
         var lines = LineIndex(fragment.bytes)
         let base = fragment.bytes.baseAddress!

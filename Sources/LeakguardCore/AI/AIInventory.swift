@@ -86,6 +86,7 @@ final class InventoryCollector: ContentCheck {
             : PythonCheck.check(source: fragment.bytes, path: fragment.path, config: config)
         var out = FragmentResult()
         if let note = result.parseNote { out.warnings.append("\(fragment.path): AI inventory skipped part of the file: \(note)") }
+        if let note = result.limitNote { out.warnings.append("\(fragment.path): AI inventory stopped early: \(note)") }
         if !result.inventory.isEmpty {
             let found = result.inventory.map { AIInventory.Entry(path: fragment.path, call: $0) }
             entries.withLock { $0 += found }

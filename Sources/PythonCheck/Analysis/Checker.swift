@@ -45,6 +45,9 @@ final class Checker {
     private let lineOf: (Int) -> Int
     /// The module's AI calls described for the inventory (when `config.collectInventory`).
     private(set) var inventory: [LocatedInventoryCall] = []
+    /// The first AI call past `config.maxAICallSites`, when there was one: it and the calls
+    /// after it are not checked.
+    private(set) var firstUncheckedCall: Int32?
 
     init(tree: SyntaxTree, config: PythonCheckConfig, specs: SDKTable, path: String = "", ownPins: [String: DependencyPin] = [:],
          lineOf: ((Int) -> Int)? = nil) {
@@ -66,6 +69,10 @@ final class Checker {
     func run() -> [LocatedFinding] {
         for call in index.calls {
             if let site = aiCall(call) {
+                guard sites.count < config.maxAICallSites else {
+                    firstUncheckedCall = call
+                    break
+                }
                 sites.append(site)
                 check(site)
             }
@@ -74,6 +81,16 @@ final class Checker {
         checkKeyAssignments()
         checkOutputs()
         return findings.sorted { ($0.start, $0.rule.id) < ($1.start, $1.rule.id) }
+    }
+
+    /// `specs.specs(prefixing:)` by path: a module's calls name few distinct paths.
+    private var prefixingMemo: [String: [(spec: Int, rest: String)]] = [:]
+
+    private func specs(prefixing path: String) -> [(spec: Int, rest: String)] {
+        if let known = prefixingMemo[path] { return known }
+        let found = specs.specs(prefixing: path)
+        prefixingMemo[path] = found
+        return found
     }
 
     private func report(_ rule: AIRuleDescription, _ message: String, at range: Range<Int>, sdk: String?) {
@@ -95,22 +112,19 @@ final class Checker {
 
     /// Functions that call the function given to them (in a thread, an executor or a loop): the
     /// position of that function among their arguments, by the callee's last name.
-    private static let functionRunners: [String: Int] = [
-        "to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "submit": 0, "map": 0, "starmap": 0,
-        "apply_async": 0, "imap": 0, "imap_unordered": 0, "run_in_executor": 1,
+    private static let functionRunners: [(name: StaticString, position: Int)] = [
+        ("to_thread", 0), ("run_sync", 0), ("run_in_threadpool", 0), ("submit", 0), ("map", 0), ("starmap", 0),
+        ("apply_async", 0), ("imap", 0), ("imap_unordered", 0), ("run_in_executor", 1),
     ]
 
     /// For `asyncio.to_thread(client.models.generate_content, …)`, `loop.run_in_executor(None,
     /// functools.partial(client.chat.completions.create, …))`, `executor.submit(fn, …)`: the
     /// function passed, and the call whose arguments it receives (the runner, or the partial).
     private func passedFunction(_ call: Int32) -> (function: Int32, arguments: Int32)? {
-        let callee = tree[call]
-        let name: String
-        switch tree[callee.a].kind {
-        case .attribute, .name: name = e.nameText(callee.a)
-        default: return nil
-        }
-        guard let position = Checker.functionRunners[name] else { return nil }
+        let callee = tree[tree[call].a]
+        guard callee.kind == .attribute || callee.kind == .name, callee.token >= 0 else { return nil }
+        // The name's bytes are compared in place: this runs for every call of every module.
+        guard let position = Checker.functionRunners.first(where: { tree.token(callee.token, is: $0.name) })?.position else { return nil }
         let args = e.arguments(of: call)
         guard position < args.positional.count else { return nil }
         var function = args.positional[position]
@@ -131,24 +145,29 @@ final class Checker {
             // The client's own spec first, then any other spec (a project's addition) of its module
             // and constructor.
             let path = Checker.normalized(c.path)
-            let candidates = [c.spec] + specs.specs(ofModule: specs[c.spec].module).filter { $0 != c.spec }
-            guard let match = candidates.first(where: {
-                $0 == c.spec ? specs[$0].calls.contains(path)
-                    : specs[$0].constructors.contains(c.constructor) && specs[$0].calls.contains(path)
-            }) else { return nil }
-            let spec = specs[match]
-            return routed(call, spec, callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: spec, to: c.retry))
+            var match: Int?
+            if specs.spec(c.spec, calls: path) {
+                match = c.spec
+            } else {
+                match = specs.specs(ofModule: specs.specs[c.spec].module).first {
+                    $0 != c.spec && specs.specs[$0].constructors.contains(c.constructor) && specs.spec($0, calls: path)
+                }
+            }
+            guard let match else { return nil }
+            return routed(call, match, callee: callee, arguments: argumentCall,
+                          retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs.specs[match], to: c.retry))
         case .symbol(let path):
-            for (i, rest) in specs.specs(prefixing: path) where specs[i].calls.contains(Checker.normalized(rest)) {
+            for (i, rest) in specs(prefixing: path) where specs.spec(i, calls: Checker.normalized(rest)) {
                 let client = e.moduleClient(spec: i)
                 if client.isLocal { return nil }
                 if let root = rootName(of: callee), e.assumedModules.contains(root), path.hasPrefix(root + ".") {
-                    var site = routed(call, specs[i], callee: callee, arguments: argumentCall,
-                                      retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
+                    var site = routed(call, i, callee: callee, arguments: argumentCall,
+                                      retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs.specs[i], to: client.retry))
                     site.noRetryReason += "; `\(root)` is not imported or defined in this file, so it is taken to be the \(specs[i].module) module"
                     return site
                 }
-                return routed(call, specs[i], callee: callee, arguments: argumentCall, retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs[i], to: client.retry))
+                return routed(call, i, callee: callee, arguments: argumentCall,
+                              retry: e.applyRetryArguments(e.arguments(of: argumentCall), spec: specs.specs[i], to: client.retry))
             }
         default:
             break
@@ -201,19 +220,20 @@ final class Checker {
 
     /// The call site of an SDK call; for a router SDK the `model` argument picks the backend and
     /// so whether it retries.
-    private func routed(_ call: Int32, _ spec: AISDKSpec, callee: Int32, arguments argumentCall: Int32, retry: SDKRetry) -> AICallSite {
-        func sdkSite(_ call: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+    private func routed(_ call: Int32, _ spec: Int, callee: Int32, arguments argumentCall: Int32, retry: SDKRetry) -> AICallSite {
+        func sdkSite(_ call: Int32, _ spec: Int, retry: SDKRetry, reason: String? = nil) -> AICallSite {
             self.sdkSite(call, callee: callee, spec, retry: retry, reason: reason)
         }
-        guard let routes = spec.retryingRoutes else { return sdkSite(call, spec, retry: retry) }
+        guard let routes = specs.specs[spec].retryingRoutes else { return sdkSite(call, spec, retry: retry) }
         if case .configured(true, _) = retry { return sdkSite(call, spec, retry: retry) }
+        let label = specs.specs[spec].label
         let args = e.arguments(of: argumentCall)
         guard let model = modelName(argumentCall, args, routes: routes) else {
-            return sdkSite(call, spec, retry: retry, reason: "\(spec.label) picks the backend from `model` at run time, and only "
+            return sdkSite(call, spec, retry: retry, reason: "\(label) picks the backend from `model` at run time, and only "
                            + "OpenAI and Azure models get retries (from \(routes.backend)); nothing here retries the others")
         }
         guard routes.retries(model) else {
-            return sdkSite(call, spec, retry: retry, reason: "\(spec.label) sends `\(model)` to a backend that makes one request "
+            return sdkSite(call, spec, retry: retry, reason: "\(label) sends `\(model)` to a backend that makes one request "
                            + "(only OpenAI and Azure models get \(routes.backend)'s retries)")
         }
         if let name = routes.disablingArgument, let value = args.keyword(name), let count = e.number(value), count <= 0 {
@@ -253,7 +273,23 @@ final class Checker {
         return nil
     }
 
-    private func sdkSite(_ call: Int32, callee: Int32, _ spec: AISDKSpec, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+    /// What an SDK call site is, apart from where: the same for every call of one spec with the
+    /// same retry state, so it is worked out once per file (a file may make thousands of calls).
+    private struct SiteKey: Hashable {
+        var spec: Int
+        var retry: SDKRetry
+        var reason: String?
+    }
+    private var siteTemplates: [SiteKey: AICallSite] = [:]
+
+    private func sdkSite(_ call: Int32, callee: Int32, _ specIndex: Int, retry: SDKRetry, reason: String? = nil) -> AICallSite {
+        let key = SiteKey(spec: specIndex, retry: retry, reason: reason)
+        if var site = siteTemplates[key] {
+            site.call = call
+            site.callee = callee
+            return site
+        }
+        let spec = specs[specIndex]
         var retry = retry
         var reason = reason ?? spec.noRetryReason
         // The version the project pins decides for SDKs whose older versions retry differently.
@@ -273,10 +309,11 @@ final class Checker {
         } else if !spec.versions.isEmpty {
             reason += "; no pin found: assuming the current behaviour"
         }
-        return AICallSite(call: call, callee: callee, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
-                   noRetryReason: reason,
-                   errors: RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label),
-                   isHTTP: false, fixException: spec.suggestedException)
+        let site = AICallSite(call: call, callee: callee, spec: spec, sdk: spec.name, label: spec.label, retry: retry,
+                              noRetryReason: reason, errors: specs.rateLimitErrors[specIndex],
+                              isHTTP: false, fixException: specs.suggestedExceptions[specIndex])
+        siteTemplates[key] = site
+        return site
     }
 
     // MARK: Deciding protection
@@ -374,11 +411,12 @@ final class Checker {
     private func checkOutputs() {
         let ruleOn = !config.disabledRules.contains(OutputUnmoderatedRule.id)
         guard !sites.isEmpty, ruleOn || config.collectInventory else { return }
-        let flow = OutputFlow(evaluator: e, specs: specs, sites: sites, sinks: config.sinks, moderation: config.moderation)
+        let flow = OutputFlow(evaluator: e, specs: specs, sites: sites, sinks: config.sinks, moderation: config.moderation,
+                              end: firstUncheckedCall)
         flow.run()
         var usesByOrigin: [Int32: [SinkUse]] = [:]
         for use in flow.uses { usesByOrigin[use.origin, default: []].append(use) }
-        if ruleOn {
+        if ruleOn, flow.uses.contains(where: { !$0.moderated }) {
             let sitesByCall = Dictionary(sites.map { ($0.call, $0) }, uniquingKeysWith: { first, _ in first })
             for use in flow.uses.sorted(by: { ($0.node, $0.origin) < ($1.node, $1.origin) }) where !use.moderated {
                 guard let site = sitesByCall[use.origin] else { continue }
@@ -403,22 +441,27 @@ final class Checker {
     // MARK: Keys
 
     private func checkKeyArguments(of call: Int32) {
-        var spec: AISDKSpec?
+        var spec: Int?
         switch e.value(tree[call].a) {
         case .symbol(let path):
-            spec = specs.specs(prefixing: path).first.map { specs[$0.spec] }
+            spec = specs(prefixing: path).first?.spec
         case .client(let c):
-            spec = specs[c.spec]
+            spec = c.spec
         default:
             return
         }
-        guard let spec, !spec.isLocal else { return }
-        if case .client(let made) = e.value(call), made.isLocal { return }
-        // The keyword arguments read in place (no set or argument list built per call).
+        guard let spec, !specs.specs[spec].isLocal else { return }
+        // The keyword arguments read in place (no set or argument list built per call); what the
+        // call makes is asked only when it takes a key.
+        var madeLocal: Bool?
         for argument in tree.children(tree[call].list1) where tree[argument].kind == .keywordArgument {
             let name = tree.text(ofToken: tree[argument].token)
-            if name == "api_key" || spec.keyArguments.contains(name) {
-                checkKeyLiteral(tree[argument].a, argument: name, spec: spec)
+            if name == "api_key" || specs.specs[spec].keyArguments.contains(name) {
+                if madeLocal == nil {
+                    if case .client(let made) = e.value(call) { madeLocal = made.isLocal } else { madeLocal = false }
+                }
+                if madeLocal == true { return }
+                checkKeyLiteral(tree[argument].a, argument: name, spec: specs[spec])
             }
         }
     }
@@ -426,7 +469,7 @@ final class Checker {
     private func checkKeyAssignments() {
         for (target, value) in index.attributeAssignments {
             guard case .symbol(let path) = e.value(target) else { continue }
-            guard path.hasSuffix(".api_key"), let module = specs.specs(prefixing: path).first(where: { $0.rest == "api_key" }) else { continue }
+            guard path.hasSuffix(".api_key"), let module = specs(prefixing: path).first(where: { $0.rest == "api_key" }) else { continue }
             checkKeyLiteral(value, argument: path, spec: specs[module.spec])
         }
     }

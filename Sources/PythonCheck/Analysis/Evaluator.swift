@@ -56,6 +56,16 @@ final class Evaluator {
         return result
     }
 
+    /// The value of the first keyword argument `name` of a call, its name compared in place (no
+    /// argument list built).
+    func keywordArgument(_ name: StaticString, of call: Int32) -> Int32? {
+        for argument in tree.children(tree[call].list1) {
+            let a = tree[argument]
+            if a.kind == .keywordArgument, tree.token(a.token, is: name) { return a.a }
+        }
+        return nil
+    }
+
     /// The name of an attribute node, or of a name node.
     func nameText(_ node: Int32) -> String {
         let n = tree[node]

@@ -24,9 +24,9 @@ struct ScopedBinding {
 final class ModuleIndex {
     let tree: SyntaxTree
     /// The parent of each node (-1 for the module).
-    private(set) var parent: [Int32]
+    private(set) var parent: [Int32] = []
     /// The scope (module, function or class node) each node belongs to.
-    private(set) var scope: [Int32]
+    private(set) var scope: [Int32] = []
     /// Per scope, the bindings of each name in source order.
     private(set) var bindings: [Int32: [String: [ScopedBinding]]] = [:]
     /// Names a function declares `global`.
@@ -35,6 +35,8 @@ final class ModuleIndex {
     private(set) var starImports: [Int32: [String]] = [:]
     /// Every call, in source order.
     private(set) var calls: [Int32] = []
+    /// Every function definition, in source order.
+    private(set) var functions: [Int32] = []
     /// `self.name = value` (and class-body assignments) per class.
     private(set) var instanceAttributes: [Int32: [String: [ScopedBinding]]] = [:]
     /// Assignments to other attributes (`openai.api_key = …`): target attribute node, value.
@@ -52,8 +54,6 @@ final class ModuleIndex {
 
     init(tree: SyntaxTree) {
         self.tree = tree
-        parent = Array(repeating: -1, count: tree.nodes.count)
-        scope = Array(repeating: tree.root, count: tree.nodes.count)
         walk()
     }
 
@@ -65,54 +65,69 @@ final class ModuleIndex {
         bindings[target, default: [:]][name, default: []].append(ScopedBinding(binding: binding, position: position))
     }
 
+    /// One pass over the tree from the module down, in source order; `parent` and `scope` are
+    /// filled through buffers (a million nodes for a large module), the rest by `record`.
     private func walk() {
-        var stack: [(node: Int32, parent: Int32, scope: Int32)] = [(tree.root, -1, tree.root)]
-        while let (node, parentNode, scopeNode) = stack.popLast() {
-            parent[Int(node)] = parentNode
-            scope[Int(node)] = scopeNode
-            let n = tree[node]
-            func push(_ child: Int32, _ childScope: Int32 = scopeNode) {
-                if child >= 0 { stack.append((child, node, childScope)) }
+        let count = tree.nodes.count
+        var parentOf = [Int32](repeating: -1, count: count)
+        var scopeOf = [Int32](repeating: root, count: count)
+        parentOf.withUnsafeMutableBufferPointer { parentOf in
+        scopeOf.withUnsafeMutableBufferPointer { scopeOf in
+        tree.nodes.withUnsafeBufferPointer { nodes in
+        tree.lists.withUnsafeBufferPointer { lists in
+            // A node to visit, its parent, its scope and the class around that scope (-1: none).
+            var stack: [(node: Int32, parent: Int32, scope: Int32, enclosingClass: Int32)] = [(root, -1, root, -1)]
+            stack.reserveCapacity(256)
+            while let (node, parentNode, scopeNode, classNode) = stack.popLast() {
+                parentOf[Int(node)] = parentNode
+                scopeOf[Int(node)] = scopeNode
+                let n = nodes[Int(node)]
+                func push(_ child: Int32, _ childScope: Int32 = scopeNode, _ childClass: Int32 = classNode) {
+                    if child >= 0 { stack.append((child, node, childScope, childClass)) }
+                }
+                func pushList(_ list: NodeList, _ childScope: Int32 = scopeNode, _ childClass: Int32 = classNode) {
+                    var i = Int(list.start) + Int(list.count) - 1
+                    while i >= Int(list.start) {
+                        push(lists[i], childScope, childClass)
+                        i -= 1
+                    }
+                }
+                record(node, n, scopeNode, enclosingClass: classNode)
+                switch n.kind {
+                case .function:
+                    // Decorators and defaults run in the enclosing scope; the body in the function's.
+                    pushList(n.list1, node)
+                    pushList(n.list3, node)
+                    pushList(n.list2)
+                case .classDef:
+                    pushList(n.list1, node, node)
+                    pushList(n.list3)
+                    pushList(n.list2)
+                case .parameter:
+                    // A parameter's default belongs to the scope around its function.
+                    push(n.a, parentOf[Int(scopeNode)] < 0 ? root : scopeOf[Int(scopeNode)])
+                case .importFrom:
+                    push(n.a)
+                    pushList(n.list1)
+                default:
+                    pushList(n.list3)
+                    pushList(n.list2)
+                    pushList(n.list1)
+                    push(n.b)
+                    push(n.a)
+                }
             }
-            func pushList(_ list: NodeList, _ childScope: Int32 = scopeNode) {
-                for child in tree.children(list).reversed() { push(child, childScope) }
-            }
-            record(node, n, scopeNode)
-            switch n.kind {
-            case .function:
-                // Decorators and defaults run in the enclosing scope; the body in the function's.
-                pushList(n.list1, node)
-                pushList(n.list3, node)
-                pushList(n.list2)
-            case .classDef:
-                pushList(n.list1, node)
-                pushList(n.list3)
-                pushList(n.list2)
-            case .parameter:
-                push(n.a, scope(ofDefinition: scopeNode))
-            case .importFrom:
-                push(n.a)
-                pushList(n.list1)
-            default:
-                pushList(n.list3)
-                pushList(n.list2)
-                pushList(n.list1)
-                push(n.b)
-                push(n.a)
-            }
-        }
+        }}}}
+        parent = parentOf
+        scope = scopeOf
     }
 
-    /// A parameter's default belongs to the scope around its function.
-    private func scope(ofDefinition function: Int32) -> Int32 {
-        let p = parent[Int(function)]
-        return p < 0 ? root : scope[Int(function)]
-    }
-
-    private func record(_ node: Int32, _ n: Node, _ scopeNode: Int32) {
+    /// `enclosingClass`: the class around `scopeNode` (itself if it is one), or -1.
+    private func record(_ node: Int32, _ n: Node, _ scopeNode: Int32, enclosingClass classNode: Int32) {
         let end = n.last
         switch n.kind {
         case .function:
+            functions.append(node)
             if n.token >= 0 { bind(tree.text(ofToken: n.token), .function(node), in: scopeNode, at: n.first) }
             for parameter in tree.children(n.list3) {
                 let p = tree[parameter]
@@ -125,15 +140,15 @@ final class ModuleIndex {
                 globals[scopeNode, default: []].insert(tree.text(ofToken: tree[name].token))
             }
         case .assign:
-            for target in tree.children(n.list1) { bindTarget(target, value: n.a, scope: scopeNode, at: end) }
+            for target in tree.children(n.list1) { bindTarget(target, value: n.a, scope: scopeNode, class: classNode, at: end) }
         case .annotatedAssign:
-            if n.b >= 0 { bindTarget(n.a, value: n.b, scope: scopeNode, at: end) }
+            if n.b >= 0 { bindTarget(n.a, value: n.b, scope: scopeNode, class: classNode, at: end) }
         case .walrus:
-            bindTarget(n.a, value: n.b, scope: scopeNode, at: end)
+            bindTarget(n.a, value: n.b, scope: scopeNode, class: classNode, at: end)
         case .withItem:
-            if n.b >= 0 { bindTarget(n.b, value: n.a, scope: scopeNode, at: end) }
+            if n.b >= 0 { bindTarget(n.b, value: n.a, scope: scopeNode, class: classNode, at: end) }
         case .forLoop:
-            bindTarget(n.a, value: -1, scope: scopeNode, at: n.first)
+            bindTarget(n.a, value: -1, scope: scopeNode, class: classNode, at: n.first)
         case .importModules:
             for alias in tree.children(n.list1) {
                 let a = tree[alias]
@@ -180,7 +195,7 @@ final class ModuleIndex {
         return result
     }
 
-    private func bindTarget(_ target: Int32, value: Int32, scope scopeNode: Int32, at position: Int32) {
+    private func bindTarget(_ target: Int32, value: Int32, scope scopeNode: Int32, class classNode: Int32, at position: Int32) {
         let t = tree[target]
         switch t.kind {
         case .name:
@@ -192,8 +207,7 @@ final class ModuleIndex {
         case .attribute:
             guard value >= 0 else { return }
             let base = tree[t.a]
-            if base.kind == .name, tree.token(base.token, is: "self") || tree.token(base.token, is: "cls"),
-               let classNode = enclosingClass(ofScope: scopeNode) {
+            if base.kind == .name, tree.token(base.token, is: "self") || tree.token(base.token, is: "cls"), classNode >= 0 {
                 instanceAttributes[classNode, default: [:]][tree.text(ofToken: t.token), default: []]
                     .append(ScopedBinding(binding: .value(value), position: position))
             } else {
@@ -203,12 +217,12 @@ final class ModuleIndex {
             // `a, b = x, y` binds pairwise; anything else is not followed.
             let targets = tree.children(t.list1)
             if value >= 0, case let v = tree[value], v.kind == .tuple || v.kind == .list, v.list1.count == t.list1.count {
-                for (target, item) in zip(targets, tree.children(v.list1)) { bindTarget(target, value: item, scope: scopeNode, at: position) }
+                for (target, item) in zip(targets, tree.children(v.list1)) { bindTarget(target, value: item, scope: scopeNode, class: classNode, at: position) }
             } else {
-                for target in targets { bindTarget(target, value: -1, scope: scopeNode, at: position) }
+                for target in targets { bindTarget(target, value: -1, scope: scopeNode, class: classNode, at: position) }
             }
         case .starred:
-            bindTarget(t.a, value: -1, scope: scopeNode, at: position)
+            bindTarget(t.a, value: -1, scope: scopeNode, class: classNode, at: position)
         default:
             break
         }
@@ -247,9 +261,10 @@ final class ModuleIndex {
     }
 
     /// Visits the nodes inside `list` in source order, not entering nested functions, classes
-    /// and lambdas (their code runs elsewhere).
-    func forEachNode(in list: NodeList, _ body: (Int32, Node) -> Void) {
-        visit(Array(tree.children(list).reversed()), enteringFirst: false, body)
+    /// and lambdas (their code runs elsewhere); nodes that start at token `end` or later are
+    /// passed over with what they contain.
+    func forEachNode(in list: NodeList, before end: Int32 = Int32.max, _ body: (Int32, Node) -> Void) {
+        visit(Array(tree.children(list).reversed()), enteringFirst: false, before: end, body)
     }
 
     /// The same walk over one node and what it contains (entering it even if it is a function).
@@ -257,11 +272,12 @@ final class ModuleIndex {
         visit([node], enteringFirst: true, body)
     }
 
-    private func visit(_ start: [Int32], enteringFirst: Bool, _ body: (Int32, Node) -> Void) {
+    private func visit(_ start: [Int32], enteringFirst: Bool, before end: Int32 = Int32.max, _ body: (Int32, Node) -> Void) {
         var stack = start
         let root = enteringFirst ? start.first : nil
         while let current = stack.popLast() {
             let n = tree[current]
+            if n.first >= end { continue }
             body(current, n)
             if current != root && (n.kind == .function || n.kind == .classDef || n.kind == .lambda) { continue }
             for child in tree.children(n.list3).reversed() { stack.append(child) }

@@ -95,11 +95,11 @@ final class OutputFlow {
     /// The last names of the call patterns (`chat_postMessage`, `create`): a call whose callee
     /// ends in another name is neither a sink nor a check, and is passed over without resolving
     /// it (most calls of a module).
-    private let sinkNames: Set<String>
-    private let moderationNames: Set<String>
-    private let handlerNames: Set<String>
+    private let sinkNames: NameSet
+    private let moderationNames: NameSet
+    private let handlerNames: NameSet
     /// Methods of a raw HTTP POST (`HTTPCalls.post`), for webhook sinks.
-    private static let postMethods: Set<String> = ["post", "request", "stream"]
+    private static let postMethods = NameSet(["post", "request", "stream"])
 
     private(set) var uses: [SinkUse] = []
     private var seenUses: Set<String> = []
@@ -120,31 +120,55 @@ final class OutputFlow {
     private static let maxWalkDepth = 12
     private var moderationMemo: [Int32: Bool] = [:]
 
+    /// Where the checked part of the module ends (the token of the first AI call not checked):
+    /// statements from there on are not walked.
+    private let end: Int32
+    /// The calls of the module before `end`, in source order.
+    private let calls: ArraySlice<Int32>
+
     /// How many helper walks with tainted parameters one module may take.
     private static let maxHelperWalks = 256
     /// How deep an expression is followed.
     private static let maxDepth = 48
 
-    init(evaluator: Evaluator, specs: SDKTable, sites: [AICallSite], sinks: [OutputSink], moderation: [ModerationCheck]) {
+    /// `end`: the first AI call not checked, when the checker stopped early (see `end`).
+    init(evaluator: Evaluator, specs: SDKTable, sites: [AICallSite], sinks: [OutputSink], moderation: [ModerationCheck], end: Int32? = nil) {
         e = evaluator
+        if let end {
+            self.end = evaluator.tree[end].first
+            calls = evaluator.index.calls[..<(evaluator.index.calls.firstIndex(of: end) ?? evaluator.index.calls.endIndex)]
+        } else {
+            self.end = Int32.max
+            calls = evaluator.index.calls[...]
+        }
         index = evaluator.index
         tree = evaluator.tree
         self.specs = specs
         sinkPatterns = sinks.map { ($0, CalleePattern($0.pattern)) }
         moderationPatterns = moderation.map { ($0, CalleePattern($0.pattern)) }
         importedPaths = evaluator.tree.importedPaths()
-        func lastNames(_ patterns: [CalleePattern]) -> Set<String> {
-            Set(patterns.map { String($0.chain.split(separator: ".").last ?? "") })
+        func lastNames(_ patterns: [CalleePattern]) -> NameSet {
+            NameSet(patterns.map { String($0.chain.split(separator: ".").last ?? "") })
         }
         sinkNames = lastNames(sinkPatterns.filter { $0.0.kind == .call }.map(\.1))
         handlerNames = lastNames(sinkPatterns.filter { $0.0.kind == .handler }.map(\.1))
         moderationNames = lastNames(moderationPatterns.filter { $0.0.kind == .call }.map(\.1))
         var sources: Set<Int32> = []
         var moderating: Set<Int32> = []
+        // Most sites of a module call a few paths: what a path says is worked out once.
+        var byPath: [String: (moderating: Bool, generative: Bool)] = [:]
         for site in sites {
-            if OutputFlow.isModeratingSite(site, evaluator: evaluator, patterns: moderationPatterns, imports: importedPaths) {
+            let path = OutputFlow.calledPath(site, evaluator: evaluator)
+            let kind: (moderating: Bool, generative: Bool)
+            if !site.isHTTP, let path, let known = byPath[path] {
+                kind = known
+            } else {
+                kind = (OutputFlow.isModeratingPath(path, patterns: moderationPatterns), OutputFlow.isGenerative(path, isHTTP: site.isHTTP))
+                if !site.isHTTP, let path { byPath[path] = kind }
+            }
+            if kind.moderating || OutputFlow.namesGuardModel(site.call, evaluator: evaluator) {
                 moderating.insert(site.call)
-            } else if OutputFlow.isGenerative(site, evaluator: evaluator) {
+            } else if kind.generative {
                 sources.insert(site.call)
             }
         }
@@ -192,9 +216,8 @@ final class OutputFlow {
         let routes = sinkPatterns.filter { $0.0.kind == .route }
         let decorators = moderationPatterns.filter { $0.0.kind == .decorator }
         if !routes.isEmpty || !decorators.isEmpty {
-            for (i, node) in tree.nodes.enumerated() where node.kind == .function && node.list2.count > 0 {
-                let function = Int32(i)
-                for decorator in tree.children(node.list2) {
+            for function in index.functions where tree[function].list2.count > 0 {
+                for decorator in tree.children(tree[function].list2) {
                     let callee = tree[decorator].kind == .call ? tree[decorator].a : decorator
                     let (resolved, text) = describe(callee)
                     if let route = routes.first(where: { $0.1.matches(resolved: resolved, text: text, imports: imports) }) {
@@ -208,7 +231,7 @@ final class OutputFlow {
         }
         let registrations = sinkPatterns.filter { $0.0.kind == .handler }
         guard !registrations.isEmpty else { return }
-        for call in index.calls where handlerNames.contains(lastName(tree[call].a)) {
+        for call in calls where tree.lastName(of: tree[call].a, in: handlerNames) {
             let (resolved, text) = describe(tree[call].a)
             guard let sink = registrations.first(where: { $0.1.matches(resolved: resolved, text: text, imports: imports) })?.0 else { continue }
             let args = e.arguments(of: call)
@@ -281,7 +304,7 @@ final class OutputFlow {
         state.names = parameters
         state.allCleared = moderatedFunctions.contains(scope)
         state.handler = handlers[scope]
-        index.forEachNode(in: tree[scope].list1) { node, n in
+        index.forEachNode(in: tree[scope].list1, before: end) { node, n in
             self.visit(node, n, scope: scope, &state)
         }
         return state.returned
@@ -342,10 +365,10 @@ final class OutputFlow {
     }
 
     /// Methods that put their argument into the object they are called on.
-    private static let fillingMethods: Set<String> = [
+    private static let fillingMethods = NameSet([
         "append", "extend", "insert", "add", "update", "set_content", "add_alternative", "attach", "write", "put",
         "put_nowait", "setdefault", "add_field", "add_content",
-    ]
+    ])
 
     private func visitCall(_ call: Int32, _ state: inout ScopeState) {
         if isModeration(call) {
@@ -376,7 +399,7 @@ final class OutputFlow {
         }
         let callee = tree[call].a
         if tree[callee].kind == .attribute, tree[tree[callee].a].kind == .name,
-           OutputFlow.fillingMethods.contains(e.nameText(callee)) {
+           tree.lastName(of: callee, in: OutputFlow.fillingMethods) {
             let value = argumentsTaint(call, &state)
             if !value.isEmpty { bind(tree[callee].a, value, replace: false, &state) }
             return
@@ -429,20 +452,20 @@ final class OutputFlow {
     // MARK: Taint of an expression
 
     /// Calls whose result says something about their argument without carrying its text.
-    private static let opaqueCalls: Set<String> = [
+    private static let opaqueCalls = NameSet([
         "len", "bool", "int", "float", "isinstance", "hash", "id", "type", "print", "startswith", "endswith", "count",
         "find", "rfind", "index", "isdigit", "isalpha", "isnumeric", "isspace", "isupper", "islower", "debug", "info",
         "warning", "warn", "error", "exception", "critical", "log", "write", "writelines", "dump", "sleep", "any", "all",
         "sum", "round", "abs", "ord", "match", "fullmatch", "search",
-    ]
+    ])
 
     /// Attributes of a response that are metadata, not the generated content.
-    private static let metadataAttributes: Set<String> = [
+    private static let metadataAttributes = NameSet([
         "usage", "usage_metadata", "id", "model", "created", "object", "finish_reason", "stop_reason", "status_code",
         "role", "prompt_feedback", "system_fingerprint", "input_tokens", "output_tokens", "total_tokens",
         "prompt_tokens", "completion_tokens", "headers", "elapsed", "ok", "response_metadata", "index", "logprobs",
         "total_token_count", "prompt_token_count", "candidates_token_count",
-    ]
+    ])
 
     private func taint(_ node: Int32, _ state: inout ScopeState, depth: Int = 0) -> OutputTaint {
         guard node >= 0, depth < OutputFlow.maxDepth else { return .none }
@@ -470,14 +493,14 @@ final class OutputFlow {
                 return result
             }
             let calleeNode = tree[callee]
-            if (calleeNode.kind == .name || calleeNode.kind == .attribute), OutputFlow.opaqueCalls.contains(e.nameText(callee)) {
+            if (calleeNode.kind == .name || calleeNode.kind == .attribute), tree.lastName(of: callee, in: OutputFlow.opaqueCalls) {
                 return .none
             }
             var result = calleeNode.kind == .attribute ? taint(calleeNode.a, &state, depth: next) : OutputTaint()
             for argument in tree.children(n.list1) { result.merge(taint(argument, &state, depth: next)) }
             return result
         case .attribute:
-            if OutputFlow.metadataAttributes.contains(e.nameText(node)) { return .none }
+            if tree.lastName(of: node, in: OutputFlow.metadataAttributes) { return .none }
             return taint(n.a, &state, depth: next)
         case .subscription:
             return taint(n.a, &state, depth: next)
@@ -539,7 +562,7 @@ final class OutputFlow {
                     var attribute = k + 1
                     while attribute < bytes.count && isNamePart(bytes[attribute]) { attribute += 1 }
                     let isMetadata = k + 1 < bytes.count && bytes[k] == 0x2E
-                        && OutputFlow.metadataAttributes.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[(k + 1)..<attribute]), as: UTF8.self))
+                        && OutputFlow.metadataAttributes.contains(UnsafeBufferPointer(rebasing: bytes[(k + 1)..<attribute]))
                     if !isMetadata, let value = state.names[name] { result.merge(value) }
                     j = k
                     continue
@@ -570,7 +593,7 @@ final class OutputFlow {
         case .client(let c): resolved = specs[c.spec].module + (c.path.isEmpty ? "" : "." + c.path)
         default: break
         }
-        return (resolved.map { $0.replacing("()", with: "") }, chainText(callee))
+        return (resolved.map(OutputFlow.withoutCallParentheses), chainText(callee))
     }
 
     /// `client.comments().analyze` → "client.comments.analyze"; other expressions give "?".
@@ -596,56 +619,67 @@ final class OutputFlow {
         return parts.reversed().joined(separator: ".")
     }
 
-    /// The last name of a callee (`chat_postMessage` in `slack.chat_postMessage`), empty when
-    /// it is not a name or attribute.
-    private func lastName(_ callee: Int32) -> String {
-        let n = tree[callee]
-        guard (n.kind == .name || n.kind == .attribute), n.token >= 0 else { return "" }
-        return tree.text(ofToken: n.token)
-    }
-
     func sink(of call: Int32) -> OutputSink? {
+        let callee = tree[call].a
+        let named = tree.lastName(of: callee, in: sinkNames), posted = tree.lastName(of: callee, in: OutputFlow.postMethods)
+        // Most calls of a module end in another name: they are no sink, and need no memo.
+        guard (named || posted) && !sources.contains(call) && !moderatingSites.contains(call) else { return nil }
         if let known = sinkMemo[call] { return known }
         var found: OutputSink?
-        let last = lastName(tree[call].a)
-        let named = sinkNames.contains(last), posted = OutputFlow.postMethods.contains(last)
-        if (named || posted) && !sources.contains(call) && !moderatingSites.contains(call) {
-            let (resolved, text) = describe(tree[call].a)
-            if named {
-                found = sinkPatterns.first { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }?.0
-            }
-            if found == nil, posted, let (url, urlNode, _) = HTTPCalls.post(call, evaluator: e) {
-                let written = (url ?? "").lowercased() + " " + tree.sourceText(of: urlNode).lowercased()
-                found = sinkPatterns.first { $0.0.kind == .webhookURL && written.contains($0.0.pattern.lowercased()) }?.0
-            }
+        let (resolved, text) = describe(callee)
+        if named {
+            found = sinkPatterns.first { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }?.0
+        }
+        if found == nil, posted, let (url, urlNode, _) = HTTPCalls.post(call, evaluator: e) {
+            let written = (url ?? "").lowercased() + " " + tree.sourceText(of: urlNode).lowercased()
+            found = sinkPatterns.first { $0.0.kind == .webhookURL && written.contains($0.0.pattern.lowercased()) }?.0
         }
         sinkMemo[call] = found
         return found
     }
 
     func isModeration(_ call: Int32) -> Bool {
+        if moderatingSites.contains(call) { return true }
+        // Most calls of a module end in another name: they are no check, and need no memo.
+        guard !sources.contains(call), tree.lastName(of: tree[call].a, in: moderationNames) else { return false }
         if let known = moderationMemo[call] { return known }
-        var result = moderatingSites.contains(call)
-        if !result && !sources.contains(call) && moderationNames.contains(lastName(tree[call].a)) {
-            let (resolved, text) = describe(tree[call].a)
-            result = moderationPatterns.contains { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }
-        }
+        let (resolved, text) = describe(tree[call].a)
+        let result = moderationPatterns.contains { $0.0.kind == .call && $0.1.matches(resolved: resolved, text: text, imports: imports) }
         moderationMemo[call] = result
         return result
     }
 
     // MARK: Which AI calls make output
 
-    private static func isModeratingSite(_ site: AICallSite, evaluator e: Evaluator, patterns: [(ModerationCheck, CalleePattern)], imports: [String]) -> Bool {
-        let path = calledPath(site, evaluator: e)
-        if patterns.contains(where: { $0.0.kind == .call && $0.1.matches(resolved: path, text: "", imports: { _ in false }) }) { return true }
-        let args = e.arguments(of: site.call)
-        if let model = args.keyword("model").flatMap({ e.string($0) }) ?? args.keyword("model_id").flatMap({ e.string($0) }),
-           model.lowercased().contains(ModerationCheck.guardModelMarker) {
-            return true
-        }
-        return false
+    /// Whether an AI call's path is a moderation check's (`openai.moderations.create`).
+    private static func isModeratingPath(_ path: String?, patterns: [(ModerationCheck, CalleePattern)]) -> Bool {
+        patterns.contains { $0.0.kind == .call && $0.1.matches(resolved: path, text: "", imports: { _ in false }) }
     }
+
+    /// Whether an AI call names a guard model (`model="meta-llama/Llama-Guard-3-8B"`), which makes
+    /// it a moderation check.
+    private static func namesGuardModel(_ call: Int32, evaluator e: Evaluator) -> Bool {
+        guard let model = e.keywordArgument("model", of: call).flatMap({ e.string($0) })
+                ?? e.keywordArgument("model_id", of: call).flatMap({ e.string($0) }) else { return false }
+        return containsIgnoringASCIICase(model, guardMarker)
+    }
+    private static let guardMarker = Array(ModerationCheck.guardModelMarker.utf8)
+
+    /// `text` contains `word` (ASCII letters in any case), compared byte by byte.
+    private static func containsIgnoringASCIICase(_ text: String, _ wanted: [UInt8]) -> Bool {
+        guard !wanted.isEmpty else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= wanted.count else { return false }
+            outer: for start in 0...(bytes.count - wanted.count) {
+                for i in 0..<wanted.count where lowerASCII(bytes[start + i]) != lowerASCII(wanted[i]) { continue outer }
+                return true
+            }
+            return false
+        }
+    }
+
+    @inline(__always) private static func lowerASCII(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 
     /// Call-path segments of AI calls whose result is not generated content.
     private static let nonGenerativeSegments: Set<String> = [
@@ -659,9 +693,9 @@ final class OutputFlow {
         "count_text_tokens", "generate_embeddings", "trainings",
     ]
 
-    private static func isGenerative(_ site: AICallSite, evaluator e: Evaluator) -> Bool {
-        guard let path = calledPath(site, evaluator: e) else { return true }
-        if site.isHTTP {
+    private static func isGenerative(_ path: String?, isHTTP: Bool) -> Bool {
+        guard let path else { return true }
+        if isHTTP {
             let lower = path.lowercased()
             return !lower.contains("embedding") && !lower.contains("moderation")
         }
@@ -672,9 +706,28 @@ final class OutputFlow {
     static func calledPath(_ site: AICallSite, evaluator e: Evaluator) -> String? {
         if site.isHTTP { return HTTPCalls.post(site.call, evaluator: e)?.url }
         switch e.value(site.callee) {
-        case .symbol(let path): return path.replacing("()", with: "")
-        case .client(let c): return (e.specs[c.spec].module + (c.path.isEmpty ? "" : "." + c.path)).replacing("()", with: "")
+        case .symbol(let path): return withoutCallParentheses(path)
+        case .client(let c): return withoutCallParentheses(e.specs.specs[c.spec].module + (c.path.isEmpty ? "" : "." + c.path))
         default: return nil
         }
+    }
+
+    /// A resolved path with its call parentheses dropped (`a().b` → `a.b`); the path itself when
+    /// it has none, without building a new string.
+    static func withoutCallParentheses(_ path: String) -> String {
+        guard path.utf8.contains(UInt8(ascii: "(")) else { return path }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(path.utf8.count)
+        var previous: UInt8 = 0
+        for c in path.utf8 {
+            if c == UInt8(ascii: ")") && previous == UInt8(ascii: "(") {
+                bytes.removeLast()
+                previous = 0
+                continue
+            }
+            bytes.append(c)
+            previous = c
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -7,6 +7,14 @@ final class SDKTable: Sendable {
     /// Spec indices by full constructor path ("openai.OpenAI").
     private let byConstructor: [String: [Int]]
     let modules: [String]
+    /// Per spec, what every call site of it needs, worked out once here instead of per site: its
+    /// calls as a set, the rate-limit exceptions by last name, and the exception a fix names.
+    private let callSets: [Set<String>]
+    let rateLimitErrors: [RateLimitErrors]
+    let suggestedExceptions: [String]
+    /// The first dotted segment of every module ("google" for "google.genai"): a path starting
+    /// with anything else has no spec prefixing it.
+    private let moduleHeads: Set<Substring>
 
     static let builtIn = SDKTable(AISDKSpec.builtIn)
 
@@ -21,7 +29,16 @@ final class SDKTable: Sendable {
         self.byModule = byModule
         self.byConstructor = byConstructor
         modules = byModule.keys.sorted()
+        callSets = specs.map { Set($0.calls) }
+        rateLimitErrors = specs.map { spec in
+            RateLimitErrors(names: spec.rateLimitErrors.map { String($0.split(separator: ".").last ?? "") }, label: spec.label)
+        }
+        suggestedExceptions = specs.map(\.suggestedException)
+        moduleHeads = Set(byModule.keys.map { $0.split(separator: ".", maxSplits: 1).first ?? Substring($0) })
     }
+
+    /// Whether spec `index` lists `call` among its calls.
+    func spec(_ index: Int, calls call: String) -> Bool { callSets[index].contains(call) }
 
     subscript(_ index: Int) -> AISDKSpec { specs[index] }
 
@@ -33,6 +50,7 @@ final class SDKTable: Sendable {
     /// ("openai.chat.completions.create" → openai specs with "chat.completions.create").
     func specs(prefixing path: String) -> [(spec: Int, rest: String)] {
         var result: [(Int, String)] = []
+        guard let firstDot = path.utf8.firstIndex(of: UInt8(ascii: ".")), moduleHeads.contains(path[..<firstDot]) else { return result }
         var index = path.startIndex
         while let dot = path[index...].firstIndex(of: ".") {
             if let found = byModule[String(path[..<dot])] {

@@ -1,5 +1,5 @@
 /// How an SDK client stands on retrying 429 by itself.
-enum SDKRetry: Equatable {
+enum SDKRetry: Hashable {
     /// The SDK retries with growing waits, and nothing turned that off.
     case byDefault
     /// The SDK does not retry 429 (its spec says why).

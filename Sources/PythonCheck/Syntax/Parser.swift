@@ -1,3 +1,5 @@
+import LeakguardBase
+
 /// A tolerant structural parser over the token stream. It knows Python's statements and
 /// expression precedence well enough to build imports, assignments, definitions, blocks and calls
 /// with their arguments; what it does not understand it skips, counting a recovery, so it always
@@ -7,6 +9,8 @@ struct Parser {
     private var p = 0
     private(set) var nodes: [Node] = []
     private(set) var lists: [Int32] = []
+    /// The `import` and `from … import` statements, in the order they were made.
+    private(set) var imports: [Int32] = []
     private var scratch: [Int32] = []
     private var depth = 0
     private(set) var firstRecovery: Int?
@@ -19,8 +23,8 @@ struct Parser {
 
     init(tokens: [Token]) {
         self.tokens = tokens
-        nodes.reserveCapacity(tokens.count / 2 + 4)
-        lists.reserveCapacity(tokens.count / 2 + 4)
+        nodes.reserveCapacityPreferringHugePages(tokens.count + 4)
+        lists.reserveCapacityPreferringHugePages(tokens.count / 2 + 4)
     }
 
     // MARK: Helpers
@@ -615,7 +619,9 @@ struct Parser {
             if !expect(.comma) { break }
         }
         let names = commit(from: base)
-        return add(Node(kind: .importModules, first: start, last: lastToken, list1: names))
+        let node = add(Node(kind: .importModules, first: start, last: lastToken, list1: names))
+        imports.append(node)
+        return node
     }
 
     private mutating func parseFromImport() -> Int32 {
@@ -645,7 +651,9 @@ struct Parser {
         }
         if parenthesized && !expect(.rparen) { recover("expected ')'") }
         let names = commit(from: base)
-        return add(Node(kind: .importFrom, first: start, last: lastToken, a: module, b: level, list1: names))
+        let node = add(Node(kind: .importFrom, first: start, last: lastToken, a: module, b: level, list1: names))
+        imports.append(node)
+        return node
     }
 
     // MARK: Expressions

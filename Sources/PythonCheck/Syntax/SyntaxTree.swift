@@ -63,6 +63,8 @@ struct SyntaxTree {
     let tokens: [Token]
     let nodes: [Node]
     let lists: [Int32]
+    /// The `import` and `from … import` statements (`importModules`, `importFrom` nodes).
+    let imports: [Int32]
     let root: Int32
     let problem: SyntaxProblem?
 
@@ -74,7 +76,8 @@ struct SyntaxTree {
         if problem == nil, let offset = parser.firstRecovery {
             problem = SyntaxProblem(offset: offset, message: parser.recoveryMessage)
         }
-        return SyntaxTree(source: source, tokens: tokens, nodes: parser.nodes, lists: parser.lists, root: root, problem: problem)
+        return SyntaxTree(source: source, tokens: tokens, nodes: parser.nodes, lists: parser.lists, imports: parser.imports, root: root,
+                          problem: problem)
     }
 
     @inline(__always) subscript(_ index: Int32) -> Node { nodes[Int(index)] }
@@ -132,10 +135,11 @@ struct SyntaxTree {
     }
 
     /// Every module path the source imports, anywhere: `import a.b` gives "a.b", `from a import
-    /// b` gives "a" and "a.b". Relative imports are left out.
+    /// b` gives "a" and "a.b". Relative imports are left out. (The import statements the parser
+    /// listed, not every node: a large module has millions.)
     func importedPaths() -> [String] {
         var paths: [String] = []
-        for node in nodes {
+        for node in imports.map({ self[$0] }) {
             if node.kind == .importModules {
                 for alias in children(node.list1) { paths.append(dottedName(alias)) }
             } else if node.kind == .importFrom, node.b == 0, node.a >= 0 {

@@ -1,20 +1,31 @@
+import LeakguardBase
+
 /// Splits Python source bytes into tokens, the way CPython's tokenizer does in the parts that
 /// matter for structure: strings of every prefix and quote (including 3.12 f-strings whose
 /// replacement fields hold strings with the same quote), comments, explicit and implicit line
 /// joining, and INDENT/DEDENT. It never fails: what Python would reject is recorded as the first
 /// `problem` and tokenizing goes on.
+///
+/// Brackets nested deeper than `maxBracketDepth` are a problem (CPython refuses them too): the
+/// span inside is scanned as usual (strings, comments and brackets followed) but gives one
+/// `.error` token instead of a token per bracket, so hostile nesting costs no memory.
 struct Tokenizer {
     private let src: UnsafeBufferPointer<UInt8>
     private var pos: Int
     private var tokens: [Token] = []
     private var indents: [Int] = [0]
     private var bracketDepth = 0
+    /// Where the bracket that went past `maxBracketDepth` opened, while its span is skipped.
+    private var skippedFrom: Int?
     private var atLineStart = true
     private var lineHasTokens = false
     private(set) var problem: SyntaxProblem?
 
     /// Deepest nesting of f-strings inside f-string replacement fields that is followed.
     private static let maxFStringNesting = 24
+    /// Deepest bracket nesting that gives tokens: CPython's tokenizer stops at 200 levels ("too
+    /// many nested parentheses"); the parser gives up long before (`Parser.maxDepth`).
+    static let maxBracketDepth = 200
 
     init(_ source: UnsafeBufferPointer<UInt8>) {
         src = source
@@ -34,13 +45,14 @@ struct Tokenizer {
 
     @inline(__always)
     private mutating func emit(_ kind: TokenKind, _ code: UInt8, _ start: Int, _ end: Int) {
+        guard skippedFrom == nil else { return }
         tokens.append(Token(kind: kind, code: code, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end)))
         lineHasTokens = true
     }
 
     private mutating func run() {
         let n = src.count
-        tokens.reserveCapacity(n / 4 + 16)
+        tokens.reserveCapacityPreferringHugePages(n / 2 + 16)
         while pos < n {
             if atLineStart {
                 atLineStart = false
@@ -100,6 +112,10 @@ struct Tokenizer {
         }
         if problem == nil {
             if bracketDepth > 0 { note("unclosed bracket at end of file", at: n) }
+        }
+        if let start = skippedFrom {
+            skippedFrom = nil
+            emit(.error, 0, start, n)
         }
         if lineHasTokens { emit(.newline, 0, n, n) }
         while indents.count > 1 {
@@ -369,12 +385,23 @@ struct Tokenizer {
         var op: Op
         var length = 1
         switch c {
-        case 0x28: op = .lparen; bracketDepth += 1
-        case 0x5B: op = .lbracket; bracketDepth += 1
-        case 0x7B: op = .lbrace; bracketDepth += 1
+        case 0x28, 0x5B, 0x7B:
+            op = c == 0x28 ? .lparen : (c == 0x5B ? .lbracket : .lbrace)
+            if bracketDepth == Tokenizer.maxBracketDepth && skippedFrom == nil {
+                note("too many nested parentheses", at: pos)
+                skippedFrom = pos
+            }
+            bracketDepth += 1
         case 0x29, 0x5D, 0x7D:
             op = c == 0x29 ? .rparen : (c == 0x5D ? .rbracket : .rbrace)
             if bracketDepth > 0 { bracketDepth -= 1 } else { note("unmatched closing bracket", at: pos) }
+            if bracketDepth == Tokenizer.maxBracketDepth, let skipped = skippedFrom {
+                // Back at the limit: the skipped span, brackets included, is one error token.
+                skippedFrom = nil
+                emit(.error, 0, skipped, pos + 1)
+                pos += 1
+                return
+            }
         case 0x2C: op = .comma
         case 0x3B: op = .semicolon
         case 0x7E: op = .tilde
