@@ -14,6 +14,26 @@ import Testing
         return (dir, secret)
     }
 
+    /// Warnings come from parallel workers in whatever order they finish; the report lists them
+    /// in one order, so two scans of the same tree give the same report.
+    @Test func warningsAreInTheSameOrderEveryRun() throws {
+        let dir = TestSupport.makeTempDirectory("lg-warn-order")
+        defer { TestSupport.removeTree(dir) }
+        for i in 0..<48 {
+            // Python the parser cannot follow: each file gets its own warning.
+            TestSupport.write("import openai\ndef broken_\(i)(:\n    pass\n", to: dir + String(format: "/m%02d/bad.py", i))
+        }
+        var runs: [[String]] = []
+        for _ in 0..<2 {
+            let out = try TestSupport.leakguard(["scan", "--format", "json", "--no-gitignore", dir])
+            let warnings = try #require(TestSupport.parseJSON(out.stdout)["warnings"] as? [String])
+            #expect(warnings.count == 48, "\(warnings)")
+            runs.append(warnings)
+        }
+        #expect(runs[0] == runs[0].sorted())
+        #expect(runs[0] == runs[1])
+    }
+
     @Test func exitCodes() throws {
         let (dir, _) = try leakyTree()
         defer { TestSupport.removeTree(dir) }

@@ -88,11 +88,13 @@ public struct ScanPlan {
         return baselines
     }
 
-    /// The one wrap-up: one finding per secret, configuration warnings first, baselines (never
-    /// over a range's config-change findings, which judge the gate itself), report order, timing.
+    /// The one wrap-up: one finding per secret, configuration warnings first and the others in
+    /// order (workers finish in any order; a report must not change from run to run), baselines
+    /// (never over a range's config-change findings, which judge the gate itself), report order,
+    /// timing.
     func wrapUp(_ report: inout ScanReport, started: ContinuousClock.Instant) {
         report.findings = FindingMerge.merge(report.findings)
-        report.warnings = configuration.warnings + report.warnings
+        report.warnings = configuration.warnings + report.warnings.sorted()
         if !baselines.isEmpty {
             report.findings.removeAll { f in f.category != .config && baselines.contains { $0.contains(f) } }
         }
