@@ -317,7 +317,7 @@ struct KeywordFilter: Sendable {
         guard let base = text.baseAddress else { return 0 }
         let n = text.count
         var found = 0
-        for word in short where word.tag & ~found != 0 && KeywordFilter.find(word.bytes, in: text) { found |= word.tag }
+        for word in short where word.tag & ~found != 0 && byteOffset(of: word.bytes, in: text) != nil { found |= word.tag }
         guard n >= 4, found != all else { return found }
         let raw = UnsafeRawPointer(base)
         return table.withUnsafeBufferPointer { table in
@@ -374,21 +374,6 @@ struct KeywordFilter: Sendable {
             }
             i += 1
         }
-    }
-
-    private static func matches(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
-        guard i + word.count <= text.count else { return false }
-        for j in 0..<word.count where text[i + j] != word[j] { return false }
-        return true
-    }
-
-    private static func find(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        while i + word.count <= text.count {
-            if matches(word, in: text, at: i) { return true }
-            i += 1
-        }
-        return false
     }
 }
 
