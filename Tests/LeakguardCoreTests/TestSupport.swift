@@ -11,17 +11,10 @@ enum TestSupport {
 
     /// The built `leakguard` executable, next to the test bundle.
     static let binary: String = {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("leakguard").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
+        guard let path = Program.builtExecutable("leakguard", packageRoot: packageRoot) else {
+            fatalError("leakguard binary not found; run `swift build` first")
         }
-        for config in ["debug", "release"] {
-            let candidate = packageRoot.appendingPathComponent(".build/\(config)/leakguard").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        fatalError("leakguard binary not found; run `swift build` first")
+        return path
     }()
 
     struct Output {

@@ -64,6 +64,25 @@ public enum Program {
     }
 }
 
+extension Program {
+    /// The path of the built executable `name`: next to the running test bundle (up to four
+    /// directories up), else in `packageRoot`'s `.build/debug` or `.build/release`; nil when none
+    /// is built.
+    public static func builtExecutable(_ name: String, packageRoot: URL? = nil) -> String? {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        for config in ["debug", "release"] {
+            guard let candidate = packageRoot?.appendingPathComponent(".build/\(config)/\(name)").path else { break }
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
 /// git with no system or user configuration and a fixed identity, so tests behave the same on
 /// every machine.
 public enum GitFixture {

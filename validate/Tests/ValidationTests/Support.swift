@@ -13,13 +13,10 @@ enum TestSupport {
 
     /// The built `leakguard-validate`, next to the test bundle.
     static let binary: String = {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("leakguard-validate").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
+        guard let path = Program.builtExecutable("leakguard-validate") else {
+            fatalError("leakguard-validate not found; run `swift build --package-path validate` first")
         }
-        fatalError("leakguard-validate not found; run `swift build --package-path validate` first")
+        return path
     }()
 
     struct Output {
