@@ -35,9 +35,21 @@ public struct KeywordMatcher: Sendable {
             }
         }
         for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { classOf[Int(b)] = classOf[Int(b | 0x20)] }
-        // Trie over classes; -1 marks a missing edge.
-        var goto = [Int32](repeating: -1, count: width)
+        // Trie over classes; -1 marks a missing edge. Its table is allocated once, at its exact
+        // size: the states are the distinct prefixes of the keywords, which in sorted order are
+        // each word's bytes beyond the prefix it shares with the word before it. (Growing the
+        // table a state at a time was most of start-up's cost here.)
+        var states = 1
+        var previous: [UInt8] = []
+        for word in lowered.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            var shared = 0
+            while shared < word.count && shared < previous.count && word[shared] == previous[shared] { shared += 1 }
+            states += word.count - shared
+            previous = word
+        }
+        var goto = [Int32](repeating: -1, count: states * width)
         var out: [[Int32]] = [[]]
+        out.reserveCapacity(states)
         for (index, word) in lowered.enumerated() where !word.isEmpty {
             var state = 0
             for byte in word {
@@ -48,7 +60,6 @@ public struct KeywordMatcher: Sendable {
                 } else {
                     let created = out.count
                     out.append([])
-                    goto.append(contentsOf: repeatElement(-1, count: width))
                     goto[state * width + c] = Int32(created)
                     state = created
                 }
@@ -56,31 +67,37 @@ public struct KeywordMatcher: Sendable {
             out[state].append(Int32(index))
         }
         let count = out.count
+        // Failure links breadth-first, so a state's failure target is complete before the state
+        // is; each missing edge is then filled in place from the failure target's row, which
+        // turns the trie into the automaton's table without a second table of the same size.
+        // The loop runs once per state and class (a few hundred thousand entries for the
+        // built-in pack): through buffers, without a bounds check per entry.
         var fail = [Int32](repeating: 0, count: count)
-        var delta = [Int32](repeating: 0, count: count * width)
-        // Breadth-first, so a state's failure target is complete before the state is.
         var queue: [Int] = []
         queue.reserveCapacity(count)
         for c in 0..<width {
-            let next = goto[c]
-            if next >= 0 { delta[c] = next; queue.append(Int(next)) }
+            if goto[c] >= 0 { queue.append(Int(goto[c])) } else { goto[c] = 0 }
         }
-        var head = 0
-        while head < queue.count {
-            let s = queue[head]; head += 1
-            let f = Int(fail[s])
-            if s != 0 && !out[f].isEmpty { out[s] += out[f] }
-            for c in 0..<width {
-                let next = goto[s * width + c]
-                if next >= 0 {
-                    fail[Int(next)] = delta[f * width + c]
-                    delta[s * width + c] = next
-                    queue.append(Int(next))
-                } else {
-                    delta[s * width + c] = delta[f * width + c]
+        goto.withUnsafeMutableBufferPointer { d in
+        fail.withUnsafeMutableBufferPointer { fl in
+            var head = 0
+            while head < queue.count {
+                let s = queue[head]; head += 1
+                let f = Int(fl[s])
+                if !out[f].isEmpty { out[s] += out[f] }
+                let row = s * width, failRow = f * width
+                for c in 0..<width {
+                    let next = d[row + c]
+                    if next >= 0 {
+                        fl[Int(next)] = d[failRow + c]
+                        queue.append(Int(next))
+                    } else {
+                        d[row + c] = d[failRow + c]
+                    }
                 }
             }
-        }
+        }}
+        let delta = goto
         // Whether each state ends a keyword, as a flat array: looking into `out` (an array of
         // arrays) once per table entry retained and released an array each time.
         let ends = out.map { !$0.isEmpty }
