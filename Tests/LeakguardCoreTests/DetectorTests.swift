@@ -264,6 +264,39 @@ import TestKit
         }
     }
 
+    /// A large fragment whose rules have much work splits them between two threads: the
+    /// findings and warnings must be exactly those of one thread, in the same order, with the
+    /// budget hit (a keyword list) and without it (secrets of many rules in a large file).
+    @Test func twoThreadsForALargeFragmentReportWhatOneDoes() throws {
+        let configuration = BuiltInRules.configuration()
+        let one = try Detector(configuration: configuration, splitsLargeFragments: false)
+        let two = try Detector(configuration: configuration)
+        var rng = SeededGenerator(seed: 5)
+        // Every rule's examples, rendered, in shuffled lines, repeated to over 1 MiB; then the
+        // same with the rules' keywords packed between the lines, so the budget runs out early.
+        var lines: [String] = []
+        for rule in configuration.rules {
+            for (i, example) in rule.examples.enumerated() { lines.append(ExampleTemplate.expand(example, seed: "\(rule.id)#\(i)")) }
+        }
+        #expect(lines.count > 500)
+        let keywords = configuration.rules.flatMap(\.keywords)
+        for dense in [false, true] {
+            var text = ""
+            while text.utf8.count < 1_600_000 {
+                text += lines.randomElement(using: &rng)! + "\n"
+                if dense { text += (0..<40).map { _ in keywords.randomElement(using: &rng)! }.joined() + "\n" }
+            }
+            let a = scan(one, text), b = scan(two, text)
+            #expect(a.findings.count > 300)
+            #expect(a.findings.map { "\($0.ruleID) \($0.line):\($0.column) \($0.secret)" } == b.findings.map { "\($0.ruleID) \($0.line):\($0.column) \($0.secret)" })
+            #expect(a.warnings == b.warnings)
+            if dense { #expect(a.warnings.contains { $0.contains("regex work limit reached") }) }
+        }
+        #expect(Detector.parallelSplit(active: [1, 2, 3], demands: [4 << 20, 1, 1], share: .max, size: 2 << 20) == 1)
+        #expect(Detector.parallelSplit(active: [1, 2, 3], demands: [4 << 20, 1, 1], share: .max, size: 100_000) == 0)
+        #expect(Detector.parallelSplit(active: [1], demands: [8 << 20], share: .max, size: 8 << 20) == 0)
+    }
+
     @Test func redaction() {
         #expect(Redaction.prefix.apply("sk-abcdefghijklmnop") == "sk-a…")
         #expect(Redaction.prefix.apply("abc") == "…")

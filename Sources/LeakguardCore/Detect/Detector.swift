@@ -104,8 +104,13 @@ public final class Detector: @unchecked Sendable {
     /// How many layers of encoding the detector looks through (`--max-decode-depth`).
     public let maxDecodeDepth: Int
 
-    public init(configuration: Configuration, extraKeywords: [String] = [], maxDecodeDepth: Int = 2) throws(ConfigError) {
+    /// Whether a large fragment's rules may run on two threads (off only to compare, in tests).
+    let splitsLargeFragments: Bool
+
+    public init(configuration: Configuration, extraKeywords: [String] = [], maxDecodeDepth: Int = 2,
+                splitsLargeFragments: Bool = true) throws(ConfigError) {
         self.maxDecodeDepth = maxDecodeDepth
+        self.splitsLargeFragments = splitsLargeFragments
         var compiled: [CompiledRule] = []
         var keywordIndex: [String: Int] = [:]
         var keywords: [String] = []
@@ -361,12 +366,83 @@ public final class Detector: @unchecked Sendable {
         }
         let share = Self.workShare(demands, budget: Self.workBudget(n))
         if RuleStats.enabled { RuleStats.noteWork(demands.reduce(0, +), size: n, path: fragment.path) }
+        // Large fragments that keep many rules busy split them between this thread and one
+        // more, by estimated cost; each half's results are kept in rule order, so the report
+        // is the same as from one thread.
+        var run = RuleRun()
+        let split = splitsLargeFragments ? Self.parallelSplit(active: active, demands: demands, share: share, size: n) : 0
+        if split > 0 {
+            _ = lines.lineRange(containing: 0)  // index the lines once, before both halves copy the index
+            let helper = scratch.helperScratch(ruleCount: rules.count)
+            // Both threads only read the fragment, the windows and the rules; each has its own
+            // scratch and copy of the line index, and both are joined before anything goes on.
+            final class Job: @unchecked Sendable {
+                let parts: [Range<Int>], scratches: [DetectorScratch], active: [Int], demands: [Int]
+                let fragment: Fragment, windows: [[Range<Int>]], lines: LineIndex
+                init(parts: [Range<Int>], scratches: [DetectorScratch], active: [Int], demands: [Int],
+                     fragment: Fragment, windows: [[Range<Int>]], lines: LineIndex) {
+                    self.parts = parts; self.scratches = scratches; self.active = active; self.demands = demands
+                    self.fragment = fragment; self.windows = windows; self.lines = lines
+                }
+            }
+            let job = Job(parts: [0..<split, split..<active.count], scratches: [scratch, helper], active: active,
+                          demands: demands, fragment: fragment, windows: scratch.windows, lines: lines)
+            let halves = Locked([RuleRun(), RuleRun()])
+            runParallel(2) { worker in
+                var lines = job.lines
+                let part = self.runRules(job.parts[worker], active: job.active, demands: job.demands, share: share,
+                                         fragment: job.fragment, windows: job.windows, lines: &lines,
+                                         scratch: job.scratches[worker])
+                halves.withLock { $0[worker] = part }
+            }
+            let parts = halves.withLock { $0 }
+            run = parts[0]
+            run.findings += parts[1].findings
+            run.warnings += parts[1].warnings
+            run.stopped += parts[1].stopped
+            helper.addRuleStats(into: scratch)
+        } else {
+            run = runRules(0..<active.count, active: active, demands: demands, share: share, fragment: fragment,
+                           windows: scratch.windows, lines: &lines, scratch: scratch)
+        }
+
+        result.findings += run.findings
+        result.warnings += run.warnings
+        let stopped = run.stopped
+        if !stopped.isEmpty {
+            let named = stopped.prefix(5).map { stop -> String in
+                let (line, column) = lines.position(of: stop.at)
+                return "'\(rules[stop.rule].rule.id)' from line \(line), column \(column)"
+            }
+            let more = stopped.count > named.count ? " and \(stopped.count - named.count) more" : ""
+            result.warnings.append("\(fragment.path): regex work limit reached (keywords of \(active.count) rules, \(demands.reduce(0, +) / max(n, 1))x the file's size to search); \(stopped.count) rule\(stopped.count == 1 ? "" : "s") stopped early and may miss secrets after: \(named.joined(separator: ", "))\(more)")
+        }
+        result.findings = Self.dedupe(result.findings)
+        if decodeDepth > 0 {
+            result.findings += decodedFindings(fragment, depth: decodeDepth, plain: result.findings, lines: &lines, scratch: scratch)
+        }
+        return result
+    }
+
+    /// What running a run of rules over their windows produced.
+    struct RuleRun: Sendable {
+        var findings: [Finding] = []
+        var warnings: [String] = []
         var stopped: [(rule: Int, at: Int)] = []
-        for (k, r) in active.enumerated() {
+    }
+
+    /// Runs the rules `active[part]` over their windows, each within its share of the budget.
+    private func runRules(_ part: Range<Int>, active: [Int], demands: [Int], share: Int, fragment: Fragment,
+                          windows: [[Range<Int>]], lines: inout LineIndex, scratch: DetectorScratch) -> RuleRun {
+        var run = RuleRun()
+        guard let base = fragment.bytes.baseAddress else { return run }
+        let n = fragment.bytes.count
+        for k in part {
+            let r = active[k]
             let compiled = rules[r]
             guard let pattern = compiled.pattern else {
                 // A path-only rule: the file's name is the finding.
-                result.findings.append(Finding(
+                run.findings.append(Finding(
                     ruleID: compiled.rule.id, category: .secret, severity: compiled.rule.severity,
                     message: compiled.rule.description.isEmpty ? "File matches rule \(compiled.rule.id)" : compiled.rule.description,
                     path: fragment.path, line: 1, column: 1, endLine: 1, endColumn: 1, commit: fragment.commit))
@@ -377,11 +453,11 @@ public final class Detector: @unchecked Sendable {
             defer {
                 if !scratch.ruleTimes.isEmpty {
                     scratch.ruleTimes[r] &+= MonotonicNanos.now() &- started
-                    scratch.ruleWindows[r] &+= UInt64(scratch.windows[r].count)
+                    scratch.ruleWindows[r] &+= UInt64(windows[r].count)
                 }
             }
             var left = demands[k] > share ? share : Int.max
-            for planned in scratch.windows[r] where !gaveUp {
+            for planned in windows[r] where !gaveUp {
                 var window = planned
                 if left != Int.max {
                     let cost = Self.workCost(window, ruleModes[r])
@@ -390,7 +466,7 @@ public final class Detector: @unchecked Sendable {
                         if ruleModes[r] != .word && left > 2 * Self.workPerCall {
                             window = window.lowerBound..<(window.lowerBound + left - Self.workPerCall)
                         }
-                        stopped.append((r, window == planned ? planned.lowerBound : window.upperBound))
+                        run.stopped.append((r, window == planned ? planned.lowerBound : window.upperBound))
                         gaveUp = true
                         if window == planned { break }
                     }
@@ -408,11 +484,11 @@ public final class Detector: @unchecked Sendable {
                     case .noMatch:
                         break matching
                     case .limitExceeded:
-                        result.warnings.append("\(fragment.path): rule '\(compiled.rule.id)' gave up (PCRE2 match limit reached on a line); its results for this file may be incomplete")
+                        run.warnings.append("\(fragment.path): rule '\(compiled.rule.id)' gave up (PCRE2 match limit reached on a line); its results for this file may be incomplete")
                         gaveUp = true
                         break matching
                     case .error(let code):
-                        result.warnings.append("\(fragment.path): rule '\(compiled.rule.id)' failed with PCRE2 error \(code)")
+                        run.warnings.append("\(fragment.path): rule '\(compiled.rule.id)' failed with PCRE2 error \(code)")
                         gaveUp = true
                         break matching
                     case .match:
@@ -423,26 +499,43 @@ public final class Detector: @unchecked Sendable {
                             continue matching
                         }
                         if let finding = evaluate(compiled, whole: whole, fragment: fragment, base: base, lines: &lines, scratch: scratch) {
-                            result.findings.append(finding)
+                            run.findings.append(finding)
                         }
                         if anchored { break matching }
                     }
                 }
             }
         }
-        if !stopped.isEmpty {
-            let named = stopped.prefix(5).map { stop -> String in
-                let (line, column) = lines.position(of: stop.at)
-                return "'\(rules[stop.rule].rule.id)' from line \(line), column \(column)"
-            }
-            let more = stopped.count > named.count ? " and \(stopped.count - named.count) more" : ""
-            result.warnings.append("\(fragment.path): regex work limit reached (keywords of \(active.count) rules, \(demands.reduce(0, +) / max(n, 1))x the file's size to search); \(stopped.count) rule\(stopped.count == 1 ? "" : "s") stopped early and may miss secrets after: \(named.joined(separator: ", "))\(more)")
+        return run
+    }
+
+    // MARK: Two threads for one large fragment
+    //
+    // Workers scan files in parallel, but one large file (a bundle, a data dump, hostile input)
+    // can leave the other cores idle while its rules run. When a fragment is large and its rules
+    // have much regex work ahead, they are split in two, by estimated cost, between the worker's
+    // thread and one more. Small fragments, which are nearly all, never pay for a thread.
+
+    /// Fragments at least this large may split their rules between two threads.
+    static let parallelMinimumSize = 1 << 20
+    /// ... when their rules together have at least this much regex work (bytes searched).
+    static let parallelMinimumWork = 2 << 20
+    /// Compiling a rule to machine code on first use costs about as much as searching this many bytes.
+    static let workPerRuleStart = 32 << 10
+
+    /// Where to split `active` between two threads (0: run on one).
+    static func parallelSplit(active: [Int], demands: [Int], share: Int, size: Int) -> Int {
+        guard size >= parallelMinimumSize, active.count >= 2 else { return 0 }
+        var total = 0
+        for d in demands { total += min(d, share) }
+        guard total >= parallelMinimumWork else { return 0 }
+        total += workPerRuleStart * demands.count
+        var sum = 0
+        for k in demands.indices {
+            sum += min(demands[k], share) + workPerRuleStart
+            if 2 * sum >= total { return min(k + 1, active.count - 1) }
         }
-        result.findings = Self.dedupe(result.findings)
-        if decodeDepth > 0 {
-            result.findings += decodedFindings(fragment, depth: decodeDepth, plain: result.findings, lines: &lines, scratch: scratch)
-        }
-        return result
+        return active.count - 1
     }
 
     // MARK: Regex work budget
@@ -690,6 +783,27 @@ public final class DetectorScratch {
     var ruleWindows: [UInt64] = []
 
     public init() {}
+
+    /// A second scratch for the thread that takes half of a large fragment's rules.
+    private var helper: DetectorScratch?
+
+    func helperScratch(ruleCount: Int) -> DetectorScratch {
+        let h = helper ?? DetectorScratch()
+        helper = h
+        h.reset(ruleCount: ruleCount)
+        h.suppressionBase = nil
+        h.lineAllowlistResults.base = nil
+        return h
+    }
+
+    /// Moves the per-rule figures of `LEAKGUARD_RULE_STATS` from this scratch to `other`.
+    func addRuleStats(into other: DetectorScratch) {
+        guard !ruleTimes.isEmpty, ruleTimes.count == other.ruleTimes.count else { return }
+        for i in ruleTimes.indices {
+            other.ruleTimes[i] &+= ruleTimes[i]; other.ruleWindows[i] &+= ruleWindows[i]
+            ruleTimes[i] = 0; ruleWindows[i] = 0
+        }
+    }
 
     func reset(ruleCount: Int) {
         if windows.count != ruleCount {
