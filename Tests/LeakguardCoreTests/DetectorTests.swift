@@ -264,9 +264,10 @@ import TestKit
         }
     }
 
-    /// A large fragment whose rules have much work splits them between two threads: the
-    /// findings and warnings must be exactly those of one thread, in the same order, with the
-    /// budget hit (a keyword list) and without it (secrets of many rules in a large file).
+    /// A large fragment uses a second thread (its keyword hits are collected ahead of the hit
+    /// loop, and its rules are split between two threads): the findings and warnings must be
+    /// exactly those of one thread, in the same order, with the budget hit (a keyword list) and
+    /// without it (secrets of many rules in a large file).
     @Test func twoThreadsForALargeFragmentReportWhatOneDoes() throws {
         let configuration = BuiltInRules.configuration()
         let one = try Detector(configuration: configuration, splitsLargeFragments: false)

@@ -93,6 +93,18 @@ public final class Detector: @unchecked Sendable {
     static let tokenFlag: UInt8 = 2
     /// Keyword hits are collected and handled this many bytes of input at a time.
     static let hitChunk = 256 << 10
+
+    /// The chunks of a fragment of `n` bytes (the last one up to one and a half chunks long).
+    static func hitChunks(_ n: Int) -> [Range<Int>] {
+        var chunks: [Range<Int>] = []
+        var start = 0
+        while start < n {
+            let end = n - start < hitChunk * 3 / 2 ? n : start + hitChunk
+            chunks.append(start..<end)
+            start = end
+        }
+        return chunks
+    }
     /// Substrings that mark a line as deliberately allowed.
     static let suppressionMarkers: [[UInt8]] = ["leakguard:allow", "gitleaks:allow", "pragma: allowlist secret"].map { Array($0.utf8) }
 
@@ -104,7 +116,8 @@ public final class Detector: @unchecked Sendable {
     /// How many layers of encoding the detector looks through (`--max-decode-depth`).
     public let maxDecodeDepth: Int
 
-    /// Whether a large fragment's rules may run on two threads (off only to compare, in tests).
+    /// Whether a large fragment may use a second thread, for its keyword hits and for its rules
+    /// (off only to compare, in tests).
     let splitsLargeFragments: Bool
 
     public init(configuration: Configuration, extraKeywords: [String] = [], maxDecodeDepth: Int = 2,
@@ -253,12 +266,17 @@ public final class Detector: @unchecked Sendable {
         keywordRuleStart.withUnsafeBufferPointer { ruleStart in
         keywordRuleList.withUnsafeBufferPointer { ruleList in
         Self.byteFlags.withUnsafeBufferPointer { flags in
-        var chunkStart = 0
-        while chunkStart < n {
-            let chunkEnd = n - chunkStart < Self.hitChunk * 3 / 2 ? n : chunkStart + Self.hitChunk
-            scratch.hits.removeAll(keepingCapacity: true)
-            keywordMatcher.collect(bytes, endingIn: chunkStart..<chunkEnd, into: &scratch.hits)
-            chunkStart = chunkEnd
+        // A large fragment's hits are collected on a second thread, ahead of this loop.
+        let chunks = Self.hitChunks(n)
+        let feed = splitsLargeFragments && n >= Self.parallelMinimumSize && chunks.count > 1
+            ? HitFeed(matcher: keywordMatcher, bytes: bytes, chunks: chunks) : nil
+        for (i, chunk) in chunks.enumerated() {
+            if let feed {
+                feed.take(i, into: &scratch.hits)
+            } else {
+                scratch.hits.removeAll(keepingCapacity: true)
+                keywordMatcher.collect(bytes, endingIn: chunk, into: &scratch.hits)
+            }
             for hit in scratch.hits {
                 let keyword = Int(hit >> 40)
                 if keyword >= extraKeywordBase { extraSeen[keyword - extraKeywordBase] = true; continue }
@@ -334,6 +352,7 @@ public final class Detector: @unchecked Sendable {
                 }
             }
         }
+        feed?.finish()
         }}}}}
         // Close every open window, leaving the arrays all -1 for the next fragment.
         for r in touched {
