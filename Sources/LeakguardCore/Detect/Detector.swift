@@ -395,30 +395,21 @@ public final class Detector: @unchecked Sendable {
             let helper = scratch.helperScratch(ruleCount: rules.count)
             // Both threads only read the fragment, the windows and the rules; each has its own
             // scratch and copy of the line index, and both are joined before anything goes on.
-            final class Job: @unchecked Sendable {
-                let parts: [Range<Int>], scratches: [DetectorScratch], active: [Int], demands: [Int]
-                let fragment: Fragment, windows: [[Range<Int>]], lines: LineIndex
-                init(parts: [Range<Int>], scratches: [DetectorScratch], active: [Int], demands: [Int],
-                     fragment: Fragment, windows: [[Range<Int>]], lines: LineIndex) {
-                    self.parts = parts; self.scratches = scratches; self.active = active; self.demands = demands
-                    self.fragment = fragment; self.windows = windows; self.lines = lines
-                }
-            }
-            let job = Job(parts: [0..<split, split..<active.count], scratches: [scratch, helper], active: active,
-                          demands: demands, fragment: fragment, windows: scratch.windows, lines: lines)
+            let job = UncheckedBox((scratches: [scratch, helper], fragment: fragment, windows: scratch.windows, lines: lines))
+            let parts = [0..<split, split..<active.count], rulesToRun = active, work = demands
             let halves = Locked([RuleRun(), RuleRun()])
             runParallel(2) { worker in
-                var lines = job.lines
-                let part = self.runRules(job.parts[worker], active: job.active, demands: job.demands, share: share,
-                                         fragment: job.fragment, windows: job.windows, lines: &lines,
-                                         scratch: job.scratches[worker])
+                var lines = job.value.lines
+                let part = self.runRules(parts[worker], active: rulesToRun, demands: work, share: share,
+                                         fragment: job.value.fragment, windows: job.value.windows, lines: &lines,
+                                         scratch: job.value.scratches[worker])
                 halves.withLock { $0[worker] = part }
             }
-            let parts = halves.withLock { $0 }
-            run = parts[0]
-            run.findings += parts[1].findings
-            run.warnings += parts[1].warnings
-            run.stopped += parts[1].stopped
+            let done = halves.withLock { $0 }
+            run = done[0]
+            run.findings += done[1].findings
+            run.warnings += done[1].warnings
+            run.stopped += done[1].stopped
             helper.addRuleStats(into: scratch)
         } else {
             run = runRules(0..<active.count, active: active, demands: demands, share: share, fragment: fragment,
