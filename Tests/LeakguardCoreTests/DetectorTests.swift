@@ -293,6 +293,13 @@ import TestKit
             #expect(a.warnings == b.warnings)
             if dense { #expect(a.warnings.contains { $0.contains("regex work limit reached") }) }
         }
+        // `--threads 1` keeps a large file on one thread too.
+        var options = ScanOptions()
+        options.threads = 1
+        let single = try #require(try ScanSession.contentChecks(configuration, options: options).first as? Detector)
+        #expect(!single.splitsLargeFragments)
+        options.threads = 2
+        #expect(try #require(try ScanSession.contentChecks(configuration, options: options).first as? Detector).splitsLargeFragments)
         #expect(Detector.parallelSplit(active: [1, 2, 3], demands: [4 << 20, 1, 1], share: .max, size: 2 << 20) == 1)
         #expect(Detector.parallelSplit(active: [1, 2, 3], demands: [4 << 20, 1, 1], share: .max, size: 100_000) == 0)
         #expect(Detector.parallelSplit(active: [1], demands: [8 << 20], share: .max, size: 8 << 20) == 0)

@@ -64,7 +64,9 @@ public enum ScanSession {
         if var check = ai { check.triggerOffset = extra.count; extra += check.triggerWords.map(\.word); ai = check }
         var probe = configuration.dotenv.enabled ? DotenvUsageProbe() : nil
         if probe != nil { probe!.triggerOffset = extra.count; extra.append("dotenv") }
-        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra, maxDecodeDepth: options.maxDecodeDepth)]
+        // `--threads 1` means one thread: no second one for a large file either.
+        var checks: [any ContentCheck] = [try Detector(configuration: configuration, extraKeywords: extra, maxDecodeDepth: options.maxDecodeDepth,
+                                                       splitsLargeFragments: options.threads > 1)]
         if let ai { checks.append(ai) }
         if let probe { checks.append(probe) }
         return checks
