@@ -47,8 +47,19 @@ final class ModuleIndex {
     private(set) lazy var attributesByText: [String: [Int32]] = nodes(ofKind: .attribute)
     /// `return` statements per function.
     private(set) var returns: [Int32: [Int32]] = [:]
-    /// `x.mount(prefix, adapter)` calls by the text of `x` (`session`, `self.session`).
-    private(set) var mounts: [String: [Int32]] = [:]
+    /// `x.mount(prefix, adapter)` calls by the text of `x` (`session`, `self.session`); built
+    /// when first asked for (only HTTP sessions need them), from `calls`, so in the same order.
+    private(set) lazy var mounts: [String: [Int32]] = {
+        var mounts: [String: [Int32]] = [:]
+        for call in calls {
+            let n = tree[call]
+            let callee = tree[n.a]
+            if callee.kind == .attribute, tree.token(callee.token, is: "mount"), n.list1.count >= 2 {
+                mounts[tree.sourceText(of: callee.a), default: []].append(call)
+            }
+        }
+        return mounts
+    }()
 
     var root: Int32 { tree.root }
 
@@ -71,6 +82,7 @@ final class ModuleIndex {
         let count = tree.nodes.count
         var parentOf = [Int32](repeating: -1, count: count)
         var scopeOf = [Int32](repeating: root, count: count)
+        var callsInOrder: [Int32] = []
         parentOf.withUnsafeMutableBufferPointer { parentOf in
         scopeOf.withUnsafeMutableBufferPointer { scopeOf in
         tree.nodes.withUnsafeBufferPointer { nodes in
@@ -92,7 +104,11 @@ final class ModuleIndex {
                         i -= 1
                     }
                 }
-                record(node, n, scopeNode, enclosingClass: classNode)
+                if n.kind == .call {
+                    callsInOrder.append(node)
+                } else if ModuleIndex.isRecorded(n.kind) {
+                    record(node, n, scopeNode, enclosingClass: classNode)
+                }
                 switch n.kind {
                 case .function:
                     // Decorators and defaults run in the enclosing scope; the body in the function's.
@@ -120,6 +136,18 @@ final class ModuleIndex {
         }}}}
         parent = parentOf
         scope = scopeOf
+        calls = callsInOrder
+    }
+
+    /// Whether `record` does anything for nodes of a kind besides calls (which the walk lists itself).
+    private static func isRecorded(_ kind: NodeKind) -> Bool {
+        switch kind {
+        case .function, .classDef, .global, .assign, .annotatedAssign, .walrus, .withItem, .forLoop, .importModules, .importFrom,
+             .returnStatement:
+            return true
+        default:
+            return false
+        }
     }
 
     /// `enclosingClass`: the class around `scopeNode` (itself if it is one), or -1.
@@ -173,12 +201,6 @@ final class ModuleIndex {
                 let path = base.hasSuffix(".") || base.isEmpty ? base + name : base + "." + name
                 let local = a.token >= 0 ? tree.text(ofToken: a.token) : name
                 bind(local, .module(path), in: scopeNode, at: end)
-            }
-        case .call:
-            calls.append(node)
-            let callee = tree[n.a]
-            if callee.kind == .attribute, tree.token(callee.token, is: "mount"), n.list1.count >= 2 {
-                mounts[tree.sourceText(of: callee.a), default: []].append(node)
             }
         case .returnStatement:
             if n.a >= 0 { returns[scopeNode, default: []].append(n.a) }
