@@ -87,6 +87,7 @@ final class ModuleIndex {
         scopeOf.withUnsafeMutableBufferPointer { scopeOf in
         tree.nodes.withUnsafeBufferPointer { nodes in
         tree.lists.withUnsafeBufferPointer { lists in
+        tree.moreLists.withUnsafeBufferPointer { moreLists in
             // A node to visit, its parent, its scope and the class around that scope (-1: none).
             var stack: [(node: Int32, parent: Int32, scope: Int32, enclosingClass: Int32)] = [(root, -1, root, -1)]
             stack.reserveCapacity(256)
@@ -109,16 +110,17 @@ final class ModuleIndex {
                 } else if ModuleIndex.isRecorded(n.kind) {
                     record(node, n, scopeNode, enclosingClass: classNode)
                 }
+                let more = n.more < 0 ? MoreLists(list2: .empty, list3: .empty) : moreLists[Int(n.more)]
                 switch n.kind {
                 case .function:
                     // Decorators and defaults run in the enclosing scope; the body in the function's.
                     pushList(n.list1, node)
-                    pushList(n.list3, node)
-                    pushList(n.list2)
+                    pushList(more.list3, node)
+                    pushList(more.list2)
                 case .classDef:
                     pushList(n.list1, node, node)
-                    pushList(n.list3)
-                    pushList(n.list2)
+                    pushList(more.list3)
+                    pushList(more.list2)
                 case .parameter:
                     // A parameter's default belongs to the scope around its function.
                     push(n.a, parentOf[Int(scopeNode)] < 0 ? root : scopeOf[Int(scopeNode)])
@@ -126,14 +128,14 @@ final class ModuleIndex {
                     push(n.a)
                     pushList(n.list1)
                 default:
-                    pushList(n.list3)
-                    pushList(n.list2)
+                    pushList(more.list3)
+                    pushList(more.list2)
                     pushList(n.list1)
                     push(n.b)
                     push(n.a)
                 }
             }
-        }}}}
+        }}}}}
         parent = parentOf
         scope = scopeOf
         calls = callsInOrder
@@ -157,7 +159,7 @@ final class ModuleIndex {
         case .function:
             functions.append(node)
             if n.token >= 0 { bind(tree.text(ofToken: n.token), .function(node), in: scopeNode, at: n.first) }
-            for parameter in tree.children(n.list3) {
+            for parameter in tree.children(tree.list3(of: n)) {
                 let p = tree[parameter]
                 if p.token >= 0 { bind(tree.text(ofToken: p.token), .parameter(parameter), in: node, at: -1) }
             }
@@ -302,8 +304,8 @@ final class ModuleIndex {
             if n.first >= end { continue }
             body(current, n)
             if current != root && (n.kind == .function || n.kind == .classDef || n.kind == .lambda) { continue }
-            for child in tree.children(n.list3).reversed() { stack.append(child) }
-            for child in tree.children(n.list2).reversed() { stack.append(child) }
+            for child in tree.children(tree.list3(of: n)).reversed() { stack.append(child) }
+            for child in tree.children(tree.list2(of: n)).reversed() { stack.append(child) }
             for child in tree.children(n.list1).reversed() { stack.append(child) }
             if n.b >= 0 && n.kind != .importFrom { stack.append(n.b) }
             if n.a >= 0 { stack.append(n.a) }
