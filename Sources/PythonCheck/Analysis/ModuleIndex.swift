@@ -1,3 +1,5 @@
+import LeakguardBase
+
 /// How a name got its value in a scope.
 enum Binding {
     /// `name = expression` (also `with expression as name`, `name := expression`).
@@ -80,8 +82,14 @@ final class ModuleIndex {
     /// filled through buffers (a million nodes for a large module), the rest by `record`.
     private func walk() {
         let count = tree.nodes.count
-        var parentOf = [Int32](repeating: -1, count: count)
-        var scopeOf = [Int32](repeating: root, count: count)
+        // On huge pages where the system offers them: for a large module these are megabytes
+        // each, and faulting them in page by page costs more than filling them.
+        var parentOf: [Int32] = []
+        parentOf.reserveCapacityPreferringHugePages(count)
+        parentOf.append(contentsOf: repeatElement(-1, count: count))
+        var scopeOf: [Int32] = []
+        scopeOf.reserveCapacityPreferringHugePages(count)
+        scopeOf.append(contentsOf: repeatElement(root, count: count))
         var callsInOrder: [Int32] = []
         parentOf.withUnsafeMutableBufferPointer { parentOf in
         scopeOf.withUnsafeMutableBufferPointer { scopeOf in
