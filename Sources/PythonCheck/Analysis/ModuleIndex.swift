@@ -296,7 +296,17 @@ final class ModuleIndex {
     /// and lambdas (their code runs elsewhere); nodes that start at token `end` or later are
     /// passed over with what they contain.
     func forEachNode(in list: NodeList, before end: Int32 = Int32.max, _ body: (Int32, Node) -> Void) {
-        visit(Array(tree.children(list).reversed()), enteringFirst: false, before: end, body)
+        guard end < Int32.max else {
+            visit(Array(tree.children(list).reversed()), enteringFirst: false, body)
+            return
+        }
+        // The items the walk would pass over are left out in one tight pass: after the checker
+        // stopped early, that is most of a large module's statements.
+        var start: [Int32] = []
+        tree.nodes.withUnsafeBufferPointer { nodes in
+            for item in tree.children(list).reversed() where nodes[Int(item)].first < end { start.append(item) }
+        }
+        visit(start, enteringFirst: false, before: end, body)
     }
 
     /// The same walk over one node and what it contains (entering it even if it is a function).
