@@ -248,7 +248,7 @@ final class Evaluator {
         case .opaque: return .unknown
         case .parameter(let parameter):
             // `self`/`cls`: the first parameter of a method.
-            if let first = tree.children(tree[scope].list3).first, first == parameter,
+            if let first = tree.children(tree.list3(of: scope)).first, first == parameter,
                let classNode = index.enclosingClass(ofScope: scope), index.scope[Int(scope)] == classNode,
                !hasDecorator(scope, named: "staticmethod") {
                 return .instance(classNode)
@@ -283,7 +283,7 @@ final class Evaluator {
     }
 
     func hasDecorator(_ function: Int32, named name: String) -> Bool {
-        tree.children(tree[function].list2).contains { tree.sourceText(of: $0) == name }
+        tree.children(tree.list2(of: function)).contains { tree.sourceText(of: $0) == name }
     }
 
     func member(_ base: Value, _ name: String) -> Value {

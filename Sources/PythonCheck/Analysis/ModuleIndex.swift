@@ -1,3 +1,5 @@
+import LeakguardBase
+
 /// How a name got its value in a scope.
 enum Binding {
     /// `name = expression` (also `with expression as name`, `name := expression`).
@@ -47,8 +49,19 @@ final class ModuleIndex {
     private(set) lazy var attributesByText: [String: [Int32]] = nodes(ofKind: .attribute)
     /// `return` statements per function.
     private(set) var returns: [Int32: [Int32]] = [:]
-    /// `x.mount(prefix, adapter)` calls by the text of `x` (`session`, `self.session`).
-    private(set) var mounts: [String: [Int32]] = [:]
+    /// `x.mount(prefix, adapter)` calls by the text of `x` (`session`, `self.session`); built
+    /// when first asked for (only HTTP sessions need them), from `calls`, so in the same order.
+    private(set) lazy var mounts: [String: [Int32]] = {
+        var mounts: [String: [Int32]] = [:]
+        for call in calls {
+            let n = tree[call]
+            let callee = tree[n.a]
+            if callee.kind == .attribute, tree.token(callee.token, is: "mount"), n.list1.count >= 2 {
+                mounts[tree.sourceText(of: callee.a), default: []].append(call)
+            }
+        }
+        return mounts
+    }()
 
     var root: Int32 { tree.root }
 
@@ -69,12 +82,20 @@ final class ModuleIndex {
     /// filled through buffers (a million nodes for a large module), the rest by `record`.
     private func walk() {
         let count = tree.nodes.count
-        var parentOf = [Int32](repeating: -1, count: count)
-        var scopeOf = [Int32](repeating: root, count: count)
+        // On huge pages where the system offers them: for a large module these are megabytes
+        // each, and faulting them in page by page costs more than filling them.
+        var parentOf: [Int32] = []
+        parentOf.reserveCapacityPreferringHugePages(count)
+        parentOf.append(contentsOf: repeatElement(-1, count: count))
+        var scopeOf: [Int32] = []
+        scopeOf.reserveCapacityPreferringHugePages(count)
+        scopeOf.append(contentsOf: repeatElement(root, count: count))
+        var callsInOrder: [Int32] = []
         parentOf.withUnsafeMutableBufferPointer { parentOf in
         scopeOf.withUnsafeMutableBufferPointer { scopeOf in
         tree.nodes.withUnsafeBufferPointer { nodes in
         tree.lists.withUnsafeBufferPointer { lists in
+        tree.moreLists.withUnsafeBufferPointer { moreLists in
             // A node to visit, its parent, its scope and the class around that scope (-1: none).
             var stack: [(node: Int32, parent: Int32, scope: Int32, enclosingClass: Int32)] = [(root, -1, root, -1)]
             stack.reserveCapacity(256)
@@ -92,17 +113,22 @@ final class ModuleIndex {
                         i -= 1
                     }
                 }
-                record(node, n, scopeNode, enclosingClass: classNode)
+                if n.kind == .call {
+                    callsInOrder.append(node)
+                } else if ModuleIndex.isRecorded(n.kind) {
+                    record(node, n, scopeNode, enclosingClass: classNode)
+                }
+                let more = n.more < 0 ? MoreLists(list2: .empty, list3: .empty) : moreLists[Int(n.more)]
                 switch n.kind {
                 case .function:
                     // Decorators and defaults run in the enclosing scope; the body in the function's.
                     pushList(n.list1, node)
-                    pushList(n.list3, node)
-                    pushList(n.list2)
+                    pushList(more.list3, node)
+                    pushList(more.list2)
                 case .classDef:
                     pushList(n.list1, node, node)
-                    pushList(n.list3)
-                    pushList(n.list2)
+                    pushList(more.list3)
+                    pushList(more.list2)
                 case .parameter:
                     // A parameter's default belongs to the scope around its function.
                     push(n.a, parentOf[Int(scopeNode)] < 0 ? root : scopeOf[Int(scopeNode)])
@@ -110,16 +136,28 @@ final class ModuleIndex {
                     push(n.a)
                     pushList(n.list1)
                 default:
-                    pushList(n.list3)
-                    pushList(n.list2)
+                    pushList(more.list3)
+                    pushList(more.list2)
                     pushList(n.list1)
                     push(n.b)
                     push(n.a)
                 }
             }
-        }}}}
+        }}}}}
         parent = parentOf
         scope = scopeOf
+        calls = callsInOrder
+    }
+
+    /// Whether `record` does anything for nodes of a kind besides calls (which the walk lists itself).
+    private static func isRecorded(_ kind: NodeKind) -> Bool {
+        switch kind {
+        case .function, .classDef, .global, .assign, .annotatedAssign, .walrus, .withItem, .forLoop, .importModules, .importFrom,
+             .returnStatement:
+            return true
+        default:
+            return false
+        }
     }
 
     /// `enclosingClass`: the class around `scopeNode` (itself if it is one), or -1.
@@ -129,7 +167,7 @@ final class ModuleIndex {
         case .function:
             functions.append(node)
             if n.token >= 0 { bind(tree.text(ofToken: n.token), .function(node), in: scopeNode, at: n.first) }
-            for parameter in tree.children(n.list3) {
+            for parameter in tree.children(tree.list3(of: n)) {
                 let p = tree[parameter]
                 if p.token >= 0 { bind(tree.text(ofToken: p.token), .parameter(parameter), in: node, at: -1) }
             }
@@ -173,12 +211,6 @@ final class ModuleIndex {
                 let path = base.hasSuffix(".") || base.isEmpty ? base + name : base + "." + name
                 let local = a.token >= 0 ? tree.text(ofToken: a.token) : name
                 bind(local, .module(path), in: scopeNode, at: end)
-            }
-        case .call:
-            calls.append(node)
-            let callee = tree[n.a]
-            if callee.kind == .attribute, tree.token(callee.token, is: "mount"), n.list1.count >= 2 {
-                mounts[tree.sourceText(of: callee.a), default: []].append(node)
             }
         case .returnStatement:
             if n.a >= 0 { returns[scopeNode, default: []].append(n.a) }
@@ -264,7 +296,17 @@ final class ModuleIndex {
     /// and lambdas (their code runs elsewhere); nodes that start at token `end` or later are
     /// passed over with what they contain.
     func forEachNode(in list: NodeList, before end: Int32 = Int32.max, _ body: (Int32, Node) -> Void) {
-        visit(Array(tree.children(list).reversed()), enteringFirst: false, before: end, body)
+        guard end < Int32.max else {
+            visit(Array(tree.children(list).reversed()), enteringFirst: false, body)
+            return
+        }
+        // The items the walk would pass over are left out in one tight pass: after the checker
+        // stopped early, that is most of a large module's statements.
+        var start: [Int32] = []
+        tree.nodes.withUnsafeBufferPointer { nodes in
+            for item in tree.children(list).reversed() where nodes[Int(item)].first < end { start.append(item) }
+        }
+        visit(start, enteringFirst: false, before: end, body)
     }
 
     /// The same walk over one node and what it contains (entering it even if it is a function).
@@ -280,8 +322,8 @@ final class ModuleIndex {
             if n.first >= end { continue }
             body(current, n)
             if current != root && (n.kind == .function || n.kind == .classDef || n.kind == .lambda) { continue }
-            for child in tree.children(n.list3).reversed() { stack.append(child) }
-            for child in tree.children(n.list2).reversed() { stack.append(child) }
+            for child in tree.children(tree.list3(of: n)).reversed() { stack.append(child) }
+            for child in tree.children(tree.list2(of: n)).reversed() { stack.append(child) }
             for child in tree.children(n.list1).reversed() { stack.append(child) }
             if n.b >= 0 && n.kind != .importFrom { stack.append(n.b) }
             if n.a >= 0 { stack.append(n.a) }

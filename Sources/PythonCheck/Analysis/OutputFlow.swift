@@ -216,8 +216,8 @@ final class OutputFlow {
         let routes = sinkPatterns.filter { $0.0.kind == .route }
         let decorators = moderationPatterns.filter { $0.0.kind == .decorator }
         if !routes.isEmpty || !decorators.isEmpty {
-            for function in index.functions where tree[function].list2.count > 0 {
-                for decorator in tree.children(tree[function].list2) {
+            for function in index.functions where tree.list2(of: function).count > 0 {
+                for decorator in tree.children(tree.list2(of: function)) {
                     let callee = tree[decorator].kind == .call ? tree[decorator].a : decorator
                     let (resolved, text) = describe(callee)
                     if let route = routes.first(where: { $0.1.matches(resolved: resolved, text: text, imports: imports) }) {
@@ -432,7 +432,7 @@ final class OutputFlow {
 
     /// The parameters of `f` that receive output at this call.
     private func parameterTaints(_ f: Int32, call: Int32, _ state: inout ScopeState) -> [String: OutputTaint] {
-        let parameters = tree.children(tree[f].list3).map { tree[$0].token >= 0 ? tree.text(ofToken: tree[$0].token) : "" }
+        let parameters = tree.children(tree.list3(of: f)).map { tree[$0].token >= 0 ? tree.text(ofToken: tree[$0].token) : "" }
         guard !parameters.isEmpty else { return [:] }
         var offset = 0
         if tree[tree[call].a].kind == .attribute, parameters.first == "self" || parameters.first == "cls" { offset = 1 }

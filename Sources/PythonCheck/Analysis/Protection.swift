@@ -153,7 +153,7 @@ final class ProtectionAnalysis {
     /// (`fn = retry(...)(fn)`).
     func decoratorGuards(of function: Int32) -> [RetryGuard] {
         var guards: [RetryGuard] = []
-        for decorator in tree.children(tree[function].list2) {
+        for decorator in tree.children(tree.list2(of: function)) {
             if let g = decoratorGuard(decorator) { guards.append(g) }
         }
         for reference in references(to: function) {
@@ -272,7 +272,7 @@ final class ProtectionAnalysis {
         var caught = false
         let tryBodies = Set(tries.flatMap { tree.children(tree[$0].list1) })
         for t in tries {
-            for handler in tree.children(tree[t].list2) {
+            for handler in tree.children(tree.list2(of: t)) {
                 let h = tree[handler]
                 let (ok, missed) = catches(handlerTypes(h), errors)
                 guard ok else { wrong = wrong ?? missed; continue }
@@ -470,7 +470,7 @@ final class ProtectionAnalysis {
             if n.kind == .call && self.isSleep(node) && !self.isInside(node, anyOf: tryBodies, below: loop) { sleepsAfter = true }
         }
         for t in tries {
-            for handler in tree.children(tree[t].list2) {
+            for handler in tree.children(tree.list2(of: t)) {
                 let h = tree[handler]
                 guard catches(handlerTypes(h), errors, strictly: true).0 else { continue }
                 var sleeps = false

@@ -9,6 +9,7 @@ struct Parser {
     private var p = 0
     private(set) var nodes: [Node] = []
     private(set) var lists: [Int32] = []
+    private(set) var moreLists: [MoreLists] = []
     /// The `import` and `from … import` statements, in the order they were made.
     private(set) var imports: [Int32] = []
     private var scratch: [Int32] = []
@@ -45,6 +46,16 @@ struct Parser {
     private mutating func add(_ node: Node) -> Int32 {
         nodes.append(node)
         return Int32(nodes.count - 1)
+    }
+
+    /// Adds a node with a second or third child list (kept aside, see `Node`).
+    private mutating func add(_ node: Node, list2: NodeList, list3: NodeList = .empty) -> Int32 {
+        var node = node
+        if list2.count > 0 || list3.count > 0 {
+            node.more = Int32(moreLists.count)
+            moreLists.append(MoreLists(list2: list2, list3: list3))
+        }
+        return add(node)
     }
 
     private mutating func commit(from base: Int) -> NodeList {
@@ -181,7 +192,7 @@ struct Parser {
             let start = Int32(p)
             advance()
             let body = parseIndentedStatements()
-            scratch.append(add(Node(kind: .other, first: start, last: lastToken, list2: body)))
+            scratch.append(add(Node(kind: .other, first: start, last: lastToken), list2: body))
             return
         case .op where t.code == Op.at.rawValue:
             parseDecorated()
@@ -246,7 +257,7 @@ struct Parser {
         while !atLineEnd(current) && !current.isOp(.colon) { advance() }
         _ = expect(.colon)
         let body = parseBlock()
-        return add(Node(kind: .other, first: start, last: lastToken, list1: headerParts, list2: body))
+        return add(Node(kind: .other, first: start, last: lastToken, list1: headerParts), list2: body)
     }
 
     private mutating func parseDecorated() {
@@ -302,7 +313,7 @@ struct Parser {
         expectHeaderColon()
         let body = parseBlock()
         return add(Node(kind: .function, flags: isAsync ? Node.isAsync : 0, token: name, first: start, last: lastToken,
-                        list1: body, list2: decorators, list3: parameters))
+                        list1: body), list2: decorators, list3: parameters)
     }
 
     /// Parses a parameter list up to (not past) `closing`; for lambdas `closing` is the colon.
@@ -339,7 +350,7 @@ struct Parser {
         if current.isOp(.lparen) { bases = parseArguments() }
         expectHeaderColon()
         let body = parseBlock()
-        return add(Node(kind: .classDef, token: name, first: start, last: lastToken, list1: body, list2: decorators, list3: bases))
+        return add(Node(kind: .classDef, token: name, first: start, last: lastToken, list1: body), list2: decorators, list3: bases)
     }
 
     private mutating func parseIf() -> Int32 {
@@ -357,7 +368,7 @@ struct Parser {
         if current.isKeyword(.kElse) { orElse = parseElse() }
         var node: Int32 = -1
         for clause in clauses.reversed() {
-            node = add(Node(kind: .ifStatement, first: clause.start, last: lastToken, a: clause.test, list1: clause.body, list2: orElse))
+            node = add(Node(kind: .ifStatement, first: clause.start, last: lastToken, a: clause.test, list1: clause.body), list2: orElse)
             if clause.start != clauses[0].start {
                 let base = scratch.count
                 scratch.append(node)
@@ -380,7 +391,7 @@ struct Parser {
         expectHeaderColon()
         let body = parseBlock()
         let orElse = current.isKeyword(.kElse) ? parseElse() : .empty
-        return add(Node(kind: .whileLoop, first: start, last: lastToken, a: test, list1: body, list2: orElse))
+        return add(Node(kind: .whileLoop, first: start, last: lastToken, a: test, list1: body), list2: orElse)
     }
 
     private mutating func parseFor(start: Int32, isAsync: Bool) -> Int32 {
@@ -393,7 +404,7 @@ struct Parser {
         let body = parseBlock()
         let orElse = current.isKeyword(.kElse) ? parseElse() : .empty
         return add(Node(kind: .forLoop, flags: isAsync ? Node.isAsync : 0, first: start, last: lastToken, a: target, b: iterable,
-                        list1: body, list2: orElse))
+                        list1: body), list2: orElse)
     }
 
     private mutating func expectKeyword(_ keyword: Keyword) -> Bool {
@@ -431,7 +442,7 @@ struct Parser {
         scratch.append(contentsOf: children(orElse))
         scratch.append(contentsOf: children(final))
         let tail = commit(from: tailBase)
-        return add(Node(kind: .tryStatement, first: start, last: lastToken, list1: body, list2: handlers, list3: tail))
+        return add(Node(kind: .tryStatement, first: start, last: lastToken, list1: body), list2: handlers, list3: tail)
     }
 
     private func children(_ list: NodeList) -> ArraySlice<Int32> {
@@ -463,7 +474,7 @@ struct Parser {
         let items = commit(from: base)
         expectHeaderColon()
         let body = parseBlock()
-        return add(Node(kind: .withStatement, flags: isAsync ? Node.isAsync : 0, first: start, last: lastToken, list1: body, list2: items))
+        return add(Node(kind: .withStatement, flags: isAsync ? Node.isAsync : 0, first: start, last: lastToken, list1: body), list2: items)
     }
 
     private func matchingClose(from open: Int) -> Int? {

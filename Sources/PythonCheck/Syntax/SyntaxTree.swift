@@ -42,6 +42,11 @@ struct NodeList {
 /// - withStatement: `list1` body, `list2` withItem, `flags` async. withItem: `a` context, `b` target or -1.
 /// - returnStatement / raiseStatement: `a` value or -1. global/nonlocal: `list1` names.
 /// - other: `list1` expressions, `list2` an indented body if it had one.
+///
+/// `list2` and `list3` are read through `SyntaxTree.list2(of:)` and `list3(of:)`: few nodes have
+/// them, so they are kept in `SyntaxTree.moreLists` and a node holds only their index (`more`, -1
+/// when both are empty). That keeps a node at 36 bytes instead of 48; a large
+/// module has millions.
 struct Node {
     var kind: NodeKind
     var flags: UInt8 = 0
@@ -51,10 +56,15 @@ struct Node {
     var a: Int32 = -1
     var b: Int32 = -1
     var list1 = NodeList.empty
-    var list2 = NodeList.empty
-    var list3 = NodeList.empty
+    var more: Int32 = -1
 
     static let isAsync: UInt8 = 1
+}
+
+/// The second and third child lists of a node that has them (see `Node`).
+struct MoreLists {
+    var list2: NodeList
+    var list3: NodeList
 }
 
 /// A parsed Python module: its tokens, the node arena and where parsing gave up on sense.
@@ -63,6 +73,8 @@ struct SyntaxTree {
     let tokens: [Token]
     let nodes: [Node]
     let lists: [Int32]
+    /// `list2` and `list3` of the nodes that have them, by `Node.more`.
+    let moreLists: [MoreLists]
     /// The `import` and `from … import` statements (`importModules`, `importFrom` nodes).
     let imports: [Int32]
     let root: Int32
@@ -76,11 +88,16 @@ struct SyntaxTree {
         if problem == nil, let offset = parser.firstRecovery {
             problem = SyntaxProblem(offset: offset, message: parser.recoveryMessage)
         }
-        return SyntaxTree(source: source, tokens: tokens, nodes: parser.nodes, lists: parser.lists, imports: parser.imports, root: root,
+        return SyntaxTree(source: source, tokens: tokens, nodes: parser.nodes, lists: parser.lists, moreLists: parser.moreLists, imports: parser.imports, root: root,
                           problem: problem)
     }
 
     @inline(__always) subscript(_ index: Int32) -> Node { nodes[Int(index)] }
+
+    @inline(__always) func list2(of node: Node) -> NodeList { node.more < 0 ? .empty : moreLists[Int(node.more)].list2 }
+    @inline(__always) func list3(of node: Node) -> NodeList { node.more < 0 ? .empty : moreLists[Int(node.more)].list3 }
+    @inline(__always) func list2(of index: Int32) -> NodeList { list2(of: self[index]) }
+    @inline(__always) func list3(of index: Int32) -> NodeList { list3(of: self[index]) }
 
     @inline(__always) func children(_ list: NodeList) -> ArraySlice<Int32> {
         lists[Int(list.start)..<Int(list.start + list.count)]

@@ -190,24 +190,30 @@ struct Tokenizer {
         }
     }
 
+    /// Digits, letters, `_` and every non-ASCII byte, as bit masks over bytes 0-63 and 64-127.
     @inline(__always)
     private static func isNameByte(_ c: UInt8) -> Bool {
-        switch c {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x80...0xFF: return true
-        default: return false
-        }
+        if c >= 0x80 { return true }
+        let mask: UInt64 = c < 64 ? 0x03FF_0000_0000_0000 : 0x07FF_FFFE_87FF_FFFE
+        return (mask >> UInt64(c & 63)) & 1 != 0
     }
 
     private mutating func scanNameOrPrefixedString() {
         let n = src.count
         let start = pos
-        var packed: UInt64 = 0
         var p = pos
-        while p < n && Tokenizer.isNameByte(src[p]) {
-            if p - start < 8 { packed |= UInt64(src[p]) << UInt64((p - start) * 8) }
-            p += 1
-        }
+        while p < n && Tokenizer.isNameByte(src[p]) { p += 1 }
         let length = p - start
+        // The first eight bytes packed little-endian, for `Keyword.lookUp`.
+        var packed: UInt64 = 0
+        if length <= 8 {
+            if start + 8 <= n {
+                packed = UnsafeRawPointer(src.baseAddress! + start).loadUnaligned(as: UInt64.self).littleEndian
+                if length < 8 { packed &= (1 << UInt64(length * 8)) - 1 }
+            } else {
+                for i in 0..<length { packed |= UInt64(src[start + i]) << UInt64(i * 8) }
+            }
+        }
         if length <= 2 && p < n && (src[p] == 0x22 || src[p] == 0x27), let prefix = Tokenizer.stringPrefix(src, start, length) {
             pos = p
             let flags = scanString(prefix: prefix, nesting: 0)
