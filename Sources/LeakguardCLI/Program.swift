@@ -21,11 +21,27 @@ public enum LeakguardMain {
     /// Set once by the executable's entry point, before any command runs.
     nonisolated(unsafe) static var validator: (any SecretValidator)?
 
+    /// A developer aid for benchmarks (`LEAKGUARD_PEAK_MEMORY=1`): prints this process's own
+    /// peak resident memory on stderr at exit. `/usr/bin/time` reports the largest of the process
+    /// and the children it waited for, and in a history scan those are git's `cat-file`
+    /// processes, whose delta-base cache is larger than all of leakguard.
+    static func reportPeakMemoryAtExit() {
+        #if os(Linux)
+        atexit {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            var line = Array("peak-memory: \(usage.ru_maxrss) KiB (leakguard alone)\n".utf8)
+            _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        }
+        #endif
+    }
+
     /// The name of the executable that has a validator, installed beside `leakguard`.
     static let validatingExecutable = "leakguard-validate"
 
     public static func run(validator: (any SecretValidator)?) -> Never {
         self.validator = validator
+        if getenv("LEAKGUARD_PEAK_MEMORY") != nil { reportPeakMemoryAtExit() }
         if let message = LeakguardCommand.mistypedSubcommand(Array(CommandLine.arguments.dropFirst())) {
             FileHandleOutput.stderr("leakguard: " + message + "\n")
             exit(2)
