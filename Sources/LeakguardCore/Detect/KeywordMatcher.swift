@@ -190,9 +190,7 @@ private struct Automaton {
         let mask: Entry = ~flag
         let w = width
         if upper - lower < 2048 {
-            var state = 0
-            for i in max(0, lower - overlap)..<lower { state = Int(tp[state &* w &+ Int(classes[Int(base[i])])] & mask) }
-            run(tp, base, from: lower, to: upper, state: state, into: &hits)
+            run(tp, base, from: lower, to: upper, state: prime(tp, base, from: max(0, lower - overlap), to: lower), into: &hits)
             return
         }
         let stripe = (upper - lower) / 4
