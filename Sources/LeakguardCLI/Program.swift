@@ -30,8 +30,7 @@ public enum LeakguardMain {
         atexit {
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
-            var line = Array("peak-memory: \(usage.ru_maxrss) KiB (leakguard alone)\n".utf8)
-            _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+            writeStandardError("peak-memory: \(usage.ru_maxrss) KiB (leakguard alone)\n")
         }
         #endif
     }

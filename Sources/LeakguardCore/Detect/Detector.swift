@@ -896,8 +896,7 @@ enum RuleStats {
         let highest = highestWork.withLock { $0 }
         if enabled {
             let line = "rule-stats: most regex work per byte: \(highest.ratio) (\(highest.path)); most beyond the \(Detector.workFloor >> 20) MiB floor: \(highest.beyondFloor) per byte (\(highest.beyondPath.isEmpty ? "none" : highest.beyondPath)); the budget allows \(Detector.workPerByte)\n"
-            var bytes = Array(line.utf8)
-            _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+            writeStandardError(line)
         }
         let (times, windows) = totals.withLock { $0 }
         guard enabled, !times.isEmpty else { return }
