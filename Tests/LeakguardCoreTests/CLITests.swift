@@ -14,6 +14,21 @@ import Testing
         return (dir, secret)
     }
 
+    /// `LEAKGUARD_PEAK_MEMORY=1` (for benchmarks) prints leakguard's own peak memory at exit;
+    /// without it, nothing of the kind.
+    @Test func peakMemoryIsPrintedOnlyWhenAsked() throws {
+        let dir = TestSupport.makeTempDirectory("peak")
+        defer { TestSupport.removeTree(dir) }
+        TestSupport.write("nothing here\n", to: dir + "/a.txt")
+        let asked = try TestSupport.leakguard(["scan", dir], environment: ["LEAKGUARD_PEAK_MEMORY": "1"])
+        #expect(asked.status == 0)
+        let line = try #require(asked.stderr.split(separator: "\n").first { $0.hasPrefix("peak-memory: ") })
+        let kib = Int(line.split(separator: " ")[1]) ?? 0
+        #expect(kib > 1_000 && kib < 1_000_000, "\(line)")
+        let quiet = try TestSupport.leakguard(["scan", dir])
+        #expect(!quiet.stderr.contains("peak-memory"))
+    }
+
     /// Warnings come from parallel workers in whatever order they finish; the report lists them
     /// in one order, so two scans of the same tree give the same report.
     @Test func warningsAreInTheSameOrderEveryRun() throws {
